@@ -1,0 +1,47 @@
+//! `encodeData` and `hashStruct` over values that were validated and encoded at parse time.
+//!
+//! Field encodings are streamed into one Keccak state per struct or array; no buffer of
+//! encoded fields is ever built.
+
+use sha3::{Digest, Keccak256};
+
+use super::types::Resolved;
+
+/// A value, already checked against its type.
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    /// An atomic static value in its final 32-byte encoding.
+    Word([u8; 32]),
+    /// The content of a `string` or `bytes` value; its encoding is its Keccak-256 hash.
+    Dynamic(Box<[u8]>),
+    /// Array elements; the encoding is the hash of their concatenated encodings.
+    Array(Vec<Node>),
+    /// A struct of the given type with its fields in declared order.
+    Struct(usize, Vec<Node>),
+}
+
+/// `hashStruct(s) = keccak256(typeHash ‖ encodeData(s))`.
+pub(crate) fn hash_struct(types: &Resolved, id: usize, fields: &[Node]) -> [u8; 32] {
+    let mut hasher = Keccak256::new();
+    hasher.update(types.structs[id].type_hash);
+    for field in fields {
+        hasher.update(encode_field(types, field));
+    }
+    hasher.finalize().into()
+}
+
+/// The 32-byte encoding of one field value.
+fn encode_field(types: &Resolved, node: &Node) -> [u8; 32] {
+    match node {
+        Node::Word(word) => *word,
+        Node::Dynamic(bytes) => Keccak256::digest(bytes).into(),
+        Node::Array(items) => {
+            let mut hasher = Keccak256::new();
+            for item in items {
+                hasher.update(encode_field(types, item));
+            }
+            hasher.finalize().into()
+        }
+        Node::Struct(id, fields) => hash_struct(types, *id, fields),
+    }
+}

@@ -1,0 +1,434 @@
+//! The EIP-712 type grammar: parsing type names, resolving struct references, and the
+//! `encodeType` / `typeHash` of each struct.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sha3::{Digest, Keccak256};
+
+use super::error::Eip712Error;
+use super::{MAX_DEPTH, MAX_STRUCT_TYPES};
+
+/// One field of a struct type as written: a name and a type name such as `uint256`,
+/// `Person[]` or `bytes32[][2]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The field's name.
+    pub name: String,
+    /// The field's type name.
+    pub type_name: String,
+}
+
+impl Field {
+    /// A field with the given name and type name.
+    pub fn new(name: impl Into<String>, type_name: impl Into<String>) -> Self {
+        Field {
+            name: name.into(),
+            type_name: type_name.into(),
+        }
+    }
+}
+
+/// Struct type definitions, as in the `types` member of `eth_signTypedData_v4` JSON.
+///
+/// ```
+/// use auth_signing::eip712::Types;
+/// let types = Types::new()
+///     .with_struct("Person", [("name", "string"), ("wallet", "address")])
+///     .with_struct("Mail", [("from", "Person"), ("to", "Person"), ("contents", "string")]);
+/// assert_eq!(types.get("Mail").map(|f| f.len()), Some(3));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Types {
+    pub(crate) structs: BTreeMap<String, Vec<Field>>,
+}
+
+impl Types {
+    /// No types yet.
+    pub fn new() -> Self {
+        Types::default()
+    }
+
+    /// Adds (or replaces) a struct type from `(field name, type name)` pairs, in order.
+    pub fn with_struct<N, T>(
+        mut self,
+        name: impl Into<String>,
+        fields: impl IntoIterator<Item = (N, T)>,
+    ) -> Self
+    where
+        N: Into<String>,
+        T: Into<String>,
+    {
+        self.insert(
+            name,
+            fields.into_iter().map(|(n, t)| Field::new(n, t)).collect(),
+        );
+        self
+    }
+
+    /// Adds (or replaces) a struct type.
+    pub fn insert(&mut self, name: impl Into<String>, fields: Vec<Field>) {
+        self.structs.insert(name.into(), fields);
+    }
+
+    /// The fields of a struct type, if defined.
+    pub fn get(&self, name: &str) -> Option<&[Field]> {
+        self.structs.get(name).map(Vec::as_slice)
+    }
+}
+
+/// A parsed, resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Bool,
+    Address,
+    String,
+    Bytes,
+    /// `bytesN`, 1 <= N <= 32.
+    FixedBytes(usize),
+    /// `uintN`, N bits.
+    Uint(u32),
+    /// `intN`, N bits.
+    Int(u32),
+    /// Index into [`Resolved::structs`].
+    Struct(usize),
+    /// `T[]` (`len` None) or `T[n]`.
+    Array { elem: Box<Kind>, len: Option<usize> },
+}
+
+/// A struct type with its fields resolved and its type hash computed once.
+#[derive(Debug, Clone)]
+pub(crate) struct StructDef {
+    pub(crate) name: String,
+    pub(crate) fields: Vec<ResolvedField>,
+    pub(crate) type_hash: [u8; 32],
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ResolvedField {
+    pub(crate) name: String,
+    pub(crate) type_name: String,
+    pub(crate) kind: Kind,
+}
+
+/// The struct types reachable from some roots, each with an index.
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    pub(crate) structs: Vec<StructDef>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Resolved {
+    /// Resolves every struct reachable from `roots` (which must be defined in `types`).
+    /// Works with an explicit work list, so a long chain of types cannot overflow the stack.
+    pub(crate) fn resolve(types: &Types, roots: &[&str]) -> Result<Resolved, Eip712Error> {
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let mut order: Vec<&str> = Vec::new();
+        for root in roots {
+            if !by_name.contains_key(*root) {
+                by_name.insert((*root).to_owned(), order.len());
+                order.push(root);
+            }
+        }
+        let mut structs: Vec<StructDef> = Vec::new();
+        let mut next = 0;
+        while next < order.len() {
+            let name = order[next];
+            next += 1;
+            check_struct_name(name)?;
+            let raw_fields = types.structs.get(name).map(Vec::as_slice).unwrap_or(&[]);
+            let mut fields = Vec::with_capacity(raw_fields.len());
+            for (i, field) in raw_fields.iter().enumerate() {
+                if raw_fields[..i].iter().any(|f| f.name == field.name) {
+                    return Err(Eip712Error::DuplicateField {
+                        path: format!("types.{name}"),
+                        field: field.name.clone(),
+                    });
+                }
+                let path = || format!("types.{name}[{i}].type");
+                let kind = parse_type(&field.type_name, path, |base| {
+                    if let Some(&id) = by_name.get(base) {
+                        return Some(id);
+                    }
+                    let (key, _) = types.structs.get_key_value(base)?;
+                    let id = order.len();
+                    by_name.insert(key.clone(), id);
+                    order.push(key.as_str());
+                    Some(id)
+                })?;
+                if order.len() > MAX_STRUCT_TYPES {
+                    return Err(Eip712Error::TooManyTypes {
+                        limit: MAX_STRUCT_TYPES,
+                    });
+                }
+                fields.push(ResolvedField {
+                    name: field.name.clone(),
+                    type_name: field.type_name.clone(),
+                    kind,
+                });
+            }
+            structs.push(StructDef {
+                name: name.to_owned(),
+                fields,
+                type_hash: [0; 32],
+            });
+        }
+        let mut resolved = Resolved { structs, by_name };
+        for id in 0..resolved.structs.len() {
+            let mut hasher = Keccak256::new();
+            resolved.write_encode_type(id, &mut |s: &str| hasher.update(s.as_bytes()));
+            resolved.structs[id].type_hash = hasher.finalize().into();
+        }
+        Ok(resolved)
+    }
+
+    pub(crate) fn id(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    /// `encodeType(id)`: the struct's own definition, then every struct it references
+    /// (directly or not, itself excluded) sorted by name, each as `Name(type name,...)`.
+    pub(crate) fn write_encode_type(&self, id: usize, out: &mut dyn FnMut(&str)) {
+        let mut seen = vec![false; self.structs.len()];
+        seen[id] = true;
+        let mut stack = vec![id];
+        let mut deps = Vec::new();
+        while let Some(cur) = stack.pop() {
+            for field in &self.structs[cur].fields {
+                if let Some(dep) = field.kind.struct_id() {
+                    if !seen[dep] {
+                        seen[dep] = true;
+                        deps.push(dep);
+                        stack.push(dep);
+                    }
+                }
+            }
+        }
+        deps.sort_by(|a, b| self.structs[*a].name.cmp(&self.structs[*b].name));
+        for s in std::iter::once(id).chain(deps) {
+            let def = &self.structs[s];
+            out(&def.name);
+            out("(");
+            for (i, field) in def.fields.iter().enumerate() {
+                if i > 0 {
+                    out(",");
+                }
+                out(&field.type_name);
+                out(" ");
+                out(&field.name);
+            }
+            out(")");
+        }
+    }
+}
+
+impl Kind {
+    /// The struct at the bottom of this type, looking through arrays.
+    fn struct_id(&self) -> Option<usize> {
+        match self {
+            Kind::Struct(id) => Some(*id),
+            Kind::Array { elem, .. } => elem.struct_id(),
+            _ => None,
+        }
+    }
+}
+
+/// Struct names go into `encodeType` verbatim, so they must not contain the characters of
+/// its syntax. ASCII identifiers keep the dependency sort order unambiguous too.
+fn check_struct_name(name: &str) -> Result<(), Eip712Error> {
+    let mut chars = name.chars();
+    let ok = match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$' => {
+            chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Eip712Error::InvalidType {
+            path: "types".to_owned(),
+            type_name: name.to_owned(),
+            reason: "struct names must be ASCII identifiers",
+        })
+    }
+}
+
+/// Parses a type name. `struct_id` maps a struct name to its index, registering it if it
+/// is defined, or returns None for an unknown name.
+pub(crate) fn parse_type(
+    type_name: &str,
+    path: impl Fn() -> String,
+    mut struct_id: impl FnMut(&str) -> Option<usize>,
+) -> Result<Kind, Eip712Error> {
+    let invalid = |reason| Eip712Error::InvalidType {
+        path: path(),
+        type_name: type_name.to_owned(),
+        reason,
+    };
+    // Peel array suffixes from the right: the last suffix is the outermost array.
+    let mut base = type_name;
+    let mut dims: Vec<Option<usize>> = Vec::new();
+    while let Some(rest) = base.strip_suffix(']') {
+        let open = rest.rfind('[').ok_or_else(|| invalid("unbalanced `]`"))?;
+        let inside = &rest[open + 1..];
+        let len = if inside.is_empty() {
+            None
+        } else {
+            if !inside.bytes().all(|b| b.is_ascii_digit()) || inside.starts_with('0') {
+                return Err(invalid("array length must be a positive decimal integer"));
+            }
+            Some(
+                inside
+                    .parse::<usize>()
+                    .map_err(|_| invalid("array length is too large"))?,
+            )
+        };
+        dims.push(len);
+        if dims.len() > MAX_DEPTH {
+            return Err(invalid("too many array dimensions"));
+        }
+        base = &rest[..open];
+    }
+    let mut kind = match parse_atomic(base) {
+        Atomic::Kind(kind) => kind,
+        Atomic::Invalid(reason) => return Err(invalid(reason)),
+        Atomic::NotAtomic => {
+            if base.contains(['[', ']', '(', ')', ',', ' ']) || base.is_empty() {
+                return Err(invalid("malformed type name"));
+            }
+            match struct_id(base) {
+                Some(id) => Kind::Struct(id),
+                None => {
+                    return Err(Eip712Error::UnknownType {
+                        path: path(),
+                        type_name: type_name.to_owned(),
+                    });
+                }
+            }
+        }
+    };
+    for len in dims.into_iter().rev() {
+        kind = Kind::Array {
+            elem: Box::new(kind),
+            len,
+        };
+    }
+    Ok(kind)
+}
+
+enum Atomic {
+    Kind(Kind),
+    Invalid(&'static str),
+    NotAtomic,
+}
+
+fn parse_atomic(base: &str) -> Atomic {
+    match base {
+        "bool" => return Atomic::Kind(Kind::Bool),
+        "address" => return Atomic::Kind(Kind::Address),
+        "string" => return Atomic::Kind(Kind::String),
+        "bytes" => return Atomic::Kind(Kind::Bytes),
+        // Solidity's aliases, accepted by viem, ethers and eth-sig-util alike.
+        "uint" => return Atomic::Kind(Kind::Uint(256)),
+        "int" => return Atomic::Kind(Kind::Int(256)),
+        _ => {}
+    }
+    let (prefix, digits) = if let Some(d) = base.strip_prefix("uint") {
+        ("uint", d)
+    } else if let Some(d) = base.strip_prefix("int") {
+        ("int", d)
+    } else if let Some(d) = base.strip_prefix("bytes") {
+        ("bytes", d)
+    } else {
+        return Atomic::NotAtomic;
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        // `uintX`, `bytesFoo`: could be a struct name.
+        return Atomic::NotAtomic;
+    }
+    let width = if digits.len() > 3 || digits.starts_with('0') {
+        0
+    } else {
+        digits.parse::<u32>().unwrap_or(0)
+    };
+    match prefix {
+        "bytes" if (1..=32).contains(&width) => Atomic::Kind(Kind::FixedBytes(width as usize)),
+        "bytes" => Atomic::Invalid("bytesN needs 1 <= N <= 32"),
+        _ if (8..=256).contains(&width) && width % 8 == 0 => {
+            if prefix == "uint" {
+                Atomic::Kind(Kind::Uint(width))
+            } else {
+                Atomic::Kind(Kind::Int(width))
+            }
+        }
+        _ => Atomic::Invalid("integer width must be a multiple of 8 from 8 to 256"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(t: &str) -> Result<Kind, Eip712Error> {
+        parse_type(t, || "p".to_owned(), |name| (name == "S").then_some(0))
+    }
+
+    #[test]
+    fn parses_atomic_and_arrays() {
+        assert_eq!(parse("uint8"), Ok(Kind::Uint(8)));
+        assert_eq!(parse("int256"), Ok(Kind::Int(256)));
+        assert_eq!(parse("bytes32"), Ok(Kind::FixedBytes(32)));
+        assert_eq!(parse("bytes1"), Ok(Kind::FixedBytes(1)));
+        // `T[][2]` is a fixed array of two dynamic arrays.
+        assert_eq!(
+            parse("S[][2]"),
+            Ok(Kind::Array {
+                elem: Box::new(Kind::Array {
+                    elem: Box::new(Kind::Struct(0)),
+                    len: None
+                }),
+                len: Some(2)
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_invalid_types() {
+        for t in [
+            "uint7", "uint0", "uint264", "int9", "bytes33", "bytes0", "uint08", "bytes01",
+            "S[x]", "S[0]", "S[01]", "S]", "S[-1]", "[]",
+        ] {
+            assert!(
+                matches!(parse(t), Err(Eip712Error::InvalidType { .. })),
+                "{t}: {:?}",
+                parse(t)
+            );
+        }
+        assert!(matches!(
+            parse("Unknown"),
+            Err(Eip712Error::UnknownType { .. })
+        ));
+        assert!(matches!(
+            parse("uintX"),
+            Err(Eip712Error::UnknownType { .. })
+        ));
+        let deep = format!("uint8{}", "[]".repeat(MAX_DEPTH + 1));
+        assert!(matches!(parse(&deep), Err(Eip712Error::InvalidType { .. })));
+    }
+
+    #[test]
+    fn encode_type_sorts_dependencies_and_handles_cycles() {
+        let types = Types::new()
+            .with_struct("Mail", [("from", "Person"), ("to", "Person[]"), ("z", "Asset")])
+            .with_struct("Person", [("name", "string"), ("parent", "Person")])
+            .with_struct("Asset", [("owner", "Person")])
+            .with_struct("Unused", [("x", "nonsense")]);
+        let r = Resolved::resolve(&types, &["Mail"]).unwrap();
+        let mut s = String::new();
+        r.write_encode_type(0, &mut |p: &str| s.push_str(p));
+        assert_eq!(
+            s,
+            "Mail(Person from,Person[] to,Asset z)Asset(Person owner)Person(string name,Person parent)"
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! Solana (ed25519) keys: keypairs from the Solana CLI file format, base58 or a seed;
+//! signatures of raw message bytes; verification.
+
+mod keypair;
+mod signature;
+
+pub use keypair::{KeypairError, SolanaKeypair};
+pub use signature::{SolanaSignature, VerifyError, verify};

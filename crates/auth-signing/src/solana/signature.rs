@@ -1,0 +1,96 @@
+//! ed25519 signatures in base58, and their verification.
+
+use std::fmt;
+use std::str::FromStr;
+
+use auth_types::SolanaPubkey;
+use ed25519_dalek::{Signature, VerifyingKey};
+
+/// A 64-byte ed25519 signature, written in base58 as Solana tools do.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SolanaSignature([u8; 64]);
+
+impl SolanaSignature {
+    /// Wraps 64 raw bytes.
+    pub fn from_bytes(bytes: [u8; 64]) -> Self {
+        SolanaSignature(bytes)
+    }
+
+    /// The 64 raw bytes.
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+
+    /// The signature in base58.
+    pub fn to_base58(&self) -> String {
+        bs58::encode(self.0).into_string()
+    }
+}
+
+impl FromStr for SolanaSignature {
+    type Err = VerifyError;
+
+    /// Parses base58 that decodes to exactly 64 bytes.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // 64 bytes are at most 88 base58 characters.
+        if s.len() > 88 {
+            return Err(VerifyError::MalformedSignature);
+        }
+        let bytes = bs58::decode(s)
+            .into_vec()
+            .map_err(|_| VerifyError::MalformedSignature)?;
+        let array: [u8; 64] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| VerifyError::MalformedSignature)?;
+        Ok(SolanaSignature(array))
+    }
+}
+
+impl fmt::Display for SolanaSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_base58())
+    }
+}
+
+impl fmt::Debug for SolanaSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SolanaSignature({})", self.to_base58())
+    }
+}
+
+/// Why a Solana signature did not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The public key bytes are not a valid ed25519 point.
+    #[error("public key is not a valid ed25519 point")]
+    InvalidPubkey,
+    /// The signature text is not base58 of 64 bytes.
+    #[error("signature must be base58 of 64 bytes")]
+    MalformedSignature,
+    /// The signature does not match the key and message.
+    #[error("signature does not match the public key and message")]
+    Mismatch,
+}
+
+/// Verifies an ed25519 signature of `message` by `pubkey`, strictly (RFC 8032 with the
+/// checks that refuse malleable signatures and weak keys).
+///
+/// ```
+/// use auth_signing::solana::{SolanaKeypair, verify};
+/// let kp = SolanaKeypair::from_seed_bytes([1u8; 32]);
+/// let sig = kp.sign(b"hello");
+/// assert!(verify(&kp.pubkey(), b"hello", &sig).is_ok());
+/// assert!(verify(&kp.pubkey(), b"hullo", &sig).is_err());
+/// ```
+pub fn verify(
+    pubkey: &SolanaPubkey,
+    message: &[u8],
+    signature: &SolanaSignature,
+) -> Result<(), VerifyError> {
+    let key = VerifyingKey::from_bytes(pubkey.as_bytes()).map_err(|_| VerifyError::InvalidPubkey)?;
+    let sig = Signature::from_bytes(signature.as_bytes());
+    key.verify_strict(message, &sig)
+        .map_err(|_| VerifyError::Mismatch)
+}

@@ -1,0 +1,10 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod evm_address;
+mod secret;
+mod solana_pubkey;
+
+pub use evm_address::{AddressError, EvmAddress};
+pub use secret::{AccessToken, ApiKey, PrivyAccessToken, RefreshToken, SecretBytes32, SecretHexError};
+pub use solana_pubkey::{PubkeyError, SolanaPubkey};
