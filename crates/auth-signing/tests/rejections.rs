@@ -1,0 +1,409 @@
+//! One test per kind of bad typed data: each must be a specific error naming the path,
+//! never a panic and never a hash.
+
+use auth_signing::eip712::{Eip712Error, MAX_DEPTH, TypedData};
+use auth_types::AddressError;
+use serde_json::{Value, json};
+
+/// A valid document with one struct `T` holding `field` of type `ty` set to `value`.
+fn doc(ty: &str, value: Value) -> Value {
+    json!({
+        "types": {"T": [{"name": "field", "type": ty}]},
+        "primaryType": "T",
+        "domain": {"name": "Test", "chainId": 1},
+        "message": {"field": value},
+    })
+}
+
+fn err(document: Value) -> Eip712Error {
+    match TypedData::from_json_value(document) {
+        Ok(t) => panic!("accepted: {t:?}"),
+        Err(e) => e,
+    }
+}
+
+fn ok(document: Value) -> TypedData {
+    TypedData::from_json_value(document).unwrap()
+}
+
+#[test]
+fn integer_out_of_range_for_its_width() {
+    assert_eq!(
+        err(doc("uint8", json!(256))),
+        Eip712Error::IntegerOutOfRange {
+            path: "message.field".into(),
+            type_name: "uint8".into()
+        }
+    );
+    ok(doc("uint8", json!(255)));
+    ok(doc("int8", json!(-128)));
+    ok(doc("int8", json!("127")));
+    assert!(matches!(
+        err(doc("int8", json!(128))),
+        Eip712Error::IntegerOutOfRange { .. }
+    ));
+    assert!(matches!(
+        err(doc("int8", json!("-129"))),
+        Eip712Error::IntegerOutOfRange { .. }
+    ));
+    assert!(matches!(
+        err(doc("int8", json!("0x80"))),
+        Eip712Error::IntegerOutOfRange { .. }
+    ));
+    let two_256 =
+        "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+    assert!(matches!(
+        err(doc("uint256", json!(two_256))),
+        Eip712Error::IntegerOutOfRange { .. }
+    ));
+    ok(doc("int256", json!(format!("-{}", "57896044618658097711785492504343953926634992332820282019728792003956564819968"))));
+    assert!(matches!(
+        err(doc("int256", json!("57896044618658097711785492504343953926634992332820282019728792003956564819968"))),
+        Eip712Error::IntegerOutOfRange { .. }
+    ));
+}
+
+#[test]
+fn int_two_complement_encoding() {
+    // int8 -1 and uint8 255 encode differently: -1 is 32 bytes of 0xff.
+    let minus_one = ok(doc("int8", json!(-1)));
+    let via_string = ok(doc("int8", json!("-1")));
+    assert_eq!(minus_one.signing_hash(), via_string.signing_hash());
+    let plus_one = ok(doc("int8", json!(1)));
+    assert_ne!(minus_one.signing_hash(), plus_one.signing_hash());
+}
+
+#[test]
+fn negative_uint() {
+    assert_eq!(
+        err(doc("uint256", json!(-1))),
+        Eip712Error::NegativeUnsigned {
+            path: "message.field".into(),
+            type_name: "uint256".into()
+        }
+    );
+    assert!(matches!(
+        err(doc("uint64", json!("-5"))),
+        Eip712Error::NegativeUnsigned { .. }
+    ));
+    // Minus zero is zero.
+    ok(doc("uint8", json!("-0")));
+}
+
+#[test]
+fn inexact_json_numbers_are_never_rounded() {
+    for n in ["1.5", "1e3", "1.0", "18446744073709551616", "-9223372036854775809"] {
+        let v: Value = serde_json::from_str(n).unwrap();
+        assert_eq!(
+            err(doc("uint256", v.clone())).to_string(),
+            Eip712Error::InexactNumber {
+                path: "message.field".into()
+            }
+            .to_string(),
+            "{n}"
+        );
+    }
+    // The largest exact JSON integers are fine.
+    ok(doc("uint64", json!(u64::MAX)));
+    ok(doc("int64", json!(i64::MIN)));
+}
+
+#[test]
+fn malformed_integer_strings() {
+    for s in ["", "-", "0x", "-0x10", "12a", " 12", "+1", "1e3", "0b101"] {
+        assert_eq!(
+            err(doc("uint256", json!(s))),
+            Eip712Error::InvalidInteger {
+                path: "message.field".into()
+            },
+            "{s:?}"
+        );
+    }
+}
+
+#[test]
+fn bytes_n_of_the_wrong_length() {
+    assert_eq!(
+        err(doc("bytes4", json!("0x010203"))),
+        Eip712Error::BytesLength {
+            path: "message.field".into(),
+            type_name: "bytes4".into(),
+            expected: 4,
+            found: 3
+        }
+    );
+    ok(doc("bytes4", json!("0x01020304")));
+}
+
+#[test]
+fn non_hex_bytes() {
+    for s in ["hello", "0xzz", "0x123", "0X1234"] {
+        assert_eq!(
+            err(doc("bytes", json!(s))),
+            Eip712Error::InvalidHex {
+                path: "message.field".into()
+            },
+            "{s}"
+        );
+    }
+    ok(doc("bytes", json!("0x")));
+}
+
+#[test]
+fn address_of_wrong_length_or_bad_checksum() {
+    assert_eq!(
+        err(doc("address", json!("0x1234"))),
+        Eip712Error::InvalidAddress {
+            path: "message.field".into(),
+            source: AddressError::WrongLength { found: 4 }
+        }
+    );
+    assert!(matches!(
+        err(doc("address", json!("0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD827"))),
+        Eip712Error::InvalidAddress {
+            source: AddressError::BadChecksum { .. },
+            ..
+        }
+    ));
+    assert!(matches!(
+        err(doc("address", json!(12))),
+        Eip712Error::WrongValueKind { .. }
+    ));
+}
+
+#[test]
+fn unknown_type_name() {
+    assert_eq!(
+        err(doc("Nope", json!({}))),
+        Eip712Error::UnknownType {
+            path: "types.T[0].type".into(),
+            type_name: "Nope".into()
+        }
+    );
+}
+
+#[test]
+fn invalid_type_names() {
+    for ty in ["uint7", "bytes33", "int264", "uint8[0]", "uint8[x]", "string]"] {
+        assert!(
+            matches!(err(doc(ty, json!(1))), Eip712Error::InvalidType { ref path, .. } if path == "types.T[0].type"),
+            "{ty}"
+        );
+    }
+}
+
+#[test]
+fn primary_type_missing_from_types() {
+    let mut d = doc("uint8", json!(1));
+    d["primaryType"] = json!("Missing");
+    assert_eq!(
+        err(d),
+        Eip712Error::MissingPrimaryType {
+            primary_type: "Missing".into()
+        }
+    );
+}
+
+#[test]
+fn fixed_array_of_the_wrong_length() {
+    assert_eq!(
+        err(doc("uint8[3]", json!([1, 2]))),
+        Eip712Error::ArrayLength {
+            path: "message.field".into(),
+            type_name: "uint8[3]".into(),
+            expected: 3,
+            found: 2
+        }
+    );
+    // Nested: the inner arrays of `uint8[2][]` must have two elements each.
+    assert!(matches!(
+        err(doc("uint8[2][]", json!([[1, 2], [3]]))),
+        Eip712Error::ArrayLength { ref path, .. } if path == "message.field[1]"
+    ));
+}
+
+#[test]
+fn non_boolean_bool() {
+    for v in [json!("true"), json!(1), json!(null)] {
+        assert!(matches!(
+            err(doc("bool", v)),
+            Eip712Error::WrongValueKind { ref path, expected: "true or false", .. } if path == "message.field"
+        ));
+    }
+}
+
+#[test]
+fn missing_field_names_the_nested_path() {
+    let d = json!({
+        "types": {
+            "Mail": [{"name": "to", "type": "Person[]"}],
+            "Person": [{"name": "name", "type": "string"}, {"name": "wallet", "type": "address"}]
+        },
+        "primaryType": "Mail",
+        "domain": {"name": "x"},
+        "message": {"to": [
+            {"name": "a", "wallet": "0x0000000000000000000000000000000000000001"},
+            {"name": "b"}
+        ]}
+    });
+    assert_eq!(
+        err(d),
+        Eip712Error::MissingField {
+            path: "message.to[1].wallet".into(),
+            type_name: "address".into()
+        }
+    );
+}
+
+#[test]
+fn null_where_a_struct_is_expected() {
+    let d = json!({
+        "types": {"A": [{"name": "b", "type": "B"}], "B": [{"name": "x", "type": "uint8"}]},
+        "primaryType": "A",
+        "domain": {},
+        "message": {"b": null}
+    });
+    assert_eq!(
+        err(d),
+        Eip712Error::NullStruct {
+            path: "message.b".into(),
+            type_name: "B".into()
+        }
+    );
+}
+
+#[test]
+fn nesting_deeper_than_the_limit() {
+    // A self-referential type nested far deeper than MAX_DEPTH: refused, no stack overflow.
+    fn nested(levels: usize) -> Value {
+        let mut v = json!({"children": []});
+        for _ in 0..levels {
+            v = json!({"children": [v]});
+        }
+        v
+    }
+    let make = |levels| {
+        json!({
+            "types": {"Node": [{"name": "children", "type": "Node[]"}]},
+            "primaryType": "Node",
+            "domain": {},
+            "message": nested(levels),
+        })
+    };
+    // Each level is a struct inside an array: two levels of depth.
+    ok(make(MAX_DEPTH / 2 - 1));
+    assert!(matches!(err(make(MAX_DEPTH)), Eip712Error::TooDeep { .. }));
+    // JSON text nested beyond the JSON parser's own limit is an error too.
+    let deep_text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(matches!(
+        deep_text.parse::<TypedData>(),
+        Err(Eip712Error::Json { .. })
+    ));
+}
+
+#[test]
+fn input_that_is_not_the_expected_json_shape() {
+    assert!(matches!(
+        "not json".parse::<TypedData>(),
+        Err(Eip712Error::Json { .. })
+    ));
+    assert!(matches!(
+        err(json!([1, 2])),
+        Eip712Error::Shape { ref path, .. } if path == "(root)"
+    ));
+    let mut d = doc("uint8", json!(1));
+    d["types"] = json!({"T": {"name": "field"}});
+    assert!(matches!(err(d), Eip712Error::Shape { ref path, .. } if path == "types.T"));
+    let mut d = doc("uint8", json!(1));
+    d["types"]["T"][0]["type"] = json!(5);
+    assert!(matches!(err(d), Eip712Error::Shape { ref path, .. } if path == "types.T[0].type"));
+    let mut d = doc("uint8", json!(1));
+    d.as_object_mut().unwrap().remove("domain");
+    assert!(matches!(err(d), Eip712Error::Shape { ref path, .. } if path == "domain"));
+    let mut d = doc("uint8", json!(1));
+    d["message"] = json!([1]);
+    assert!(matches!(err(d), Eip712Error::WrongValueKind { ref path, .. } if path == "message"));
+    assert!(matches!(
+        err(doc("string", json!(["x"]))),
+        Eip712Error::WrongValueKind { found: "an array", .. }
+    ));
+}
+
+#[test]
+fn domain_keys_outside_the_canonical_five_need_a_domain_type() {
+    let mut d = doc("uint8", json!(1));
+    d["domain"]["extra"] = json!("x");
+    assert_eq!(
+        err(d.clone()),
+        Eip712Error::UnknownDomainField {
+            field: "extra".into()
+        }
+    );
+    // Declared in EIP712Domain, a custom field is fine.
+    d["types"]["EIP712Domain"] = json!([
+        {"name": "name", "type": "string"},
+        {"name": "chainId", "type": "uint256"},
+        {"name": "extra", "type": "string"}
+    ]);
+    let typed = ok(d.clone());
+    assert_eq!(
+        typed.encode_type("EIP712Domain").unwrap(),
+        "EIP712Domain(string name,uint256 chainId,string extra)"
+    );
+    // A declared field missing from the domain is an error with its path.
+    d["domain"].as_object_mut().unwrap().remove("extra");
+    assert_eq!(
+        err(d),
+        Eip712Error::MissingField {
+            path: "domain.extra".into(),
+            type_name: "string".into()
+        }
+    );
+}
+
+#[test]
+fn chain_id_as_number_or_string_and_inferred_order() {
+    let a = ok(json!({
+        "types": {"T": []}, "primaryType": "T", "message": {},
+        "domain": {"chainId": 42161, "name": "Pear Protocol", "version": "1"}
+    }));
+    let b = ok(json!({
+        "types": {"T": []}, "primaryType": "T", "message": {},
+        "domain": {"name": "Pear Protocol", "version": "1", "chainId": "42161"}
+    }));
+    let c = ok(json!({
+        "types": {"T": []}, "primaryType": "T", "message": {},
+        "domain": {"name": "Pear Protocol", "version": "1", "chainId": "0xa4b1"}
+    }));
+    assert_eq!(a.domain_separator(), b.domain_separator());
+    assert_eq!(a.domain_separator(), c.domain_separator());
+    assert_eq!(
+        a.encode_type("EIP712Domain").unwrap(),
+        "EIP712Domain(string name,string version,uint256 chainId)"
+    );
+    assert_eq!(a.domain().chain_id.and_then(|c| c.to_u64()), Some(42161));
+}
+
+#[test]
+fn duplicate_field_and_bad_struct_names() {
+    let d = json!({
+        "types": {"T": [{"name": "a", "type": "uint8"}, {"name": "a", "type": "uint8"}]},
+        "primaryType": "T", "domain": {}, "message": {"a": 1}
+    });
+    assert!(matches!(err(d), Eip712Error::DuplicateField { .. }));
+    let d = json!({
+        "types": {"T(x)": []},
+        "primaryType": "T(x)", "domain": {}, "message": {}
+    });
+    assert!(matches!(err(d), Eip712Error::InvalidType { .. }));
+}
+
+#[test]
+fn errors_are_send_sync_static_and_lowercase() {
+    fn assert_error<E: std::error::Error + Send + Sync + 'static>(_: &E) {}
+    let e = err(doc("uint8", json!(256)));
+    assert_error(&e);
+    let text = e.to_string();
+    assert!(!text.ends_with('.'));
+    assert!(text.starts_with("message.field"));
+}
