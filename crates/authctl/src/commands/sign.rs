@@ -1,0 +1,38 @@
+//! `authctl sign …`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use auth_signing::eip712::TypedData;
+
+use super::Failure;
+use crate::cli::{EthKeyArgs, SolanaKeyArgs};
+use crate::secrets::{eth_key, read_input, solana_key};
+
+pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Failure> {
+    let text = read_input(file).map_err(|e| Failure::new(format!("{}: {e}", file.display())))?;
+    let typed: TypedData = text
+        .parse()
+        .map_err(|e| Failure::new(format!("{}: {e}", file.display())))?;
+    let signer = eth_key(key.private_key_env.as_deref(), key.private_key_file.as_deref())?;
+    let signature = signer
+        .sign_typed_data(&typed)
+        .map_err(|e| Failure::new(e.to_string()))?;
+    println!("{signature}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn personal(key: &EthKeyArgs, message: &str) -> Result<ExitCode, Failure> {
+    let signer = eth_key(key.private_key_env.as_deref(), key.private_key_file.as_deref())?;
+    let signature = signer
+        .sign_personal_message(message.as_bytes())
+        .map_err(|e| Failure::new(e.to_string()))?;
+    println!("{signature}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn solana_message(key: &SolanaKeyArgs, message: &str) -> Result<ExitCode, Failure> {
+    let keypair = solana_key(key.keypair.as_deref(), key.keypair_env.as_deref())?;
+    println!("{}", keypair.sign(message.as_bytes()));
+    Ok(ExitCode::SUCCESS)
+}
