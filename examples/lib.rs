@@ -42,7 +42,8 @@ impl Steps {
             }
             Err(e) => {
                 println!("[{:>2}] FAILED  {what}: {e}", self.number);
-                self.failed.push(format!("step {} ({what}): {e}", self.number));
+                self.failed
+                    .push(format!("step {} ({what}): {e}", self.number));
                 None
             }
         }

@@ -83,7 +83,13 @@ fn main() -> ExitCode {
     let Some(typed) = steps.step(
         "parse the Authentication typed data",
         TypedData::from_json_value(server_reply),
-        |t| format!("primary type {}, {} fields", t.primary_type(), t.message().as_object().map_or(0, |m| m.len())),
+        |t| {
+            format!(
+                "primary type {}, {} fields",
+                t.primary_type(),
+                t.message().as_object().map_or(0, |m| m.len())
+            )
+        },
     ) else {
         return steps.finish();
     };
@@ -95,7 +101,10 @@ fn main() -> ExitCode {
     );
 
     let hashes = typed.hashes();
-    println!("        signing hash 0x{}", hex::encode(hashes.signing_hash));
+    println!(
+        "        signing hash 0x{}",
+        hex::encode(hashes.signing_hash)
+    );
 
     let Some(signature) = steps.step("sign it", signer.sign_typed_data(&typed), |s| s.to_string())
     else {
@@ -133,7 +142,9 @@ fn main() -> ExitCode {
         Err(_) => Ok("refused"),
         Ok(()) => Err("a signature verified for a message it was not made for"),
     };
-    steps.step("the same signature on another message", forged, |s| (*s).to_owned());
+    steps.step("the same signature on another message", forged, |s| {
+        (*s).to_owned()
+    });
 
     steps.finish()
 }

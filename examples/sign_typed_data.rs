@@ -49,7 +49,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => {
             let key = std::env::var("PRIVATE_KEY")
                 .map_err(|_| "set PRIVATE_KEY to the signing key (64 hex digits)")?;
-            (std::fs::read_to_string(path)?, LocalEthSigner::from_hex(&key)?)
+            (
+                std::fs::read_to_string(path)?,
+                LocalEthSigner::from_hex(&key)?,
+            )
         }
         None => (
             MAIL.to_owned(),
@@ -57,9 +60,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         ),
     };
     let typed: TypedData = text.parse()?;
-    println!("encodeType:       {}", typed.encode_type(typed.primary_type()).unwrap_or_default());
+    println!(
+        "encodeType:       {}",
+        typed.encode_type(typed.primary_type()).unwrap_or_default()
+    );
     let hashes = typed.hashes();
-    println!("domain separator: 0x{}", hex::encode(hashes.domain_separator));
+    println!(
+        "domain separator: 0x{}",
+        hex::encode(hashes.domain_separator)
+    );
     println!("struct hash:      0x{}", hex::encode(hashes.struct_hash));
     println!("signing hash:     0x{}", hex::encode(hashes.signing_hash));
     println!("signer:           {}", signer.address());

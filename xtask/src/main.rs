@@ -74,7 +74,9 @@ fn main() -> ExitCode {
         Some("test") => &[&TEST],
         _ => {
             eprintln!("usage: cargo xtask <ci|test>");
-            eprintln!("  ci    format check, clippy -D warnings, docs, tests, quickstart (what .ci/run runs)");
+            eprintln!(
+                "  ci    format check, clippy -D warnings, docs, tests, quickstart (what .ci/run runs)"
+            );
             eprintln!("  test  cargo test --workspace");
             return ExitCode::from(2);
         }

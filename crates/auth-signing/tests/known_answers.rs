@@ -1,6 +1,8 @@
 //! Published known-answer tests: the EIP-712 specification's Mail example, RFC 8032's
 //! ed25519 tests 1 and 2, and EIP-191.
 
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
 use auth_signing::eip712::{Eip712Domain, TypedData, Types, Value};
 use auth_signing::ethereum::{LocalEthSigner, recover_address};
 use auth_signing::solana::{SolanaKeypair, SolanaSignature, verify};
@@ -82,7 +84,10 @@ fn eip712_mail_example_from_the_specification() {
         hex32(sig.s()),
         "0x07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562"
     );
-    assert_eq!(recover_address(&typed.signing_hash(), &sig).unwrap(), cow.address());
+    assert_eq!(
+        recover_address(&typed.signing_hash(), &sig).unwrap(),
+        cow.address()
+    );
 }
 
 #[test]
@@ -109,8 +114,14 @@ fn mail_example_built_in_rust_hashes_the_same() {
                 .unwrap(),
         );
     let message = Value::structure([
-        ("from", person("Cow", "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826")),
-        ("to", person("Bob", "0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB")),
+        (
+            "from",
+            person("Cow", "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"),
+        ),
+        (
+            "to",
+            person("Bob", "0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"),
+        ),
         ("contents", Value::from("Hello, Bob!")),
     ]);
     let typed = TypedData::new(&domain, types, "Mail", message).unwrap();
@@ -159,6 +170,12 @@ fn personal_sign_round_trip() {
     );
     let signer = LocalEthSigner::from_hex(&hex::encode(keccak256(b"cow"))).unwrap();
     let sig = signer.sign_personal_message(b"hello").unwrap();
-    assert_eq!(recover_address(&eip191_hash(b"hello"), &sig).unwrap(), signer.address());
-    assert_ne!(recover_address(&eip191_hash(b"hullo"), &sig).unwrap(), signer.address());
+    assert_eq!(
+        recover_address(&eip191_hash(b"hello"), &sig).unwrap(),
+        signer.address()
+    );
+    assert_ne!(
+        recover_address(&eip191_hash(b"hullo"), &sig).unwrap(),
+        signer.address()
+    );
 }

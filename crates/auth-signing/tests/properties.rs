@@ -1,6 +1,8 @@
 //! Property tests: hostile or random typed data never panics, and whatever is signed
 //! recovers to the signer.
 
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
 use auth_signing::eip712::TypedData;
 use auth_signing::ethereum::{EthSignature, LocalEthSigner, recover_address};
 use auth_signing::solana::{SolanaKeypair, verify};
@@ -61,16 +63,20 @@ fn type_name() -> impl Strategy<Value = String> {
         Just("R".to_owned()),
         Just("Missing".to_owned()),
     ];
-    (base, prop::collection::vec(prop::option::of(0usize..4), 0..3)).prop_map(|(b, dims)| {
-        let mut t = b;
-        for d in dims {
-            match d {
-                Some(n) => t.push_str(&format!("[{n}]")),
-                None => t.push_str("[]"),
+    (
+        base,
+        prop::collection::vec(prop::option::of(0usize..4), 0..3),
+    )
+        .prop_map(|(b, dims)| {
+            let mut t = b;
+            for d in dims {
+                match d {
+                    Some(n) => t.push_str(&format!("[{n}]")),
+                    None => t.push_str("[]"),
+                }
             }
-        }
-        t
-    })
+            t
+        })
 }
 
 fn struct_def() -> impl Strategy<Value = Value> {
@@ -131,18 +137,26 @@ fn field_type(structs: &'static [&'static str]) -> impl Strategy<Value = String>
     let base = if structs.is_empty() {
         atomic_type().boxed()
     } else {
-        prop_oneof![atomic_type(), prop::sample::select(structs).prop_map(str::to_owned)].boxed()
+        prop_oneof![
+            atomic_type(),
+            prop::sample::select(structs).prop_map(str::to_owned)
+        ]
+        .boxed()
     };
-    (base, prop::collection::vec(prop::option::of(1usize..3), 0..3)).prop_map(|(b, dims)| {
-        let mut t = b;
-        for d in dims {
-            match d {
-                Some(n) => t.push_str(&format!("[{n}]")),
-                None => t.push_str("[]"),
+    (
+        base,
+        prop::collection::vec(prop::option::of(1usize..3), 0..3),
+    )
+        .prop_map(|(b, dims)| {
+            let mut t = b;
+            for d in dims {
+                match d {
+                    Some(n) => t.push_str(&format!("[{n}]")),
+                    None => t.push_str("[]"),
+                }
             }
-        }
-        t
-    })
+            t
+        })
 }
 
 fn fields(structs: &'static [&'static str]) -> impl Strategy<Value = Vec<(String, String)>> {
@@ -151,23 +165,32 @@ fn fields(structs: &'static [&'static str]) -> impl Strategy<Value = Vec<(String
 }
 
 /// A value of type `ty` that its type accepts. `types` maps struct names to their fields.
-fn value_for(ty: &str, types: &std::collections::BTreeMap<String, Vec<(String, String)>>) -> BoxedStrategy<Value> {
+fn value_for(
+    ty: &str,
+    types: &std::collections::BTreeMap<String, Vec<(String, String)>>,
+) -> BoxedStrategy<Value> {
     if let Some(inner) = ty.strip_suffix("[]") {
         let elem = value_for(inner, types);
-        return prop::collection::vec(elem, 0..3).prop_map(Value::Array).boxed();
+        return prop::collection::vec(elem, 0..3)
+            .prop_map(Value::Array)
+            .boxed();
     }
     if let Some(rest) = ty.strip_suffix(']') {
         let open = rest.rfind('[').unwrap();
         let n: usize = rest[open + 1..].parse().unwrap();
         let elem = value_for(&rest[..open], types);
-        return prop::collection::vec(elem, n..=n).prop_map(Value::Array).boxed();
+        return prop::collection::vec(elem, n..=n)
+            .prop_map(Value::Array)
+            .boxed();
     }
     if let Some(fields) = types.get(ty) {
         let parts: Vec<BoxedStrategy<(String, Value)>> = fields
             .iter()
             .map(|(name, t)| {
                 let name = name.clone();
-                value_for(t, types).prop_map(move |v| (name.clone(), v)).boxed()
+                value_for(t, types)
+                    .prop_map(move |v| (name.clone(), v))
+                    .boxed()
             })
             .collect();
         return parts
@@ -175,7 +198,8 @@ fn value_for(ty: &str, types: &std::collections::BTreeMap<String, Vec<(String, S
             .boxed();
     }
     let hex_of = |n: usize| {
-        prop::collection::vec(any::<u8>(), n..=n).prop_map(|b| json!(format!("0x{}", hex::encode(b))))
+        prop::collection::vec(any::<u8>(), n..=n)
+            .prop_map(|b| json!(format!("0x{}", hex::encode(b))))
     };
     match ty {
         "bool" => any::<bool>().prop_map(Value::Bool).boxed(),
@@ -198,7 +222,11 @@ fn value_for(ty: &str, types: &std::collections::BTreeMap<String, Vec<(String, S
             if signed {
                 // Small values as JSON numbers (either sign), large positive ones as hex.
                 let small = any::<i64>().prop_map(move |v| {
-                    if bits >= 64 { json!(v) } else { json!(v >> (64 - bits)) }
+                    if bits >= 64 {
+                        json!(v)
+                    } else {
+                        json!(v >> (64 - bits))
+                    }
                 });
                 let large = prop::collection::vec(any::<u8>(), magnitude_bytes..=magnitude_bytes)
                     .prop_map(|mut b| {
@@ -208,7 +236,11 @@ fn value_for(ty: &str, types: &std::collections::BTreeMap<String, Vec<(String, S
                 prop_oneof![small, large].boxed()
             } else {
                 let small = any::<u64>().prop_map(move |v| {
-                    if bits >= 64 { json!(v) } else { json!(v >> (64 - bits)) }
+                    if bits >= 64 {
+                        json!(v)
+                    } else {
+                        json!(v >> (64 - bits))
+                    }
                 });
                 let large = prop::collection::vec(any::<u8>(), magnitude_bytes..=magnitude_bytes)
                     .prop_map(|b| json!(format!("0x{}", hex::encode(b))));
@@ -223,8 +255,12 @@ fn value_for(ty: &str, types: &std::collections::BTreeMap<String, Vec<(String, S
 fn valid_document() -> impl Strategy<Value = Value> {
     (fields(&[]), fields(&["S"]), fields(&["S", "R"]))
         .prop_flat_map(|(s, r, t)| {
-            let types: std::collections::BTreeMap<String, Vec<(String, String)>> =
-                [("S".to_owned(), s), ("R".to_owned(), r), ("T".to_owned(), t)].into();
+            let types: std::collections::BTreeMap<String, Vec<(String, String)>> = [
+                ("S".to_owned(), s),
+                ("R".to_owned(), r),
+                ("T".to_owned(), t),
+            ]
+            .into();
             let message = value_for("T", &types);
             (Just(types), message)
         })
@@ -347,10 +383,11 @@ fn high_s_and_bad_v_are_refused() {
     raw[64] = 29;
     assert!(EthSignature::from_bytes(&raw).is_err());
     // The high-s twin (n - s, flipped v) is a valid ECDSA signature that Ethereum refuses.
-    let n: [u8; 32] = hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
-        .unwrap()
-        .try_into()
-        .unwrap();
+    let n: [u8; 32] =
+        hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+            .unwrap()
+            .try_into()
+            .unwrap();
     let s = sig.s();
     let mut high = [0u8; 32];
     let mut borrow = 0i16;

@@ -1,6 +1,8 @@
 //! One test per kind of bad typed data: each must be a specific error naming the path,
 //! never a panic and never a hash.
 
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
 use auth_signing::eip712::{Eip712Error, MAX_DEPTH, TypedData};
 use auth_types::AddressError;
 use serde_json::{Value, json};
@@ -50,15 +52,23 @@ fn integer_out_of_range_for_its_width() {
         err(doc("int8", json!("0x80"))),
         Eip712Error::IntegerOutOfRange { .. }
     ));
-    let two_256 =
-        "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+    let two_256 = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
     assert!(matches!(
         err(doc("uint256", json!(two_256))),
         Eip712Error::IntegerOutOfRange { .. }
     ));
-    ok(doc("int256", json!(format!("-{}", "57896044618658097711785492504343953926634992332820282019728792003956564819968"))));
+    ok(doc(
+        "int256",
+        json!(format!(
+            "-{}",
+            "57896044618658097711785492504343953926634992332820282019728792003956564819968"
+        )),
+    ));
     assert!(matches!(
-        err(doc("int256", json!("57896044618658097711785492504343953926634992332820282019728792003956564819968"))),
+        err(doc(
+            "int256",
+            json!("57896044618658097711785492504343953926634992332820282019728792003956564819968")
+        )),
         Eip712Error::IntegerOutOfRange { .. }
     ));
 }
@@ -92,7 +102,13 @@ fn negative_uint() {
 
 #[test]
 fn inexact_json_numbers_are_never_rounded() {
-    for n in ["1.5", "1e3", "1.0", "18446744073709551616", "-9223372036854775809"] {
+    for n in [
+        "1.5",
+        "1e3",
+        "1.0",
+        "18446744073709551616",
+        "-9223372036854775809",
+    ] {
         let v: Value = serde_json::from_str(n).unwrap();
         assert_eq!(
             err(doc("uint256", v.clone())).to_string(),
@@ -159,7 +175,10 @@ fn address_of_wrong_length_or_bad_checksum() {
         }
     );
     assert!(matches!(
-        err(doc("address", json!("0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD827"))),
+        err(doc(
+            "address",
+            json!("0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD827")
+        )),
         Eip712Error::InvalidAddress {
             source: AddressError::BadChecksum { .. },
             ..
@@ -184,7 +203,9 @@ fn unknown_type_name() {
 
 #[test]
 fn invalid_type_names() {
-    for ty in ["uint7", "bytes33", "int264", "uint8[0]", "uint8[x]", "string]"] {
+    for ty in [
+        "uint7", "bytes33", "int264", "uint8[0]", "uint8[x]", "string]",
+    ] {
         assert!(
             matches!(err(doc(ty, json!(1))), Eip712Error::InvalidType { ref path, .. } if path == "types.T[0].type"),
             "{ty}"
@@ -325,7 +346,10 @@ fn input_that_is_not_the_expected_json_shape() {
     assert!(matches!(err(d), Eip712Error::WrongValueKind { ref path, .. } if path == "message"));
     assert!(matches!(
         err(doc("string", json!(["x"]))),
-        Eip712Error::WrongValueKind { found: "an array", .. }
+        Eip712Error::WrongValueKind {
+            found: "an array",
+            ..
+        }
     ));
 }
 

@@ -190,7 +190,11 @@ mod tests {
             Err(AddressError::InvalidHex)
         );
         // Multi-byte characters must not panic on slicing.
-        assert!("0xé5aaeb6053f3e94c9b9a09f33669435e7ef1bea".parse::<EvmAddress>().is_err());
+        assert!(
+            "0xé5aaeb6053f3e94c9b9a09f33669435e7ef1bea"
+                .parse::<EvmAddress>()
+                .is_err()
+        );
     }
 
     #[test]

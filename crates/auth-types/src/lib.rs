@@ -6,5 +6,7 @@ mod secret;
 mod solana_pubkey;
 
 pub use evm_address::{AddressError, EvmAddress};
-pub use secret::{AccessToken, ApiKey, PrivyAccessToken, RefreshToken, SecretBytes32, SecretHexError};
+pub use secret::{
+    AccessToken, ApiKey, PrivyAccessToken, RefreshToken, SecretBytes32, SecretHexError,
+};
 pub use solana_pubkey::{PubkeyError, SolanaPubkey};

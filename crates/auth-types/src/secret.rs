@@ -161,9 +161,15 @@ mod tests {
     fn debug_is_redacted() {
         let t = AccessToken::new("very-secret-token");
         assert_eq!(format!("{t:?}"), "AccessToken(<redacted>)");
-        assert_eq!(format!("{:#?}", RefreshToken::new("x")), "RefreshToken(<redacted>)");
+        assert_eq!(
+            format!("{:#?}", RefreshToken::new("x")),
+            "RefreshToken(<redacted>)"
+        );
         assert_eq!(format!("{:?}", ApiKey::new("x")), "ApiKey(<redacted>)");
-        assert_eq!(format!("{:?}", PrivyAccessToken::new("x")), "PrivyAccessToken(<redacted>)");
+        assert_eq!(
+            format!("{:?}", PrivyAccessToken::new("x")),
+            "PrivyAccessToken(<redacted>)"
+        );
         assert_eq!(t.expose_secret(), "very-secret-token");
     }
 

@@ -14,7 +14,9 @@ use crate::commands::Failure;
 fn from_env(name: &str) -> Result<Zeroizing<String>, Failure> {
     match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => Ok(Zeroizing::new(v)),
-        Ok(_) => Err(Failure::new(format!("environment variable {name} is empty"))),
+        Ok(_) => Err(Failure::new(format!(
+            "environment variable {name} is empty"
+        ))),
         Err(std::env::VarError::NotPresent) => Err(Failure::new(format!(
             "environment variable {name} is not set"
         ))),

@@ -248,8 +248,7 @@ mod tests {
             "115792089237316195423570985008687907853269984665640564039457584007913129639935";
         assert_eq!(U256::from_dec_str(max_dec), Ok(U256::MAX));
         assert_eq!(U256::MAX.to_string(), max_dec);
-        let over =
-            "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+        let over = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
         assert_eq!(U256::from_dec_str(over), Err(ParseU256Error::Overflow));
         assert_eq!(U256::from_hex_str(&"f".repeat(64)), Ok(U256::MAX));
         assert_eq!(

@@ -55,7 +55,10 @@ pub(crate) fn parse_document(doc: &Json) -> Result<Parsed, Eip712Error> {
 
     match types.get(DOMAIN_TYPE) {
         Some(fields) => {
-            if let Some(extra) = domain.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
+            if let Some(extra) = domain
+                .keys()
+                .find(|k| !fields.iter().any(|f| &f.name == *k))
+            {
                 return Err(Eip712Error::UnknownDomainField {
                     field: extra.clone(),
                 });
@@ -120,12 +123,9 @@ fn parse_types(value: Option<&Json>) -> Result<Types, Eip712Error> {
         .ok_or_else(|| shape("types".to_owned(), "an object of struct definitions"))?;
     let mut types = Types::new();
     for (name, fields) in map {
-        let list = fields.as_array().ok_or_else(|| {
-            shape(
-                format!("types.{name}"),
-                "an array of {name, type} objects",
-            )
-        })?;
+        let list = fields
+            .as_array()
+            .ok_or_else(|| shape(format!("types.{name}"), "an array of {name, type} objects"))?;
         let mut out = Vec::with_capacity(list.len());
         for (i, field) in list.iter().enumerate() {
             let get = |key: &'static str| {
@@ -189,10 +189,12 @@ impl<'a> Encoder<'a> {
         let mut nodes = Vec::with_capacity(def.fields.len());
         for field in &def.fields {
             self.path.push(Seg::Key(&field.name));
-            let value = map.get(&field.name).ok_or_else(|| Eip712Error::MissingField {
-                path: self.path(),
-                type_name: field.type_name.clone(),
-            })?;
+            let value = map
+                .get(&field.name)
+                .ok_or_else(|| Eip712Error::MissingField {
+                    path: self.path(),
+                    type_name: field.type_name.clone(),
+                })?;
             nodes.push(self.value(&field.kind, &field.type_name, value, depth)?);
             self.path.pop();
         }
@@ -316,9 +318,9 @@ impl<'a> Encoder<'a> {
             Json::String(s) => s,
             other => return Err(self.wrong_kind(type_name, "a 0x-hex string", other)),
         };
-        let digits = s.strip_prefix("0x").ok_or_else(|| Eip712Error::InvalidHex {
-            path: self.path(),
-        })?;
+        let digits = s
+            .strip_prefix("0x")
+            .ok_or_else(|| Eip712Error::InvalidHex { path: self.path() })?;
         hex::decode(digits).map_err(|_| Eip712Error::InvalidHex { path: self.path() })
     }
 

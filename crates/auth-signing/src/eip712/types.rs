@@ -92,7 +92,10 @@ pub(crate) enum Kind {
     /// Index into [`Resolved::structs`].
     Struct(usize),
     /// `T[]` (`len` None) or `T[n]`.
-    Array { elem: Box<Kind>, len: Option<usize> },
+    Array {
+        elem: Box<Kind>,
+        len: Option<usize>,
+    },
 }
 
 /// A struct type with its fields resolved and its type hash computed once.
@@ -292,7 +295,7 @@ pub(crate) fn parse_type(
     let mut kind = match parse_atomic(base) {
         Atomic::Kind(kind) => kind,
         Atomic::Invalid(reason) => return Err(invalid(reason)),
-        Atomic::NotAtomic => {
+        Atomic::Other => {
             if base.contains(['[', ']', '(', ')', ',', ' ']) || base.is_empty() {
                 return Err(invalid("malformed type name"));
             }
@@ -319,7 +322,7 @@ pub(crate) fn parse_type(
 enum Atomic {
     Kind(Kind),
     Invalid(&'static str),
-    NotAtomic,
+    Other,
 }
 
 fn parse_atomic(base: &str) -> Atomic {
@@ -340,11 +343,11 @@ fn parse_atomic(base: &str) -> Atomic {
     } else if let Some(d) = base.strip_prefix("bytes") {
         ("bytes", d)
     } else {
-        return Atomic::NotAtomic;
+        return Atomic::Other;
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         // `uintX`, `bytesFoo`: could be a struct name.
-        return Atomic::NotAtomic;
+        return Atomic::Other;
     }
     let width = if digits.len() > 3 || digits.starts_with('0') {
         0
@@ -395,8 +398,8 @@ mod tests {
     #[test]
     fn refuses_invalid_types() {
         for t in [
-            "uint7", "uint0", "uint264", "int9", "bytes33", "bytes0", "uint08", "bytes01",
-            "S[x]", "S[0]", "S[01]", "S]", "S[-1]", "[]",
+            "uint7", "uint0", "uint264", "int9", "bytes33", "bytes0", "uint08", "bytes01", "S[x]",
+            "S[0]", "S[01]", "S]", "S[-1]", "[]",
         ] {
             assert!(
                 matches!(parse(t), Err(Eip712Error::InvalidType { .. })),
@@ -419,7 +422,10 @@ mod tests {
     #[test]
     fn encode_type_sorts_dependencies_and_handles_cycles() {
         let types = Types::new()
-            .with_struct("Mail", [("from", "Person"), ("to", "Person[]"), ("z", "Asset")])
+            .with_struct(
+                "Mail",
+                [("from", "Person"), ("to", "Person[]"), ("z", "Asset")],
+            )
             .with_struct("Person", [("name", "string"), ("parent", "Person")])
             .with_struct("Asset", [("owner", "Person")])
             .with_struct("Unused", [("x", "nonsense")]);

@@ -182,9 +182,9 @@ impl Eip712Domain {
         self
     }
 
-    /// Sets `chainId`.
-    pub fn with_chain_id(mut self, chain_id: impl Into<U256>) -> Self {
-        self.chain_id = Some(chain_id.into());
+    /// Sets `chainId`. (For a chain id beyond 64 bits, set the field to a [`U256`].)
+    pub fn with_chain_id(mut self, chain_id: u64) -> Self {
+        self.chain_id = Some(U256::from(chain_id));
         self
     }
 
@@ -213,7 +213,10 @@ impl Eip712Domain {
             map.insert("chainId".into(), Json::String(v.to_string()));
         }
         if let Some(v) = &self.verifying_contract {
-            map.insert("verifyingContract".into(), Json::String(v.to_lowercase_hex()));
+            map.insert(
+                "verifyingContract".into(),
+                Json::String(v.to_lowercase_hex()),
+            );
         }
         if let Some(v) = &self.salt {
             map.insert("salt".into(), Json::String(format!("0x{}", hex::encode(v))));

@@ -129,7 +129,10 @@ fn address_of(public: &PublicKey) -> EvmAddress {
 ///
 /// Compare the result with the address you expect; a valid signature by anyone recovers to
 /// *some* address.
-pub fn recover_address(hash: &[u8; 32], signature: &EthSignature) -> Result<EvmAddress, SignatureError> {
+pub fn recover_address(
+    hash: &[u8; 32],
+    signature: &EthSignature,
+) -> Result<EvmAddress, SignatureError> {
     let recovery_id = RecoveryId::try_from(i32::from(signature.recovery_id()))
         .map_err(|_| SignatureError::InvalidV { v: signature.v() })?;
     let sig = RecoverableSignature::from_compact(&signature.as_bytes()[..64], recovery_id)

@@ -36,7 +36,9 @@ pub struct SolanaKeypair {
 #[non_exhaustive]
 pub enum KeypairError {
     /// The keypair file is not a JSON array of 64 integers 0-255.
-    #[error("keypair file must be a JSON array of 64 integers from 0 to 255 (the Solana CLI format)")]
+    #[error(
+        "keypair file must be a JSON array of 64 integers from 0 to 255 (the Solana CLI format)"
+    )]
     NotJsonBytes,
     /// The base58 text is not valid base58.
     #[error("keypair is not valid base58")]
@@ -48,7 +50,9 @@ pub enum KeypairError {
         found: usize,
     },
     /// The public key half does not belong to the seed half.
-    #[error("keypair's public key does not match its secret seed; the file is corrupt or was edited")]
+    #[error(
+        "keypair's public key does not match its secret seed; the file is corrupt or was edited"
+    )]
     PubkeyMismatch,
 }
 

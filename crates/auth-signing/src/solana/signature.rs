@@ -89,7 +89,8 @@ pub fn verify(
     message: &[u8],
     signature: &SolanaSignature,
 ) -> Result<(), VerifyError> {
-    let key = VerifyingKey::from_bytes(pubkey.as_bytes()).map_err(|_| VerifyError::InvalidPubkey)?;
+    let key =
+        VerifyingKey::from_bytes(pubkey.as_bytes()).map_err(|_| VerifyError::InvalidPubkey)?;
     let sig = Signature::from_bytes(signature.as_bytes());
     key.verify_strict(message, &sig)
         .map_err(|_| VerifyError::Mismatch)

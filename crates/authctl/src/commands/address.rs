@@ -8,7 +8,10 @@ use crate::secrets::{eth_key, solana_key};
 
 pub(crate) fn print(args: &AddressArgs) -> Result<ExitCode, Failure> {
     if args.private_key_env.is_some() || args.private_key_file.is_some() {
-        let signer = eth_key(args.private_key_env.as_deref(), args.private_key_file.as_deref())?;
+        let signer = eth_key(
+            args.private_key_env.as_deref(),
+            args.private_key_file.as_deref(),
+        )?;
         println!("{}", signer.address());
     } else {
         let keypair = solana_key(args.keypair.as_deref(), args.keypair_env.as_deref())?;

@@ -24,9 +24,8 @@ fn hex0x(bytes: [u8; 32]) -> String {
 pub(crate) fn typed_data(files: &[PathBuf], json: bool) -> ExitCode {
     let mut failed = false;
     for file in files {
-        let result = read_input(file).and_then(|text| {
-            text.parse::<TypedData>().map_err(|e| e.to_string())
-        });
+        let result =
+            read_input(file).and_then(|text| text.parse::<TypedData>().map_err(|e| e.to_string()));
         match result {
             Ok(typed) => {
                 let h = typed.hashes();

@@ -31,7 +31,9 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Hash(HashCommand::TypedData { json, files }) => Ok(hash::typed_data(&files, json)),
         Command::Sign(SignCommand::TypedData { key, file }) => sign::typed_data(&key, &file),
         Command::Sign(SignCommand::Personal { key, message }) => sign::personal(&key, &message),
-        Command::Sign(SignCommand::Message { key, message }) => sign::solana_message(&key, &message),
+        Command::Sign(SignCommand::Message { key, message }) => {
+            sign::solana_message(&key, &message)
+        }
         Command::Address(args) => address::print(&args),
     }
 }

@@ -14,7 +14,10 @@ pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Fail
     let typed: TypedData = text
         .parse()
         .map_err(|e| Failure::new(format!("{}: {e}", file.display())))?;
-    let signer = eth_key(key.private_key_env.as_deref(), key.private_key_file.as_deref())?;
+    let signer = eth_key(
+        key.private_key_env.as_deref(),
+        key.private_key_file.as_deref(),
+    )?;
     let signature = signer
         .sign_typed_data(&typed)
         .map_err(|e| Failure::new(e.to_string()))?;
@@ -23,7 +26,10 @@ pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Fail
 }
 
 pub(crate) fn personal(key: &EthKeyArgs, message: &str) -> Result<ExitCode, Failure> {
-    let signer = eth_key(key.private_key_env.as_deref(), key.private_key_file.as_deref())?;
+    let signer = eth_key(
+        key.private_key_env.as_deref(),
+        key.private_key_file.as_deref(),
+    )?;
     let signature = signer
         .sign_personal_message(message.as_bytes())
         .map_err(|e| Failure::new(e.to_string()))?;
