@@ -1,0 +1,73 @@
+//! Properties of the public API: thread safety, object safety, redaction.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::sync::Arc;
+
+use auth_signing::eip712::{Eip712Error, TypedData};
+use auth_signing::ethereum::{EthSignature, LocalEthSigner};
+use auth_signing::solana::SolanaKeypair;
+use auth_signing::{EthSigner, SignerError, SolanaSigner, keccak256};
+
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    assert_send_sync::<TypedData>();
+    assert_send_sync::<LocalEthSigner>();
+    assert_send_sync::<SolanaKeypair>();
+    assert_send_sync::<EthSignature>();
+    assert_send_sync::<Eip712Error>();
+    assert_send_sync::<SignerError>();
+    assert_send_sync::<Arc<dyn EthSigner>>();
+    assert_send_sync::<Arc<dyn SolanaSigner>>();
+}
+
+#[test]
+fn signer_traits_are_object_safe_and_agree_with_the_local_keys() {
+    let local = LocalEthSigner::from_hex(&"42".repeat(32)).unwrap();
+    let dynamic: Arc<dyn EthSigner> = Arc::new(local.clone());
+    assert_eq!(dynamic.address(), local.address());
+    let hash = keccak256(b"x");
+    let via_trait = futures_executor::block_on(dynamic.sign_hash(&hash)).unwrap();
+    assert_eq!(via_trait, local.sign_hash(&hash).unwrap());
+    let via_trait = futures_executor::block_on(dynamic.sign_personal_message(b"hi")).unwrap();
+    assert_eq!(via_trait, local.sign_personal_message(b"hi").unwrap());
+
+    let keypair = SolanaKeypair::from_seed_bytes([3; 32]);
+    let expected = keypair.sign(b"m");
+    let pubkey = keypair.pubkey();
+    let dynamic: Arc<dyn SolanaSigner> = Arc::new(keypair);
+    assert_eq!(dynamic.pubkey(), pubkey);
+    assert_eq!(
+        futures_executor::block_on(dynamic.sign_message(b"m")).unwrap(),
+        expected
+    );
+}
+
+#[test]
+fn debug_of_signers_shows_only_public_parts() {
+    let hex_key = "42".repeat(32);
+    let local = LocalEthSigner::from_hex(&hex_key).unwrap();
+    let debug = format!("{local:?} {local:#?}");
+    assert!(debug.contains(&local.address().to_string()));
+    assert!(!debug.contains("4242"));
+    let keypair = SolanaKeypair::from_seed_bytes([0x42; 32]);
+    let debug = format!("{keypair:?}");
+    assert_eq!(debug, format!("SolanaKeypair({})", keypair.pubkey()));
+}
+
+#[test]
+fn eip712_domain_as_primary_type_signs_the_domain_alone() {
+    let typed: TypedData = r#"{
+        "types": {"EIP712Domain": [{"name": "name", "type": "string"}]},
+        "primaryType": "EIP712Domain",
+        "domain": {"name": "Only"},
+        "message": {"name": "Only"}
+    }"#
+    .parse()
+    .unwrap();
+    let mut preimage = vec![0x19, 0x01];
+    preimage.extend_from_slice(&typed.domain_separator());
+    assert_eq!(typed.signing_hash(), keccak256(&preimage));
+}
