@@ -431,3 +431,103 @@ fn errors_are_send_sync_static_and_lowercase() {
     assert!(!text.ends_with('.'));
     assert!(text.starts_with("message.field"));
 }
+
+#[test]
+fn dollar_in_struct_names_is_refused() {
+    // viem and eth-sig-util stop dependency names at `$`, so such names hash differently.
+    let d = json!({
+        "types": {"T": [{"name": "a", "type": "Foo$Bar"}], "Foo$Bar": []},
+        "primaryType": "T", "domain": {}, "message": {"a": {}}
+    });
+    assert!(matches!(err(d), Eip712Error::InvalidType { .. }));
+}
+
+#[test]
+fn quadratic_encode_type_is_bounded() {
+    // A chain of types each referencing the next: every typeHash repeats the rest of the
+    // chain. Long field names make the total explode; it must be refused, quickly.
+    let mut types = serde_json::Map::new();
+    let long = "f".repeat(2000);
+    for i in 0..1000 {
+        let next = if i == 999 {
+            "uint8".to_owned()
+        } else {
+            format!("T{}", i + 1)
+        };
+        types.insert(format!("T{i}"), json!([{"name": long, "type": next}]));
+    }
+    let d = json!({"types": types, "primaryType": "T0", "domain": {}, "message": {}});
+    assert!(matches!(err(d), Eip712Error::TypesTooLarge { .. }));
+}
+
+#[test]
+fn many_fields_are_checked_in_linear_time() {
+    // 50k distinct fields: the duplicate check must not be quadratic (this would take
+    // many seconds if it were); the message lacks them, so the first is reported missing.
+    let fields: Vec<Value> = (0..50_000)
+        .map(|i| json!({"name": format!("f{i}"), "type": "uint8"}))
+        .collect();
+    let d = json!({"types": {"T": fields}, "primaryType": "T", "domain": {}, "message": {}});
+    assert!(matches!(err(d), Eip712Error::MissingField { ref path, .. } if path == "message.f0"));
+}
+
+#[test]
+fn rust_values_must_suit_their_types() {
+    use auth_signing::eip712::{Eip712Domain, Types, Value as V};
+    let types = Types::new().with_struct("T", [("s", "string"), ("n", "uint8"), ("b", "bytes2")]);
+    let domain = Eip712Domain::default().with_name("x");
+    let good = V::structure([
+        ("s", V::from("hi")),
+        ("n", V::from(7u64)),
+        ("b", V::Bytes(vec![1, 2])),
+    ]);
+    TypedData::new(&domain, types.clone(), "T", good).unwrap();
+    // Bytes in a string field would sign the text "0x0102": refused.
+    let bytes_as_string = V::structure([
+        ("s", V::Bytes(vec![1, 2])),
+        ("n", V::from(7u64)),
+        ("b", V::Bytes(vec![1, 2])),
+    ]);
+    assert!(matches!(
+        TypedData::new(&domain, types.clone(), "T", bytes_as_string),
+        Err(Eip712Error::WrongValueKind { ref path, expected: "Value::String", .. }) if path == "message.s"
+    ));
+    // A string holding digits is not an integer.
+    let text_as_number = V::structure([
+        ("s", V::from("hi")),
+        ("n", V::from("7")),
+        ("b", V::Bytes(vec![1, 2])),
+    ]);
+    assert!(matches!(
+        TypedData::new(&domain, types.clone(), "T", text_as_number),
+        Err(Eip712Error::WrongValueKind { .. })
+    ));
+    let duplicate = V::structure([
+        ("s", V::from("a")),
+        ("s", V::from("b")),
+        ("n", V::from(7u64)),
+        ("b", V::Bytes(vec![1, 2])),
+    ]);
+    assert!(matches!(
+        TypedData::new(&domain, types, "T", duplicate),
+        Err(Eip712Error::DuplicateField { .. })
+    ));
+}
+
+#[test]
+fn domain_summary_shows_only_canonically_typed_fields() {
+    // chainId declared as a string: it was not signed as a chain id, so the summary that
+    // clients check before signing must not report one.
+    let d = json!({
+        "types": {
+            "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "chainId", "type": "string"}],
+            "T": []
+        },
+        "primaryType": "T",
+        "domain": {"name": "Pear Protocol", "chainId": "42161"},
+        "message": {}
+    });
+    let typed = ok(d);
+    assert_eq!(typed.domain().name.as_deref(), Some("Pear Protocol"));
+    assert_eq!(typed.domain().chain_id, None);
+}

@@ -133,6 +133,11 @@ impl SecretBytes32 {
     pub fn expose_secret(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// The secret bytes, for filling in place (so no copy is left elsewhere).
+    pub fn expose_secret_mut(&mut self) -> &mut [u8; 32] {
+        &mut self.0
+    }
 }
 
 impl fmt::Debug for SecretBytes32 {

@@ -10,8 +10,27 @@ use zeroize::Zeroizing;
 
 use crate::commands::Failure;
 
+/// Refuses a variable "name" that looks like a pasted key, without repeating it.
+fn check_env_name(name: &str) -> Result<(), Failure> {
+    let is_identifier = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if is_identifier && name.len() < 32 {
+        Ok(())
+    } else {
+        Err(Failure::usage(
+            "expected the NAME of an environment variable (like PRIVATE_KEY), not a key; \
+             export the key in a variable and pass its name"
+                .to_owned(),
+        ))
+    }
+}
+
 /// Reads the secret text in the environment variable `name`.
 fn from_env(name: &str) -> Result<Zeroizing<String>, Failure> {
+    check_env_name(name)?;
     match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => Ok(Zeroizing::new(v)),
         Ok(_) => Err(Failure::new(format!(

@@ -130,6 +130,9 @@ fn sign_typed_data_with_key_from_env() {
         Some(MAIL),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("signing Mail for domain \"Ether Mail\" (chain 1) as 0xCD2a")
+    );
     assert_eq!(
         text(&out.stdout).trim(),
         "0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b915621c"
@@ -250,6 +253,21 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = authctl(&["hash", "typed-data"], &[], None);
     assert_eq!(out.status.code(), Some(2));
+    // A key pasted where a variable name belongs is refused without being echoed.
+    for pasted in [
+        COW_KEY,
+        &format!("0x{COW_KEY}")[..],
+        "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef",
+    ] {
+        let out = authctl(&["address", "--private-key-env", pasted], &[], None);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains(&pasted[..20]), "{stderr}");
+        assert!(
+            stderr.contains("NAME of an environment variable"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -159,6 +159,13 @@ pub enum Eip712Error {
         /// The limit.
         limit: usize,
     },
+    /// The struct types' `encodeType` texts add up to more than
+    /// [`MAX_ENCODE_TYPE_BYTES`](super::MAX_ENCODE_TYPE_BYTES).
+    #[error("the struct types are too large to hash (encodeType over {limit} bytes in all)")]
+    TypesTooLarge {
+        /// The limit.
+        limit: usize,
+    },
     /// A struct defines the same field name twice.
     #[error("{path}: field `{field}` is defined twice")]
     DuplicateField {

@@ -51,5 +51,10 @@ pub const MAX_DEPTH: usize = 64;
 /// type). Keeps `encodeType` of hostile input small.
 pub const MAX_STRUCT_TYPES: usize = 1024;
 
+/// The most bytes of `encodeType` text hashed for one document, over all its struct
+/// types. Each type's `encodeType` repeats its dependencies, so this bounds the work a
+/// hostile `types` member can cause.
+pub const MAX_ENCODE_TYPE_BYTES: usize = 1 << 20;
+
 /// The name of the domain's struct type.
 pub const DOMAIN_TYPE: &str = "EIP712Domain";

@@ -8,9 +8,10 @@ use sha3::{Digest, Keccak256};
 
 use super::encode::{Node, hash_struct};
 use super::error::Eip712Error;
-use super::parse::{Parsed, parse_document};
+use super::parse::{CANONICAL_DOMAIN, Parsed, parse_document};
+use super::types::Kind;
 use super::types::{Resolved, Types};
-use super::value::{Eip712Domain, Value};
+use super::value::{Eip712Domain, Value, check_variants};
 
 /// A validated EIP-712 document, ready to hash and sign.
 ///
@@ -48,9 +49,18 @@ impl TypedData {
             domain,
             message,
         } = parse_document(&document)?;
+        let domain_type = &resolved.structs[domain_id];
+        let is_canonical = |key: &str| {
+            domain_type.fields.iter().any(|f| {
+                f.name == key
+                    && CANONICAL_DOMAIN
+                        .iter()
+                        .any(|(name, ty)| *name == key && f.type_name == *ty)
+            })
+        };
         let domain_summary = document
             .get("domain")
-            .map(Eip712Domain::from_json)
+            .map(|d| Eip712Domain::from_json(d, is_canonical))
             .unwrap_or_default();
         Ok(TypedData {
             resolved,
@@ -73,10 +83,13 @@ impl TypedData {
     /// let typed = TypedData::new(&Eip712Domain::default().with_name("Demo"), types, "Greeting", message)?;
     /// assert_eq!(typed.encode_type("Greeting").as_deref(), Some("Greeting(string text,uint8 count)"));
     ///
-    /// // Values are checked against their types as strictly as JSON input.
-    /// let types = Types::new().with_struct("Greeting", [("count", "uint8")]);
-    /// let bad = Value::structure([("count", Value::from(256u64))]);
-    /// assert!(TypedData::new(&Eip712Domain::default(), types, "Greeting", bad).is_err());
+    /// // Values are checked against their types as strictly as JSON input, and each
+    /// // variant must suit its type.
+    /// let types = Types::new().with_struct("Greeting", [("count", "uint8"), ("text", "string")]);
+    /// let too_big = Value::structure([("count", Value::from(256u64)), ("text", Value::from("x"))]);
+    /// assert!(TypedData::new(&Eip712Domain::default(), types.clone(), "Greeting", too_big).is_err());
+    /// let bytes_as_text = Value::structure([("count", Value::from(1u64)), ("text", Value::Bytes(vec![1]))]);
+    /// assert!(TypedData::new(&Eip712Domain::default(), types, "Greeting", bytes_as_text).is_err());
     /// # Ok::<(), auth_signing::eip712::Eip712Error>(())
     /// ```
     pub fn new(
@@ -102,7 +115,17 @@ impl TypedData {
             "domain": domain.to_json(),
             "message": message.to_json(),
         });
-        Self::from_json_value(document)
+        let typed = Self::from_json_value(document)?;
+        let primary = Kind::Struct(typed.primary_id);
+        let mut path = String::from("message");
+        check_variants(
+            &typed.resolved,
+            &primary,
+            typed.primary_type(),
+            &message,
+            &mut path,
+        )?;
+        Ok(typed)
     }
 
     /// `hashStruct(domain)`: the domain separator.

@@ -1,12 +1,12 @@
 //! The EIP-712 type grammar: parsing type names, resolving struct references, and the
 //! `encodeType` / `typeHash` of each struct.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sha3::{Digest, Keccak256};
 
 use super::error::Eip712Error;
-use super::{MAX_DEPTH, MAX_STRUCT_TYPES};
+use super::{MAX_DEPTH, MAX_ENCODE_TYPE_BYTES, MAX_STRUCT_TYPES};
 
 /// One field of a struct type as written: a name and a type name such as `uint256`,
 /// `Person[]` or `bytes32[][2]`.
@@ -106,6 +106,18 @@ pub(crate) struct StructDef {
     pub(crate) type_hash: [u8; 32],
 }
 
+impl StructDef {
+    /// The length of `Name(type name,...)`.
+    fn definition_len(&self) -> usize {
+        let fields: usize = self
+            .fields
+            .iter()
+            .map(|f| f.type_name.len() + 1 + f.name.len() + 1)
+            .sum();
+        self.name.len() + 2 + fields
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct ResolvedField {
     pub(crate) name: String,
@@ -140,8 +152,9 @@ impl Resolved {
             check_struct_name(name)?;
             let raw_fields = types.structs.get(name).map(Vec::as_slice).unwrap_or(&[]);
             let mut fields = Vec::with_capacity(raw_fields.len());
+            let mut seen = HashSet::with_capacity(raw_fields.len());
             for (i, field) in raw_fields.iter().enumerate() {
-                if raw_fields[..i].iter().any(|f| f.name == field.name) {
+                if !seen.insert(field.name.as_str()) {
                     return Err(Eip712Error::DuplicateField {
                         path: format!("types.{name}"),
                         field: field.name.clone(),
@@ -176,6 +189,27 @@ impl Resolved {
             });
         }
         let mut resolved = Resolved { structs, by_name };
+        // Each type hash covers the struct and all its dependencies, so hostile input
+        // could make the total quadratic in its size: bound it.
+        let def_len: Vec<usize> = resolved
+            .structs
+            .iter()
+            .map(StructDef::definition_len)
+            .collect();
+        let mut total = 0usize;
+        for id in 0..resolved.structs.len() {
+            total = resolved
+                .dependencies(id)
+                .iter()
+                .fold(total.saturating_add(def_len[id]), |t, d| {
+                    t.saturating_add(def_len[*d])
+                });
+            if total > MAX_ENCODE_TYPE_BYTES {
+                return Err(Eip712Error::TypesTooLarge {
+                    limit: MAX_ENCODE_TYPE_BYTES,
+                });
+            }
+        }
         for id in 0..resolved.structs.len() {
             let mut hasher = Keccak256::new();
             resolved.write_encode_type(id, &mut |s: &str| hasher.update(s.as_bytes()));
@@ -191,6 +225,24 @@ impl Resolved {
     /// `encodeType(id)`: the struct's own definition, then every struct it references
     /// (directly or not, itself excluded) sorted by name, each as `Name(type name,...)`.
     pub(crate) fn write_encode_type(&self, id: usize, out: &mut dyn FnMut(&str)) {
+        for s in std::iter::once(id).chain(self.dependencies(id)) {
+            let def = &self.structs[s];
+            out(&def.name);
+            out("(");
+            for (i, field) in def.fields.iter().enumerate() {
+                if i > 0 {
+                    out(",");
+                }
+                out(&field.type_name);
+                out(" ");
+                out(&field.name);
+            }
+            out(")");
+        }
+    }
+
+    /// The structs `id` references directly or not, itself excluded, sorted by name.
+    fn dependencies(&self, id: usize) -> Vec<usize> {
         let mut seen = vec![false; self.structs.len()];
         seen[id] = true;
         let mut stack = vec![id];
@@ -207,20 +259,7 @@ impl Resolved {
             }
         }
         deps.sort_by(|a, b| self.structs[*a].name.cmp(&self.structs[*b].name));
-        for s in std::iter::once(id).chain(deps) {
-            let def = &self.structs[s];
-            out(&def.name);
-            out("(");
-            for (i, field) in def.fields.iter().enumerate() {
-                if i > 0 {
-                    out(",");
-                }
-                out(&field.type_name);
-                out(" ");
-                out(&field.name);
-            }
-            out(")");
-        }
+        deps
     }
 }
 
@@ -240,8 +279,9 @@ impl Kind {
 fn check_struct_name(name: &str) -> Result<(), Eip712Error> {
     let mut chars = name.chars();
     let ok = match chars.next() {
-        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '$' => {
-            chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        // No `$`: viem and eth-sig-util find dependencies with `\w`, which stops at it.
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+            chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         }
         _ => false,
     };

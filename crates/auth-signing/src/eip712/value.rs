@@ -3,7 +3,9 @@
 use auth_types::EvmAddress;
 use serde_json::{Map, Value as Json};
 
+use super::error::Eip712Error;
 use super::number::U256;
+use super::types::{Kind, Resolved};
 
 /// A value of typed data built in Rust. Conversion checks it against its declared type
 /// exactly as JSON input is checked (so `Bytes` of the wrong length for a `bytes32` field
@@ -224,17 +226,18 @@ impl Eip712Domain {
         Json::Object(map)
     }
 
-    /// Reads the canonical fields from a domain JSON object, skipping any that do not have
-    /// their canonical form.
-    pub(crate) fn from_json(domain: &Json) -> Self {
-        let text = |key: &str| domain.get(key).and_then(Json::as_str).map(str::to_owned);
-        let chain_id = match domain.get("chainId") {
+    /// Reads the canonical fields from a domain JSON object. A field counts only if the
+    /// domain type declares it with its canonical type (`is_canonical`), so the summary
+    /// never shows a value that was signed as something else.
+    pub(crate) fn from_json(domain: &Json, is_canonical: impl Fn(&str) -> bool) -> Self {
+        let get = |key: &str| domain.get(key).filter(|_| is_canonical(key));
+        let text = |key: &str| get(key).and_then(Json::as_str).map(str::to_owned);
+        let chain_id = match get("chainId") {
             Some(Json::Number(n)) => n.as_u64().map(U256::from),
             Some(Json::String(s)) => s.parse().ok(),
             _ => None,
         };
-        let salt = domain
-            .get("salt")
+        let salt = get("salt")
             .and_then(Json::as_str)
             .and_then(|s| s.strip_prefix("0x"))
             .and_then(|h| {
@@ -249,4 +252,83 @@ impl Eip712Domain {
             salt,
         }
     }
+}
+
+/// Checks that each [`Value`] variant suits its declared type (a `Value::Bytes` for a
+/// `string` field would otherwise sign the text of its hex form), and that no struct value
+/// names a field twice. Missing fields and ranges are checked by the JSON path already.
+pub(crate) fn check_variants(
+    resolved: &Resolved,
+    kind: &Kind,
+    type_name: &str,
+    value: &Value,
+    path: &mut String,
+) -> Result<(), Eip712Error> {
+    let matches = match (kind, value) {
+        (Kind::Bool, Value::Bool(_))
+        | (Kind::Uint(_) | Kind::Int(_), Value::Integer { .. })
+        | (Kind::String, Value::String(_))
+        | (Kind::Bytes | Kind::FixedBytes(_), Value::Bytes(_))
+        | (Kind::Address, Value::Address(_)) => true,
+        (Kind::Array { elem, .. }, Value::Array(items)) => {
+            let elem_name = type_name
+                .rfind('[')
+                .map_or(type_name, |open| &type_name[..open]);
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_variants(resolved, elem, elem_name, item, path)?;
+                path.truncate(len);
+            }
+            true
+        }
+        (Kind::Struct(id), Value::Struct(fields)) => {
+            for (i, (name, _)) in fields.iter().enumerate() {
+                if fields[..i].iter().any(|(n, _)| n == name) {
+                    return Err(Eip712Error::DuplicateField {
+                        path: path.clone(),
+                        field: name.clone(),
+                    });
+                }
+            }
+            for field in &resolved.structs[*id].fields {
+                if let Some((_, v)) = fields.iter().find(|(n, _)| *n == field.name) {
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(&field.name);
+                    check_variants(resolved, &field.kind, &field.type_name, v, path)?;
+                    path.truncate(len);
+                }
+            }
+            true
+        }
+        _ => false,
+    };
+    if matches {
+        return Ok(());
+    }
+    let expected = match kind {
+        Kind::Bool => "Value::Bool",
+        Kind::Uint(_) | Kind::Int(_) => "Value::Integer",
+        Kind::String => "Value::String",
+        Kind::Bytes | Kind::FixedBytes(_) => "Value::Bytes",
+        Kind::Address => "Value::Address",
+        Kind::Array { .. } => "Value::Array",
+        Kind::Struct(_) => "Value::Struct",
+    };
+    let found = match value {
+        Value::Bool(_) => "Value::Bool",
+        Value::Integer { .. } => "Value::Integer",
+        Value::String(_) => "Value::String",
+        Value::Bytes(_) => "Value::Bytes",
+        Value::Address(_) => "Value::Address",
+        Value::Array(_) => "Value::Array",
+        Value::Struct(_) => "Value::Struct",
+    };
+    Err(Eip712Error::WrongValueKind {
+        path: path.clone(),
+        type_name: type_name.to_owned(),
+        expected,
+        found,
+    })
 }

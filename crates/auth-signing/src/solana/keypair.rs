@@ -1,6 +1,6 @@
 //! ed25519 keypairs in the formats Solana users have them.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use auth_types::{SecretBytes32, SolanaPubkey};
 use ed25519_dalek::{Signer as _, SigningKey};
@@ -76,9 +76,9 @@ impl SolanaKeypair {
         if bytes.len() != 64 {
             return Err(KeypairError::WrongLength { found: bytes.len() });
         }
-        let mut seed = [0u8; 32];
-        seed.copy_from_slice(&bytes[..32]);
-        let keypair = Self::from_seed_bytes(seed);
+        let mut seed = SecretBytes32::new([0u8; 32]);
+        seed.expose_secret_mut().copy_from_slice(&bytes[..32]);
+        let keypair = Self::from_seed(&seed);
         if keypair.pubkey.as_bytes()[..] != bytes[32..] {
             return Err(KeypairError::PubkeyMismatch);
         }
@@ -131,7 +131,8 @@ impl SolanaKeypair {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&b.to_string());
+            // Written digit by digit: no temporary strings holding key bytes.
+            let _ = write!(out, "{b}");
         }
         out.push(']');
         out

@@ -18,6 +18,17 @@ pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Fail
         key.private_key_env.as_deref(),
         key.private_key_file.as_deref(),
     )?;
+    // Say what is being signed: typed data can authorize transfers, not just logins.
+    let domain = typed.domain();
+    eprintln!(
+        "signing {} for domain {:?} (chain {}) as {}",
+        typed.primary_type(),
+        domain.name.as_deref().unwrap_or("(no name)"),
+        domain
+            .chain_id
+            .map_or_else(|| "none".to_owned(), |c| c.to_string()),
+        signer.address()
+    );
     let signature = signer
         .sign_typed_data(&typed)
         .map_err(|e| Failure::new(e.to_string()))?;
