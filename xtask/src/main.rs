@@ -2,6 +2,9 @@
 //!
 //! - `cargo xtask ci`: the checks CI runs (format, lints, docs, tests).
 //! - `cargo xtask test`: the test command of the README.
+//!
+//! (cargo-deny runs in `.ci/run`, which installs it; run `cargo deny check` locally if you
+//! have it.)
 
 use std::process::{Command, ExitCode};
 
@@ -32,12 +35,41 @@ const CLIPPY: Step = Step {
 };
 const DOC: Step = Step {
     name: "docs",
-    args: &["doc", "--workspace", "--no-deps"],
+    args: &["doc", "--workspace", "--no-deps", "--all-features"],
     env: &[("RUSTDOCFLAGS", "-D warnings")],
 };
 const TEST: Step = Step {
     name: "tests",
-    args: &["test", "--workspace"],
+    args: &["test", "--workspace", "--all-features"],
+    env: &[],
+};
+const TRANSPORT_NO_FEATURES: Step = Step {
+    name: "auth-transport without features",
+    args: &["check", "-p", "auth-transport", "--no-default-features"],
+    env: &[],
+};
+const TRANSPORT_REQWEST: Step = Step {
+    name: "auth-transport with reqwest only",
+    args: &[
+        "check",
+        "-p",
+        "auth-transport",
+        "--no-default-features",
+        "--features",
+        "reqwest",
+    ],
+    env: &[],
+};
+const TRANSPORT_HYPER: Step = Step {
+    name: "auth-transport with hyper only",
+    args: &[
+        "check",
+        "-p",
+        "auth-transport",
+        "--no-default-features",
+        "--features",
+        "hyper",
+    ],
     env: &[],
 };
 const QUICKSTART: Step = Step {
@@ -70,14 +102,23 @@ fn run(step: &Step) -> bool {
 fn main() -> ExitCode {
     let task = std::env::args().nth(1);
     let steps: &[&Step] = match task.as_deref() {
-        Some("ci") => &[&FMT, &CLIPPY, &DOC, &TEST, &QUICKSTART],
+        Some("ci") => &[
+            &FMT,
+            &CLIPPY,
+            &DOC,
+            &TRANSPORT_NO_FEATURES,
+            &TRANSPORT_REQWEST,
+            &TRANSPORT_HYPER,
+            &TEST,
+            &QUICKSTART,
+        ],
         Some("test") => &[&TEST],
         _ => {
             eprintln!("usage: cargo xtask <ci|test>");
             eprintln!(
                 "  ci    format check, clippy -D warnings, docs, tests, quickstart (what .ci/run runs)"
             );
-            eprintln!("  test  cargo test --workspace");
+            eprintln!("  test  cargo test --workspace --all-features");
             return ExitCode::from(2);
         }
     };

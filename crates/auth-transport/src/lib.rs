@@ -1,0 +1,25 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+#[cfg(any(feature = "reqwest", feature = "hyper"))]
+mod backends;
+mod config;
+mod error;
+mod json;
+mod policy;
+mod transport;
+
+#[cfg(feature = "hyper")]
+pub use backends::hyper::{HyperClient, HyperTransport};
+#[cfg(feature = "reqwest")]
+pub use backends::reqwest::ReqwestTransport;
+pub use config::{DEFAULT_USER_AGENT, TransportConfig};
+pub use error::{BoxError, TransportError};
+pub use json::{DecodeError, RequestError, ServerError, decode_json, get_request, json_request};
+pub use policy::{Idempotency, Retry, RetryPolicy, UrlPolicy, is_loopback_host, retry_after};
+pub use transport::{FnTransport, HttpTransport, from_fn};
+
+/// Re-exported so users name the same versions this crate speaks.
+pub use bytes;
+/// Re-exported so users name the same versions this crate speaks.
+pub use http;
