@@ -1,30 +1,34 @@
-//! Quickstart: what a Pear Protocol login signs, end to end, with no network.
+//! Quickstart: both login flows end to end, against the embedded sandbox (no network).
 //!
 //! Run with `cargo run --example quickstart`.
 //!
-//! 1. Build the `Authentication` typed data exactly as Pear's `GET /auth/eip712-message`
-//!    returns it (no `EIP712Domain` in `types`, a top-level `timestamp`).
-//! 2. Check it is a login message for our address before signing anything.
-//! 3. Sign it with a throwaway key made for this run, and recover the signer.
-//! 4. Sign the pump.fun sign-in text with a throwaway Solana key and verify it.
+//! The sandbox (`auth-sandbox`) serves Pear Protocol's and pump.fun's auth APIs on
+//! 127.0.0.1, verifying signatures and issuing real JWTs. Every step below is what a bot
+//! does against the real services; only the base URLs differ.
 //!
-//! The full login flows against the embedded sandbox server arrive with the provider
-//! crates; this walkthrough shows the signing layer they stand on.
+//! Pear Protocol: fetch the EIP-712 message, check it, sign it, log in, call a protected
+//! endpoint, refresh (the refresh token rotates), call it again, log out, and see the old
+//! token refused. pump.fun: sign the sign-in message, log in, read the profile, log out.
+//!
+//! Keys are throwaway keys made for this run. Secrets are printed only as short redacted
+//! previews. The process exits 0 only if every step did what it should.
 
 use std::hash::{BuildHasher, RandomState};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use auth_examples::{Steps, redact};
-use auth_signing::eip712::TypedData;
-use auth_signing::ethereum::{LocalEthSigner, recover_address};
+use auth_sandbox::{Sandbox, SandboxConfig};
+use auth_signing::ethereum::LocalEthSigner;
 use auth_signing::keccak256;
-use auth_signing::solana::{SolanaKeypair, verify};
-use auth_types::SecretBytes32;
+use auth_signing::solana::SolanaKeypair;
+use auth_transport::{HttpTransport, ReqwestTransport};
+use auth_types::{AccessToken, SecretBytes32};
+use pear_auth::PearClient;
+use pump_auth::PumpClient;
 
 /// 32 unpredictable bytes for a throwaway key, from the standard library's per-process
-/// random hasher keys. Good enough for a demo that never holds funds; use a real wallet or
-/// a CSPRNG for anything else.
+/// random hasher keys. Good enough for a demo that never holds funds.
 fn throwaway_secret(label: &str) -> SecretBytes32 {
     let state = RandomState::new();
     let mut material = Vec::new();
@@ -39,144 +43,161 @@ fn throwaway_secret(label: &str) -> SecretBytes32 {
     SecretBytes32::new(keccak256(&material))
 }
 
-fn main() -> ExitCode {
-    let mut steps = Steps::new();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+/// Calls the sandbox's protected Pear endpoint with a token; returns the status.
+async fn whoami(base: &str, token: &AccessToken) -> Result<u16, String> {
+    let mut request = http::Request::get(format!("{base}/sandbox/whoami"))
+        .body(bytes::Bytes::new())
+        .map_err(|e| e.to_string())?;
+    pear_auth::authorize(&mut request, token).map_err(|e| e.to_string())?;
+    let transport = ReqwestTransport::new().map_err(|e| e.to_string())?;
+    let response = transport.send(request).await.map_err(|e| e.to_string())?;
+    Ok(response.status().as_u16())
+}
 
-    // Pear Protocol: EIP-712 over secp256k1.
-    let Some(signer) = steps.step(
-        "make a throwaway Ethereum key",
-        LocalEthSigner::from_secret(throwaway_secret("eth")),
-        |s| format!("address {}", s.address()),
+fn expect_status(got: Result<u16, String>, want: u16) -> Result<u16, String> {
+    match got {
+        Ok(s) if s == want => Ok(s),
+        Ok(s) => Err(format!("expected HTTP {want}, got {s}")),
+        Err(e) => Err(e),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let mut steps = Steps::new();
+    let Some(sandbox) = steps.step(
+        "start the sandbox",
+        Sandbox::start(SandboxConfig::default()).await,
+        |s| format!("Pear at {}, pump.fun at {}", s.pear_url(), s.pump_url()),
     ) else {
         return steps.finish();
     };
-    let address = signer.address();
 
-    let server_reply = serde_json::json!({
-        "domain": {
-            "name": "Pear Protocol",
-            "version": "1",
-            "chainId": 42161,
-            "verifyingContract": "0x0000000000000000000000000000000000000001"
-        },
-        "types": {
-            "Authentication": [
-                {"name": "address", "type": "address"},
-                {"name": "clientId", "type": "string"},
-                {"name": "timestamp", "type": "uint256"},
-                {"name": "action", "type": "string"}
-            ]
-        },
-        "primaryType": "Authentication",
-        "message": {
-            "address": address.to_lowercase_hex(),
-            "clientId": "APITRADER",
-            "timestamp": now,
-            "action": "authenticate"
-        },
-        "timestamp": now
-    });
-    let Some(typed) = steps.step(
-        "parse the Authentication typed data",
-        TypedData::from_json_value(server_reply),
-        |t| {
+    // ---- Pear Protocol: EIP-712 over secp256k1 ----
+    let Some(wallet) = steps.step(
+        "make a throwaway Ethereum key",
+        LocalEthSigner::from_secret(throwaway_secret("eth")),
+        |w| format!("address {}", w.address()),
+    ) else {
+        return steps.finish();
+    };
+    let Some(pear) = steps.step(
+        "make a Pear client",
+        PearClient::builder().base_url(sandbox.pear_url()).build(),
+        |c| format!("client id {}", c.client_id()),
+    ) else {
+        return steps.finish();
+    };
+    let Some(message) = steps.step(
+        "fetch and check the login message",
+        pear.eip712_message(&wallet.address()).await,
+        |m| {
             format!(
-                "primary type {}, {} fields",
-                t.primary_type(),
-                t.message().as_object().map_or(0, |m| m.len())
+                "{} for {}, timestamp {}",
+                m.typed_data().primary_type(),
+                m.typed_data().message()["address"],
+                m.timestamp()
             )
         },
     ) else {
         return steps.finish();
     };
-
-    steps.step(
-        "check it is a login for our address",
-        check_login(&typed, &address, now),
-        |s| (*s).to_owned(),
-    );
-
-    let hashes = typed.hashes();
-    println!(
-        "        signing hash 0x{}",
-        hex::encode(hashes.signing_hash)
-    );
-
-    let Some(signature) = steps.step("sign it", signer.sign_typed_data(&typed), |s| s.to_string())
-    else {
+    let Some(signature) = steps.step(
+        "sign it",
+        wallet.sign_typed_data(message.typed_data()),
+        |s| format!("{}…", &s.to_string()[..18]),
+    ) else {
         return steps.finish();
     };
-
-    let recovered = recover_address(&hashes.signing_hash, &signature)
-        .map_err(|e| e.to_string())
-        .and_then(|a| {
-            if a == address {
-                Ok(a)
-            } else {
-                Err(format!("recovered {a}, expected {address}"))
-            }
-        });
-    steps.step("recover the signer from the signature", recovered, |a| {
-        format!("{a} (matches)")
-    });
-
-    // pump.fun: ed25519 over the UTF-8 sign-in text.
-    let keypair = SolanaKeypair::from_seed(&throwaway_secret("sol"));
-    let message = format!("Sign in to pump.fun: {}", now * 1000);
-    let signature = keypair.sign(message.as_bytes());
-    println!(
-        "        wallet {}, message {message:?}, signature {}",
-        keypair.pubkey(),
-        redact(&signature.to_base58())
+    let login = pear
+        .login_eip712_signed(&wallet.address(), &message, &signature)
+        .await;
+    let Some(tokens) = steps.step("log in", login, |t| {
+        format!(
+            "access {}, refresh {}, expires in {}s",
+            redact(t.access_token.expose_secret()),
+            redact(t.refresh_token.expose_secret()),
+            t.expires_in.as_secs()
+        )
+    }) else {
+        return steps.finish();
+    };
+    let pear_url = sandbox.pear_url();
+    steps.step(
+        "call the protected endpoint",
+        expect_status(whoami(&pear_url, &tokens.access_token).await, 200),
+        |s| format!("HTTP {s}"),
+    );
+    let Some(rotated) = steps.step("refresh", pear.refresh(&tokens.refresh_token).await, |t| {
+        format!("new access {}", redact(t.access_token.expose_secret()))
+    }) else {
+        return steps.finish();
+    };
+    steps.step(
+        "the old refresh token is spent",
+        match pear.refresh(&tokens.refresh_token).await {
+            Err(e) => Ok(e.to_string()),
+            Ok(_) => Err("a refresh token worked twice"),
+        },
+        |e| format!("refused: {e}"),
     );
     steps.step(
-        "verify the pump.fun sign-in signature",
-        verify(&keypair.pubkey(), message.as_bytes(), &signature),
-        |()| "valid".to_owned(),
+        "call it again with the new token",
+        expect_status(whoami(&pear_url, &rotated.access_token).await, 200),
+        |s| format!("HTTP {s}"),
     );
-    let forged = match verify(&keypair.pubkey(), b"Sign in to pump.fun: 0", &signature) {
-        Err(_) => Ok("refused"),
-        Ok(()) => Err("a signature verified for a message it was not made for"),
-    };
-    steps.step("the same signature on another message", forged, |s| {
-        (*s).to_owned()
+    steps.step("log out", pear.logout(&rotated.refresh_token).await, |()| {
+        "session ended".to_owned()
     });
+    steps.step(
+        "the old access token is refused",
+        expect_status(whoami(&pear_url, &rotated.access_token).await, 401),
+        |s| format!("HTTP {s}"),
+    );
 
+    // ---- pump.fun: ed25519 over the sign-in text ----
+    let keypair = SolanaKeypair::from_seed(&throwaway_secret("sol"));
+    println!("        Solana wallet {}", keypair.pubkey());
+    let Some(pump) = steps.step(
+        "make a pump.fun client",
+        PumpClient::builder().base_url(sandbox.pump_url()).build(),
+        |_| "Origin: https://pump.fun".to_owned(),
+    ) else {
+        return steps.finish();
+    };
+    let Some(login) = steps.step("sign in", pump.login(&keypair).await, |l| {
+        format!(
+            "token {}, expires in {}s",
+            redact(l.token.expose_secret()),
+            l.expires_in.map_or(0, |d| d.as_secs())
+        )
+    }) else {
+        return steps.finish();
+    };
+    steps.step("read the profile", pump.profile(&login.token).await, |u| {
+        format!("wallet {}", u.wallet)
+    });
+    steps.step("log out", pump.logout(&login.token).await, |()| {
+        "token revoked".to_owned()
+    });
+    steps.step(
+        "the token is refused afterwards",
+        match pump.profile(&login.token).await {
+            Err(e) if e.status().map(|s| s.as_u16()) == Some(401) => Ok(e.to_string()),
+            Err(e) => Err(e.to_string()),
+            Ok(_) => Err("a logged-out token still works".to_owned()),
+        },
+        |e| e.clone(),
+    );
+
+    let counters = sandbox.counters();
+    println!(
+        "        sandbox saw {} Pear login(s), {} refresh(es), {} refused reuse(s), {} pump.fun login(s)",
+        counters.pear_logins,
+        counters.pear_refreshes,
+        counters.refused_reuses,
+        counters.pump_logins
+    );
+    sandbox.shutdown().await;
     steps.finish()
-}
-
-/// What a client must check before signing a login message from a server: a hostile
-/// server could send a token approval instead.
-fn check_login(
-    typed: &TypedData,
-    address: &auth_types::EvmAddress,
-    now: u64,
-) -> Result<&'static str, String> {
-    if typed.primary_type() != "Authentication" {
-        return Err(format!("primary type is {}", typed.primary_type()));
-    }
-    if typed.domain().name.as_deref() != Some("Pear Protocol") {
-        return Err("domain is not Pear Protocol".to_owned());
-    }
-    let message = typed.message();
-    if message["action"] != "authenticate" {
-        return Err("action is not authenticate".to_owned());
-    }
-    let claimed: auth_types::EvmAddress = message["address"]
-        .as_str()
-        .unwrap_or_default()
-        .parse()
-        .map_err(|e| format!("address: {e}"))?;
-    if &claimed != address {
-        return Err(format!("message is for {claimed}, not {address}"));
-    }
-    let ts = message["timestamp"].as_u64().unwrap_or(0);
-    if ts.abs_diff(now) > 300 {
-        return Err(format!("timestamp {ts} is not within 5 minutes of now"));
-    }
-    Ok("primary type, domain, action, address and timestamp are as expected")
 }

@@ -1,0 +1,198 @@
+//! What a sandbox instance does: lifetimes, windows, limits, faults.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use auth_types::EvmAddress;
+
+/// Settings of one sandbox instance. `Default` behaves like the real services.
+///
+/// ```
+/// use std::time::Duration;
+/// use auth_sandbox::SandboxConfig;
+/// // Two-second tokens, so a test sees expiry quickly.
+/// let config = SandboxConfig::default()
+///     .with_access_token_ttl(Duration::from_secs(2))
+///     .with_pump_token_ttl(Duration::from_secs(2));
+/// assert_eq!(config.access_token_ttl, Duration::from_secs(2));
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct SandboxConfig {
+    /// Address of the Pear API listener. Default: `127.0.0.1:0` (a free port).
+    pub pear_addr: SocketAddr,
+    /// Address of the pump.fun API listener. Default: `127.0.0.1:0`.
+    pub pump_addr: SocketAddr,
+    /// Pear access-token lifetime (`expiresIn`). Default: 900 s, as Pear.
+    pub access_token_ttl: Duration,
+    /// Pear refresh-token lifetime. Default: 7 days.
+    pub refresh_token_ttl: Duration,
+    /// pump.fun JWT lifetime. Default: 24 hours.
+    pub pump_token_ttl: Duration,
+    /// How far a signed timestamp (Pear `details.timestamp`, pump.fun's message time) may
+    /// be from the server's clock. Default: 5 minutes.
+    pub freshness_window: Duration,
+    /// The EIP-712 domain's chain id. Default: 42161, as the live Pear server answers.
+    pub chain_id: u64,
+    /// The EIP-712 domain's verifying contract. Default: `0x…01`, as the live server.
+    pub verifying_contract: EvmAddress,
+    /// A request limit per window, answered with 429 and `Retry-After`. Default: none.
+    pub rate_limit: Option<RateLimit>,
+    /// Injected faults. Default: none.
+    pub faults: Faults,
+    /// Hands out a token approval instead of a login message from
+    /// `GET /auth/eip712-message`, to prove that clients refuse to sign it.
+    pub hostile: bool,
+    /// Privy access tokens the sandbox accepts: `(appId, accessToken, address)`.
+    pub privy_tokens: Vec<(String, String, EvmAddress)>,
+    /// Seed of the pseudo-random fault decisions, for repeatable tests.
+    pub seed: u64,
+}
+
+/// A fixed-window request limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per window (both APIs together).
+    pub requests: u32,
+    /// The window.
+    pub window: Duration,
+}
+
+/// Faults injected into a fraction of requests (each fraction from 0.0 to 1.0).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Faults {
+    /// Answer 500 without processing the request.
+    pub error_500: f64,
+    /// Answer 429 with `Retry-After: 1` without processing the request.
+    pub rate_limited: f64,
+    /// Close the connection without processing the request.
+    pub drop_before: f64,
+    /// Process the request (a refresh token is consumed!), then close the connection
+    /// instead of answering.
+    pub drop_after: f64,
+    /// Delay every answer by this much.
+    pub delay: Option<Duration>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        let mut contract = [0u8; 20];
+        contract[19] = 1;
+        SandboxConfig {
+            pear_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            pump_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            access_token_ttl: Duration::from_secs(900),
+            refresh_token_ttl: Duration::from_secs(7 * 24 * 3600),
+            pump_token_ttl: Duration::from_secs(24 * 3600),
+            freshness_window: Duration::from_secs(300),
+            chain_id: 42161,
+            verifying_contract: EvmAddress::from_bytes(contract),
+            rate_limit: None,
+            faults: Faults::default(),
+            hostile: false,
+            privy_tokens: Vec::new(),
+            seed: 0x5eed,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Sets the Pear access-token lifetime.
+    pub fn with_access_token_ttl(mut self, ttl: Duration) -> Self {
+        self.access_token_ttl = ttl;
+        self
+    }
+
+    /// Sets the Pear refresh-token lifetime.
+    pub fn with_refresh_token_ttl(mut self, ttl: Duration) -> Self {
+        self.refresh_token_ttl = ttl;
+        self
+    }
+
+    /// Sets the pump.fun token lifetime.
+    pub fn with_pump_token_ttl(mut self, ttl: Duration) -> Self {
+        self.pump_token_ttl = ttl;
+        self
+    }
+
+    /// Sets the freshness window of signed timestamps.
+    pub fn with_freshness_window(mut self, window: Duration) -> Self {
+        self.freshness_window = window;
+        self
+    }
+
+    /// Sets a request limit.
+    pub fn with_rate_limit(mut self, requests: u32, window: Duration) -> Self {
+        self.rate_limit = Some(RateLimit { requests, window });
+        self
+    }
+
+    /// Sets the injected faults.
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// Turns hostile mode on or off.
+    pub fn with_hostile(mut self, hostile: bool) -> Self {
+        self.hostile = hostile;
+        self
+    }
+
+    /// Accepts a Privy access token for an app and address.
+    pub fn with_privy_token(
+        mut self,
+        app_id: impl Into<String>,
+        token: impl Into<String>,
+        address: EvmAddress,
+    ) -> Self {
+        self.privy_tokens
+            .push((app_id.into(), token.into(), address));
+        self
+    }
+
+    /// Sets the addresses to listen on (for `authctl sandbox --addr`).
+    pub fn with_addrs(mut self, pear: SocketAddr, pump: SocketAddr) -> Self {
+        self.pear_addr = pear;
+        self.pump_addr = pump;
+        self
+    }
+}
+
+impl Faults {
+    /// No faults.
+    pub fn none() -> Self {
+        Faults::default()
+    }
+
+    /// Sets the fraction of requests answered 500.
+    pub fn with_error_500(mut self, fraction: f64) -> Self {
+        self.error_500 = fraction;
+        self
+    }
+
+    /// Sets the fraction of requests answered 429.
+    pub fn with_rate_limited(mut self, fraction: f64) -> Self {
+        self.rate_limited = fraction;
+        self
+    }
+
+    /// Sets the fraction of connections dropped before processing.
+    pub fn with_drop_before(mut self, fraction: f64) -> Self {
+        self.drop_before = fraction;
+        self
+    }
+
+    /// Sets the fraction of connections dropped after processing.
+    pub fn with_drop_after(mut self, fraction: f64) -> Self {
+        self.drop_after = fraction;
+        self
+    }
+
+    /// Sets a delay before every answer.
+    pub fn with_delay(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+}

@@ -1,0 +1,48 @@
+//! The middleware that applies rate limits and injected faults to both APIs.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State as Extract};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::reply::{dropped_connection, nest_error, too_many_requests};
+use crate::state::{State, bump, lock};
+
+pub(crate) async fn apply(
+    Extract(state): Extract<Arc<State>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let counters = &state.counters;
+    if let Some(wait) = state.over_rate_limit() {
+        bump(&counters.faults_429);
+        return too_many_requests(wait);
+    }
+    let faults = lock(&state.faults).clone();
+    if let Some(delay) = faults.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if state.chance(faults.rate_limited) {
+        bump(&counters.faults_429);
+        return too_many_requests(1);
+    }
+    if state.chance(faults.error_500) {
+        bump(&counters.faults_500);
+        return nest_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            vec!["Internal server error".to_owned()],
+        );
+    }
+    if state.chance(faults.drop_before) {
+        bump(&counters.faults_drop_before);
+        return dropped_connection();
+    }
+    let response = next.run(request).await;
+    if state.chance(faults.drop_after) {
+        bump(&counters.faults_drop_after);
+        return dropped_connection();
+    }
+    response
+}

@@ -1,0 +1,132 @@
+//! Where tokens wait between runs, so a restarted program resumes without signing again.
+
+mod file;
+mod memory;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use auth_types::{AccessToken, RefreshToken};
+
+pub use file::FileStore;
+pub use memory::MemoryStore;
+
+/// Tokens as they are stored. `Debug` shows no token text.
+#[derive(Debug, Clone)]
+pub struct StoredTokens {
+    /// The access token.
+    pub access_token: AccessToken,
+    /// The refresh token, if the provider has refresh.
+    pub refresh_token: Option<RefreshToken>,
+    /// When the access token expires, on the wall clock (monotonic instants do not survive
+    /// a restart).
+    pub expires_at: SystemTime,
+}
+
+/// A place to keep a session's tokens. Object safe: a session holds an
+/// `Arc<dyn TokenStore>`.
+///
+/// The session loads once, on its first use, saves after each login or refresh, and
+/// clears at logout. Stored tokens are secrets: an implementation must not log them and
+/// its `Debug` must not print them.
+#[async_trait]
+pub trait TokenStore: Send + Sync + std::fmt::Debug {
+    /// The stored tokens, or `None` if there are none.
+    async fn load(&self) -> Result<Option<StoredTokens>, StoreError>;
+
+    /// Replaces the stored tokens.
+    async fn save(&self, tokens: &StoredTokens) -> Result<(), StoreError>;
+
+    /// Forgets the stored tokens. Clearing an empty store succeeds.
+    async fn clear(&self) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+impl<T: TokenStore + ?Sized> TokenStore for Arc<T> {
+    async fn load(&self) -> Result<Option<StoredTokens>, StoreError> {
+        (**self).load().await
+    }
+
+    async fn save(&self, tokens: &StoredTokens) -> Result<(), StoreError> {
+        (**self).save(tokens).await
+    }
+
+    async fn clear(&self) -> Result<(), StoreError> {
+        (**self).clear().await
+    }
+}
+
+/// Why a token store could not load, save or clear. Never quotes token text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The token file could not be read.
+    #[error("could not read the token file {}: {source}; check its permissions", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The token file could not be written.
+    #[error(
+        "could not write the token file {}: {source}; check that its directory exists and is writable",
+        path.display()
+    )]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The token file could not be removed.
+    #[error("could not remove the token file {}: {source}; delete it by hand", path.display())]
+    Remove {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The token file is not in the expected JSON shape. Only the position is reported,
+    /// never the content.
+    #[error(
+        "the token file {} is not a valid token file (line {line}, column {column}); delete it to sign in again",
+        path.display()
+    )]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// Line of the problem, from 1.
+        line: usize,
+        /// Column of the problem, from 1.
+        column: usize,
+    },
+    /// The token file was written in a format version this library does not read.
+    #[error(
+        "the token file {} has format version {version}, which this version cannot read; delete it to sign in again",
+        path.display()
+    )]
+    UnsupportedVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version found.
+        version: u64,
+    },
+    /// Any other failure of a custom store.
+    #[error("the token store failed: {source}")]
+    Other {
+        /// The underlying error. It must not contain token text.
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+}
+
+impl StoreError {
+    /// Wraps any error of a custom store.
+    pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        StoreError::Other {
+            source: source.into(),
+        }
+    }
+}

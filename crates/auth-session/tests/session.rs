@@ -1,0 +1,481 @@
+//! The session's token life cycle, on Tokio's paused clock.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use auth_session::{
+    FailureKind, MemoryStore, Session, SessionError, StoreError, StoredTokens, TokenStore,
+};
+use auth_types::{AccessToken, RefreshToken};
+use support::{FakeAuth, FakeError, WALL_START, jwt_with_exp, paused_wall_clock};
+use tokio::time::{Instant, advance};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+/// A 15-minute-token session with a 60 s buffer and no jitter: it refreshes at 840 s.
+fn session(auth: &FakeAuth) -> Session<FakeAuth> {
+    Session::builder(auth.clone())
+        .refresh_jitter(Duration::ZERO)
+        .wall_clock(paused_wall_clock())
+        .build()
+}
+
+async fn token(session: &Session<FakeAuth>) -> String {
+    session
+        .access_token()
+        .await
+        .unwrap()
+        .expose_secret()
+        .to_owned()
+}
+
+#[tokio::test(start_paused = true)]
+async fn first_call_logs_in_and_later_calls_use_the_cache() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    for _ in 0..100 {
+        assert_eq!(token(&session).await, "access-1");
+    }
+    advance(839 * SECOND).await;
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn refreshes_within_the_buffer() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(841 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 1));
+    assert_eq!(*auth.0.presented.lock().unwrap(), ["refresh-1"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn jitter_refreshes_between_buffer_and_buffer_plus_jitter() {
+    let auth = FakeAuth::pear_like();
+    let session = Session::builder(auth.clone())
+        .refresh_buffer(60 * SECOND)
+        .refresh_jitter(30 * SECOND)
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    advance(809 * SECOND).await; // 91 s before expiry: beyond buffer + jitter.
+    assert_eq!(token(&session).await, "access-1");
+    advance(32 * SECOND).await; // 59 s before expiry: within the buffer.
+    assert_eq!(token(&session).await, "access-2");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_callers_on_an_expired_token_cause_exactly_one_refresh() {
+    let auth = FakeAuth::pear_like();
+    *auth.0.latency.lock().unwrap() = SECOND;
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(1000 * SECOND).await; // Expired.
+
+    let mut callers = tokio::task::JoinSet::new();
+    for _ in 0..1000 {
+        let session = session.clone();
+        callers.spawn(async move { token(&session).await });
+    }
+    // Let every caller run up to its wait (time stands still: the refresh takes 1 s).
+    for _ in 0..1000 {
+        tokio::task::yield_now().await;
+    }
+    // Everyone waits on the one flight: 1000 callers plus one refresh task.
+    assert_eq!(auth.0.refreshes(), 1);
+    let alive = tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks();
+    assert_eq!(alive, 1001);
+    let tokens = callers.join_all().await;
+
+    assert_eq!(tokens.len(), 1000);
+    assert!(tokens.iter().all(|t| t == "access-2"));
+    assert_eq!(auth.0.refreshes(), 1);
+    assert_eq!(auth.0.logins(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_callers_on_a_new_session_cause_exactly_one_login() {
+    let auth = FakeAuth::pear_like();
+    *auth.0.latency.lock().unwrap() = SECOND;
+    let session = session(&auth);
+    let mut callers = tokio::task::JoinSet::new();
+    for _ in 0..1000 {
+        let session = session.clone();
+        callers.spawn(async move { token(&session).await });
+    }
+    let tokens = callers.join_all().await;
+    assert!(tokens.iter().all(|t| t == "access-1"));
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_callers_on_two_threads_cause_exactly_one_refresh() {
+    let auth = FakeAuth::pear_like();
+    *auth.0.valid_refresh.lock().unwrap() = Some("stored-refresh".into());
+    *auth.0.gated.lock().unwrap() = true;
+    let expired = StoredTokens {
+        access_token: AccessToken::new("stored-access"),
+        refresh_token: Some(RefreshToken::new("stored-refresh")),
+        expires_at: SystemTime::now() - 10 * SECOND,
+    };
+    let session = Session::builder(auth.clone())
+        .token_store(MemoryStore::with_tokens(expired))
+        .build();
+
+    let mut callers = tokio::task::JoinSet::new();
+    for _ in 0..1000 {
+        let session = session.clone();
+        callers.spawn(async move { token(&session).await });
+    }
+    // Hold the refresh until it has started, so callers pile up behind it.
+    for _ in 0..1_000_000 {
+        if auth.0.refreshes() > 0 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(auth.0.refreshes(), 1);
+    for _ in 0..100 {
+        tokio::task::yield_now().await;
+    }
+    auth.0.gate.notify_one();
+    let tokens = callers.join_all().await;
+
+    assert!(tokens.iter().all(|t| t == "access-1"));
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (0, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn refresh_tokens_rotate_and_each_is_presented_once() {
+    let auth = FakeAuth::pear_like();
+    *auth.0.latency.lock().unwrap() = SECOND;
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    for round in 2..=6 {
+        advance(850 * SECOND).await;
+        let mut callers = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let session = session.clone();
+            callers.spawn(async move { token(&session).await });
+        }
+        let tokens = callers.join_all().await;
+        assert!(tokens.iter().all(|t| *t == format!("access-{round}")));
+    }
+    assert_eq!(
+        *auth.0.presented.lock().unwrap(),
+        [
+            "refresh-1",
+            "refresh-2",
+            "refresh-3",
+            "refresh-4",
+            "refresh-5"
+        ]
+    );
+    auth.0.assert_each_refresh_token_presented_once();
+    assert_eq!(auth.0.logins(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rejected_refresh_token_falls_back_to_login() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    auth.0
+        .fail_refresh(FakeError::new(FailureKind::RefreshRejected));
+    advance(841 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (2, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_refresh_token_the_session_logs_in_again() {
+    let auth = FakeAuth::new(900 * SECOND, false); // Like pump.fun.
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(841 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (2, 0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transient_failure_keeps_the_unexpired_token_and_the_next_call_retries() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(841 * SECOND).await;
+    auth.0.fail_refresh(FakeError::new(FailureKind::Transient));
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!(auth.0.refreshes(), 1);
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transient_failure_after_expiry_is_returned_and_the_next_call_retries() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(901 * SECOND).await;
+    auth.0.fail_refresh(FakeError::new(FailureKind::Transient));
+    let error = session.access_token().await.unwrap_err();
+    assert!(error.is_transient());
+    let SessionError::Refresh { source } = &error else {
+        panic!("expected a refresh error, got {error:?}");
+    };
+    assert_eq!(source.kind, FailureKind::Transient);
+    assert!(std::error::Error::source(&error).is_some());
+    assert_eq!(token(&session).await, "access-2");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_permanent_failure_is_returned_even_with_an_unexpired_token() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    auth.0.fail_login(FakeError::new(FailureKind::Permanent));
+    let error = session.access_token().await.unwrap_err();
+    assert!(
+        matches!(&error, SessionError::Login { source } if source.kind == FailureKind::Permanent)
+    );
+    assert!(!error.is_transient());
+
+    assert_eq!(token(&session).await, "access-1");
+    advance(841 * SECOND).await;
+    auth.0.fail_refresh(FakeError::new(FailureKind::Permanent));
+    let error = session.access_token().await.unwrap_err();
+    assert!(matches!(error, SessionError::Refresh { .. }), "{error:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_is_honoured() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(901 * SECOND).await;
+    auth.0.fail_refresh(FakeError {
+        kind: FailureKind::Transient,
+        retry_after: Some(10 * SECOND),
+    });
+    assert!(matches!(
+        session.access_token().await,
+        Err(SessionError::Refresh { .. })
+    ));
+    advance(4 * SECOND).await;
+    match session.access_token().await {
+        Err(SessionError::Backoff { retry_in, .. }) => assert_eq!(retry_in, 6 * SECOND),
+        other => panic!("expected a backoff, got {other:?}"),
+    }
+    assert_eq!(auth.0.refreshes(), 1);
+    advance(6 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!(auth.0.refreshes(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn during_a_backoff_the_unexpired_token_is_still_returned() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(841 * SECOND).await;
+    auth.0.fail_refresh(FakeError {
+        kind: FailureKind::Transient,
+        retry_after: Some(30 * SECOND),
+    });
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!(auth.0.refreshes(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_earlier_jwt_exp_wins_over_expires_in() {
+    let auth = FakeAuth::pear_like(); // expiresIn: 900 s
+    auth.0
+        .access_override
+        .lock()
+        .unwrap()
+        .push_back(jwt_with_exp(WALL_START + 300));
+    let session = session(&auth);
+    let first = token(&session).await;
+    assert!(first.starts_with("eyJ"));
+    advance(239 * SECOND).await;
+    assert_eq!(token(&session).await, first);
+    advance(2 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_later_jwt_exp_leaves_expires_in_in_charge() {
+    let auth = FakeAuth::pear_like();
+    auth.0
+        .access_override
+        .lock()
+        .unwrap()
+        .push_back(jwt_with_exp(WALL_START + 5000));
+    let session = session(&auth);
+    let first = token(&session).await;
+    advance(839 * SECOND).await;
+    assert_eq!(token(&session).await, first);
+    advance(2 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_already_expired_on_arrival_is_refused() {
+    let auth = FakeAuth::pear_like();
+    auth.0
+        .access_override
+        .lock()
+        .unwrap()
+        .push_back(jwt_with_exp(WALL_START - 10));
+    let session = session(&auth);
+    let error = session.access_token().await.unwrap_err();
+    assert!(matches!(error, SessionError::ExpiredOnArrival), "{error:?}");
+    assert!(error.to_string().contains("clock"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn short_lived_tokens_get_half_their_lifetime() {
+    let auth = FakeAuth::new(30 * SECOND, true); // Shorter than the 60 s buffer.
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(14 * SECOND).await;
+    assert_eq!(token(&session).await, "access-1");
+    advance(2 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_callers_time_out() {
+    let auth = FakeAuth::pear_like();
+    *auth.0.hang_login.lock().unwrap() = true;
+    let session = Session::builder(auth.clone())
+        .wait_timeout(5 * SECOND)
+        .build();
+    let started = Instant::now();
+    let error = session.access_token().await.unwrap_err();
+    assert!(
+        matches!(error, SessionError::Timeout { after } if after == 5 * SECOND),
+        "{error:?}"
+    );
+    assert_eq!(started.elapsed(), 5 * SECOND);
+    // The hung login is still the one flight: a second caller joins it.
+    assert!(session.access_token().await.is_err());
+    assert_eq!(auth.0.logins(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timeout_within_the_buffer_returns_the_unexpired_token() {
+    let auth = FakeAuth::new(900 * SECOND, false);
+    let session = Session::builder(auth.clone())
+        .refresh_jitter(Duration::ZERO)
+        .wait_timeout(5 * SECOND)
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    *auth.0.hang_login.lock().unwrap() = true;
+    advance(841 * SECOND).await;
+    assert_eq!(token(&session).await, "access-1");
+}
+
+#[tokio::test(start_paused = true)]
+async fn logout_revokes_on_the_server_and_forgets() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(MemoryStore::new());
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    assert!(store.load().await.unwrap().is_some());
+    session.logout().await.unwrap();
+    assert_eq!(
+        *auth.0.logged_out.lock().unwrap(),
+        [("access-1".to_owned(), Some("refresh-1".to_owned()))]
+    );
+    assert!(store.load().await.unwrap().is_none());
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!(auth.0.logins(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn logout_clears_local_state_even_when_the_server_fails() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(MemoryStore::new());
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    auth.0.fail_logout(FakeError::new(FailureKind::Transient));
+    let error = session.logout().await.unwrap_err();
+    assert!(matches!(error, SessionError::Logout { .. }), "{error:?}");
+    assert!(error.to_string().contains("cleared"));
+    assert!(store.load().await.unwrap().is_none());
+    assert!(!format!("{session:?}").contains("token_valid_for: Some"));
+    assert_eq!(token(&session).await, "access-2");
+}
+
+#[tokio::test(start_paused = true)]
+async fn logout_without_tokens_does_not_call_the_server() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    session.logout().await.unwrap();
+    assert_eq!(auth.0.logouts(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn logout_waits_for_a_refresh_in_progress() {
+    let auth = FakeAuth::pear_like();
+    *auth.0.latency.lock().unwrap() = SECOND;
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(901 * SECOND).await;
+    let refreshing = tokio::spawn({
+        let session = session.clone();
+        async move { token(&session).await }
+    });
+    tokio::task::yield_now().await; // The refresh is now under way.
+    assert_eq!(auth.0.refreshes(), 1);
+    session.logout().await.unwrap();
+    assert_eq!(refreshing.await.unwrap(), "access-2");
+    // Logout revoked the refreshed tokens, not the spent ones.
+    assert_eq!(
+        *auth.0.logged_out.lock().unwrap(),
+        [("access-2".to_owned(), Some("refresh-2".to_owned()))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn session_is_send_sync_clone_and_never_prints_tokens() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Session<FakeAuth>>();
+    assert_send_sync::<SessionError<FakeError>>();
+    assert_send_sync::<StoreError>();
+
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    let copy = session.clone();
+    assert_eq!(token(&copy).await, "access-1");
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!(auth.0.logins(), 1);
+
+    let debug = format!("{session:?}");
+    assert!(debug.contains("token_valid_for: Some"), "{debug}");
+    assert!(
+        !debug.contains("access-1") && !debug.contains("refresh-1"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn errors_chain_to_the_authenticator_error() {
+    let error: SessionError<FakeError> = SessionError::Login {
+        source: Arc::new(FakeError::new(FailureKind::Permanent)),
+    };
+    assert_eq!(error.to_string(), "login failed: fake failure (Permanent)");
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(error.clone());
+    assert!(boxed.source().unwrap().to_string().contains("Permanent"));
+}

@@ -1,0 +1,332 @@
+//! Token stores, and a session resuming from one.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use auth_session::{
+    FileStore, MemoryStore, Session, SessionError, StoreError, StoredTokens, TokenStore,
+};
+use auth_types::{AccessToken, RefreshToken};
+use support::{FakeAuth, WALL_START, paused_wall_clock};
+
+const SECOND: Duration = Duration::from_secs(1);
+
+fn tokens(access: &str, refresh: Option<&str>, expires_at: u64) -> StoredTokens {
+    StoredTokens {
+        access_token: AccessToken::new(access),
+        refresh_token: refresh.map(RefreshToken::new),
+        expires_at: SystemTime::UNIX_EPOCH + Duration::from_secs(expires_at),
+    }
+}
+
+fn exposed(t: &StoredTokens) -> (String, Option<String>, SystemTime) {
+    (
+        t.access_token.expose_secret().to_owned(),
+        t.refresh_token
+            .as_ref()
+            .map(|r| r.expose_secret().to_owned()),
+        t.expires_at,
+    )
+}
+
+async fn token(session: &Session<FakeAuth>) -> String {
+    session
+        .access_token()
+        .await
+        .unwrap()
+        .expose_secret()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn file_store_round_trips_privately_and_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let store = FileStore::new(&path);
+    assert!(store.load().await.unwrap().is_none());
+
+    let first = tokens("a1", Some("r1"), 1_700_000_900);
+    store.save(&first).await.unwrap();
+    assert_eq!(
+        exposed(&store.load().await.unwrap().unwrap()),
+        exposed(&first)
+    );
+
+    let second = tokens("a2", None, 1_700_001_800);
+    store.save(&second).await.unwrap();
+    assert_eq!(
+        exposed(&store.load().await.unwrap().unwrap()),
+        exposed(&second)
+    );
+
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["tokens.json"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    store.clear().await.unwrap();
+    assert!(!path.exists());
+    assert!(store.load().await.unwrap().is_none());
+    store.clear().await.unwrap();
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn file_store_replaces_a_readable_file_with_a_private_one() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    std::fs::write(&path, "{}").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    FileStore::new(&path)
+        .save(&tokens("a", None, 1))
+        .await
+        .unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[tokio::test]
+async fn file_store_writes_unix_seconds_and_a_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let mut saved = tokens("a1", Some("r1"), 0);
+    saved.expires_at = SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_900_999);
+    FileStore::new(&path).save(&saved).await.unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["expires_at"], 1_700_000_900u64);
+    assert_eq!(json["access_token"], "a1");
+    assert_eq!(json["refresh_token"], "r1");
+}
+
+#[tokio::test]
+async fn a_malformed_file_is_reported_without_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    std::fs::write(
+        &path,
+        r#"{"version":1,"access_token":"tok","refresh_token":null,"expires_at":"SECRET-VALUE"}"#,
+    )
+    .unwrap();
+    let error = FileStore::new(&path).load().await.unwrap_err();
+    assert!(
+        matches!(error, StoreError::Malformed { line: 1, .. }),
+        "{error:?}"
+    );
+    assert!(!error.to_string().contains("SECRET"), "{error}");
+    assert!(!format!("{error:?}").contains("SECRET"));
+
+    std::fs::write(&path, r#"{"version":2,"whatever":true}"#).unwrap();
+    let error = FileStore::new(&path).load().await.unwrap_err();
+    assert!(matches!(
+        error,
+        StoreError::UnsupportedVersion { version: 2, .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_missing_directory_is_a_write_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileStore::new(dir.path().join("missing").join("tokens.json"));
+    let error = store.save(&tokens("a", None, 1)).await.unwrap_err();
+    assert!(matches!(error, StoreError::Write { .. }), "{error:?}");
+    assert!(error.to_string().contains("directory"));
+}
+
+#[tokio::test]
+async fn stored_tokens_never_show_in_debug() {
+    let stored = tokens("secret-access", Some("secret-refresh"), 1);
+    let store = MemoryStore::with_tokens(stored.clone());
+    for debug in [format!("{stored:?}"), format!("{store:?}")] {
+        assert!(!debug.contains("secret"), "{debug}");
+    }
+    assert!(format!("{store:?}").contains("holds_tokens: true"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_restarted_session_resumes_without_signing_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let auth = FakeAuth::pear_like();
+    let clock = paused_wall_clock();
+    let start = || {
+        Session::builder(auth.clone())
+            .token_store(FileStore::new(&path))
+            .wall_clock(clock.clone())
+            .refresh_jitter(Duration::ZERO)
+            .build()
+    };
+
+    let first = start();
+    assert_eq!(token(&first).await, "access-1");
+    drop(first);
+    tokio::time::advance(100 * SECOND).await;
+
+    let second = start();
+    assert_eq!(token(&second).await, "access-1");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 0));
+    // The stored wall-clock expiry still applies: refresh 60 s before it.
+    tokio::time::advance(741 * SECOND).await;
+    assert_eq!(token(&second).await, "access-2");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 1));
+    let stored = FileStore::new(&path).load().await.unwrap().unwrap();
+    assert_eq!(
+        exposed(&stored).1.as_deref(),
+        Some("refresh-2"),
+        "the rotated refresh token was saved"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stored_expired_access_token_is_renewed_with_the_stored_refresh_token() {
+    let auth = FakeAuth::pear_like();
+    *auth.0.valid_refresh.lock().unwrap() = Some("stored-refresh".into());
+    let store = MemoryStore::with_tokens(tokens("old", Some("stored-refresh"), WALL_START - 5));
+    let session = Session::builder(auth.clone())
+        .token_store(store)
+        .wall_clock(paused_wall_clock())
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (0, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stored_dead_refresh_token_leads_to_a_login() {
+    let auth = FakeAuth::pear_like();
+    let store = MemoryStore::with_tokens(tokens("old", Some("dead"), WALL_START - 5));
+    let session = Session::builder(auth.clone())
+        .token_store(store)
+        .wall_clock(paused_wall_clock())
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn logout_removes_the_token_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let auth = FakeAuth::pear_like();
+    let session = Session::builder(auth.clone())
+        .token_store(FileStore::new(&path))
+        .build();
+    token(&session).await;
+    assert!(path.exists());
+    session.logout().await.unwrap();
+    assert!(!path.exists());
+}
+
+#[tokio::test(start_paused = true)]
+async fn logout_of_a_fresh_process_revokes_the_stored_session() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(MemoryStore::with_tokens(tokens(
+        "stored-access",
+        Some("stored-refresh"),
+        WALL_START + 600,
+    )));
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .wall_clock(paused_wall_clock())
+        .build();
+    session.logout().await.unwrap();
+    assert_eq!(
+        *auth.0.logged_out.lock().unwrap(),
+        [(
+            "stored-access".to_owned(),
+            Some("stored-refresh".to_owned())
+        )]
+    );
+    assert!(store.load().await.unwrap().is_none());
+}
+
+/// A store whose operations fail on demand.
+#[derive(Debug, Default)]
+struct FlakyStore {
+    inner: MemoryStore,
+    fail_load: AtomicBool,
+    fail_save: AtomicBool,
+    fail_clear: AtomicBool,
+}
+
+fn broken() -> StoreError {
+    StoreError::other("disk on fire")
+}
+
+#[async_trait]
+impl TokenStore for FlakyStore {
+    async fn load(&self) -> Result<Option<StoredTokens>, StoreError> {
+        if self.fail_load.load(Ordering::SeqCst) {
+            return Err(broken());
+        }
+        self.inner.load().await
+    }
+    async fn save(&self, tokens: &StoredTokens) -> Result<(), StoreError> {
+        if self.fail_save.load(Ordering::SeqCst) {
+            return Err(broken());
+        }
+        self.inner.save(tokens).await
+    }
+    async fn clear(&self) -> Result<(), StoreError> {
+        if self.fail_clear.load(Ordering::SeqCst) {
+            return Err(broken());
+        }
+        self.inner.clear().await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_save_keeps_the_fresh_tokens() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(FlakyStore::default());
+    store.fail_save.store(true, Ordering::SeqCst);
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .refresh_jitter(Duration::ZERO)
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!(token(&session).await, "access-1");
+    tokio::time::advance(841 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 1));
+    assert!(store.inner.load().await.unwrap().is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_load_means_a_login() {
+    let auth = FakeAuth::pear_like();
+    let store = FlakyStore::default();
+    store.fail_load.store(true, Ordering::SeqCst);
+    let session = Session::builder(auth.clone()).token_store(store).build();
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!(auth.0.logins(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_clear_at_logout_is_reported_and_memory_is_cleared() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(FlakyStore::default());
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .build();
+    token(&session).await;
+    store.fail_clear.store(true, Ordering::SeqCst);
+    let error = session.logout().await.unwrap_err();
+    assert!(matches!(error, SessionError::Store { .. }), "{error:?}");
+    assert_eq!(auth.0.logouts(), 1);
+    // Memory was cleared: the next call logs in, and does not reload the stale store.
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!(auth.0.logins(), 2);
+}

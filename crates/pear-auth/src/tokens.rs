@@ -1,0 +1,85 @@
+//! What Pear hands back: token pairs and API keys.
+
+use std::time::Duration;
+
+use auth_types::{AccessToken, ApiKey, EvmAddress, RefreshToken};
+use serde::Deserialize;
+
+/// A Pear session's tokens, from a login or a refresh.
+///
+/// `Debug` shows the token types redacted. The refresh token is single use: after a
+/// refresh, only the new pair is valid.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PearTokens {
+    /// The bearer token for Pear's API (about 15 minutes).
+    pub access_token: AccessToken,
+    /// The single-use token that gets the next pair.
+    pub refresh_token: RefreshToken,
+    /// The scheme, `Bearer`.
+    pub token_type: String,
+    /// How long the access token lives, from when it was received.
+    pub expires_in: Duration,
+    /// The account, as Pear echoes it on login (not on refresh).
+    pub address: Option<EvmAddress>,
+    /// The client id, as Pear echoes it on login (not on refresh).
+    pub client_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TokenResponse {
+    access_token: AccessToken,
+    refresh_token: RefreshToken,
+    #[serde(default)]
+    token_type: Option<String>,
+    expires_in: u64,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+}
+
+impl From<TokenResponse> for PearTokens {
+    fn from(r: TokenResponse) -> Self {
+        PearTokens {
+            access_token: r.access_token,
+            refresh_token: r.refresh_token,
+            token_type: r.token_type.unwrap_or_else(|| "Bearer".to_owned()),
+            expires_in: Duration::from_secs(r.expires_in),
+            address: r.address.and_then(|a| a.to_ascii_lowercase().parse().ok()),
+            client_id: r.client_id,
+        }
+    }
+}
+
+/// A newly created API key. The key itself is shown once: store it as a secret.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CreatedApiKey {
+    /// The key, for `login_api_key`.
+    pub api_key: ApiKey,
+    /// Pear's id for the key, if given.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The name given at creation.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// An API key as listed (without the key itself).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ApiKeyInfo {
+    /// Pear's id for the key.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Its name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// When it was created, as Pear reports it.
+    #[serde(default)]
+    pub created_at: Option<serde_json::Value>,
+}

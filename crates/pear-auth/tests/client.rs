@@ -1,0 +1,390 @@
+//! PearClient against the sandbox, through both transport backends.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use auth_sandbox::{Sandbox, SandboxConfig};
+use auth_signing::ethereum::{EthSignature, LocalEthSigner};
+use auth_signing::{EthSigner, SignerError};
+use auth_transport::{
+    HttpTransport, HyperTransport, ReqwestTransport, TransportConfig, TransportError, from_fn,
+};
+use auth_types::{ApiKey, EvmAddress, PrivyAccessToken};
+use bytes::Bytes;
+use pear_auth::{PearClient, PearError, authorize};
+
+/// A signer that counts what it signs, to prove when nothing was.
+#[derive(Debug)]
+struct CountingSigner {
+    inner: LocalEthSigner,
+    signed: AtomicUsize,
+}
+
+impl CountingSigner {
+    fn new(seed: u8) -> Self {
+        CountingSigner {
+            inner: LocalEthSigner::from_hex(&format!("{seed:02x}").repeat(32)).unwrap(),
+            signed: AtomicUsize::new(0),
+        }
+    }
+}
+
+#[async_trait]
+impl EthSigner for CountingSigner {
+    fn address(&self) -> EvmAddress {
+        self.inner.address()
+    }
+
+    async fn sign_hash(&self, hash: &[u8; 32]) -> Result<EthSignature, SignerError> {
+        self.signed.fetch_add(1, Ordering::SeqCst);
+        EthSigner::sign_hash(&self.inner, hash).await
+    }
+}
+
+type Make = fn() -> Arc<dyn HttpTransport>;
+
+fn reqwest() -> Arc<dyn HttpTransport> {
+    Arc::new(ReqwestTransport::new().unwrap())
+}
+
+fn hyper() -> Arc<dyn HttpTransport> {
+    Arc::new(HyperTransport::new().unwrap())
+}
+
+fn client(sb: &Sandbox, make: Make) -> PearClient {
+    PearClient::builder()
+        .base_url(sb.pear_url())
+        .shared_transport(make())
+        .build()
+        .unwrap()
+}
+
+async fn whoami(sb: &Sandbox, token: &auth_types::AccessToken) -> u16 {
+    let mut request = http::Request::get(format!("{}/sandbox/whoami", sb.pear_url()))
+        .body(Bytes::new())
+        .unwrap();
+    authorize(&mut request, token).unwrap();
+    reqwest().send(request).await.unwrap().status().as_u16()
+}
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod with_reqwest {
+            $( #[tokio::test] async fn $name() { super::$name(super::reqwest).await } )*
+        }
+        mod with_hyper {
+            $( #[tokio::test] async fn $name() { super::$name(super::hyper).await } )*
+        }
+    };
+}
+
+both_backends!(
+    wallet_login_refresh_rotation_and_logout,
+    api_key_created_listed_and_used,
+    privy_login,
+    wrong_api_key_is_a_typed_401,
+    hostile_typed_data_is_refused_with_nothing_signed,
+    a_skewed_clock_refuses_the_message,
+    rate_limit_is_a_typed_error_with_the_delay,
+);
+
+async fn wallet_login_refresh_rotation_and_logout(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let pear = client(&sb, make);
+    let signer = CountingSigner::new(1);
+    let tokens = pear.login_eip712(&signer).await.unwrap();
+    assert_eq!(signer.signed.load(Ordering::SeqCst), 1);
+    assert_eq!(tokens.expires_in, Duration::from_secs(900));
+    assert_eq!(tokens.address, Some(signer.address()));
+    assert_eq!(tokens.client_id.as_deref(), Some("APITRADER"));
+    assert_eq!(whoami(&sb, &tokens.access_token).await, 200);
+
+    let rotated = pear.refresh(&tokens.refresh_token).await.unwrap();
+    assert_ne!(rotated.refresh_token, tokens.refresh_token);
+    assert_eq!(whoami(&sb, &rotated.access_token).await, 200);
+    // The spent refresh token is refused, as a typed 401.
+    match pear.refresh(&tokens.refresh_token).await {
+        Err(PearError::RefreshRejected { status, message }) => {
+            assert_eq!(status, 401);
+            assert_eq!(message, "Refresh token has already been used");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    pear.logout(&rotated.refresh_token).await.unwrap();
+    assert_eq!(whoami(&sb, &rotated.access_token).await, 401);
+    let c = sb.counters();
+    assert_eq!(
+        (
+            c.pear_logins,
+            c.pear_refreshes,
+            c.pear_logouts,
+            c.refused_reuses
+        ),
+        (1, 1, 1, 1)
+    );
+}
+
+async fn api_key_created_listed_and_used(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let pear = client(&sb, make);
+    let signer = CountingSigner::new(2);
+    let tokens = pear.login_eip712(&signer).await.unwrap();
+    let created = pear
+        .create_api_key(&tokens.access_token, Some("bot"))
+        .await
+        .unwrap();
+    assert_eq!(created.name.as_deref(), Some("bot"));
+    let listed = pear.list_api_keys(&tokens.access_token).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name.as_deref(), Some("bot"));
+    let by_key = pear
+        .login_api_key(&signer.address(), &created.api_key)
+        .await
+        .unwrap();
+    assert_eq!(whoami(&sb, &by_key.access_token).await, 200);
+    // The wallet signed exactly once; the key did the rest.
+    assert_eq!(signer.signed.load(Ordering::SeqCst), 1);
+}
+
+async fn privy_login(make: Make) {
+    let signer = CountingSigner::new(3);
+    let sb = Sandbox::start(SandboxConfig::default().with_privy_token(
+        "app",
+        "privy-token",
+        signer.address(),
+    ))
+    .await
+    .unwrap();
+    let pear = client(&sb, make);
+    let tokens = pear
+        .login_privy(
+            &signer.address(),
+            "app",
+            &PrivyAccessToken::new("privy-token"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(whoami(&sb, &tokens.access_token).await, 200);
+    let refused = pear
+        .login_privy(
+            &signer.address(),
+            "app",
+            &PrivyAccessToken::new("wrong-token"),
+        )
+        .await;
+    assert!(matches!(refused, Err(PearError::Unauthorized { .. })));
+}
+
+async fn wrong_api_key_is_a_typed_401(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let pear = client(&sb, make);
+    let key = ApiKey::new("pk_not-a-real-key");
+    let err = pear
+        .login_api_key(&CountingSigner::new(4).address(), &key)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert!(!err.is_transient());
+    assert_eq!(
+        err.to_string(),
+        "Pear refused the credentials (401 Unauthorized): Invalid API key"
+    );
+}
+
+async fn hostile_typed_data_is_refused_with_nothing_signed(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default().with_hostile(true))
+        .await
+        .unwrap();
+    let pear = client(&sb, make);
+    let signer = CountingSigner::new(5);
+    let err = pear.login_eip712(&signer).await.unwrap_err();
+    assert!(matches!(err, PearError::UnsafeMessage { .. }), "{err:?}");
+    assert!(err.to_string().contains("Permit"), "{err}");
+    assert_eq!(
+        signer.signed.load(Ordering::SeqCst),
+        0,
+        "nothing may be signed"
+    );
+    assert_eq!(sb.counters().pear_logins, 0);
+}
+
+async fn a_skewed_clock_refuses_the_message(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let pear = PearClient::builder()
+        .base_url(sb.pear_url())
+        .shared_transport(make())
+        .clock(|| 4_000_000_000)
+        .build()
+        .unwrap();
+    let signer = CountingSigner::new(6);
+    assert!(matches!(
+        pear.login_eip712(&signer).await,
+        Err(PearError::UnsafeMessage { .. })
+    ));
+    assert_eq!(signer.signed.load(Ordering::SeqCst), 0);
+}
+
+async fn rate_limit_is_a_typed_error_with_the_delay(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default().with_rate_limit(1, Duration::from_secs(30)))
+        .await
+        .unwrap();
+    let pear = client(&sb, make);
+    let key = ApiKey::new("pk_x");
+    let address = CountingSigner::new(7).address();
+    let _first = pear.login_api_key(&address, &key).await;
+    match pear.login_api_key(&address, &key).await {
+        Err(e @ PearError::RateLimited { .. }) => {
+            assert!(e.is_transient());
+            let PearError::RateLimited { retry_after, .. } = e else {
+                unreachable!()
+            };
+            let wait = retry_after.unwrap();
+            assert!(wait >= Duration::from_secs(1) && wait <= Duration::from_secs(30));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn oversized_responses_are_refused_by_both_backends() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let tiny = TransportConfig::default().with_max_body_bytes(64);
+    for transport in [
+        Arc::new(ReqwestTransport::with_config(tiny.clone()).unwrap()) as Arc<dyn HttpTransport>,
+        Arc::new(HyperTransport::with_config(tiny.clone()).unwrap()),
+    ] {
+        let pear = PearClient::builder()
+            .base_url(sb.pear_url())
+            .shared_transport(transport)
+            .build()
+            .unwrap();
+        let err = pear
+            .login_eip712(&CountingSigner::new(8))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PearError::Transport {
+                    source: TransportError::BodyTooLarge { limit: 64 }
+                }
+            ),
+            "{err:?}"
+        );
+    }
+}
+
+fn canned(status: u16, body: &'static str) -> PearClient {
+    let transport = from_fn(move |_req: http::Request<Bytes>| async move {
+        Ok(http::Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(Bytes::from_static(body.as_bytes()))
+            .unwrap())
+    });
+    PearClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .transport(transport)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn malformed_success_bodies_are_typed_errors_naming_the_field() {
+    let pear = canned(
+        200,
+        r#"{"accessToken": "eyJ-leak", "refreshToken": 5, "expiresIn": 900}"#,
+    );
+    let err = pear
+        .login_api_key(&EvmAddress::ZERO, &ApiKey::new("pk_secret"))
+        .await
+        .unwrap_err();
+    match &err {
+        PearError::MalformedResponse { status, source } => {
+            assert_eq!(*status, 200);
+            assert!(source.to_string().contains("refreshToken"), "{source}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!err.to_string().contains("eyJ-leak"));
+    // An unreadable answer to a refresh: Pear may have spent the token.
+    let pear = canned(200, "<html>maintenance</html>");
+    match pear.refresh(&auth_types::RefreshToken::new("r")).await {
+        Err(PearError::RefreshUncertain { source }) => {
+            assert!(matches!(*source, PearError::MalformedResponse { .. }))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_carry_every_message_and_echoed_secrets_are_hidden() {
+    let pear = canned(
+        400,
+        r#"{"message":["apiKey pk_secret-123 is malformed","clientId should not be empty"],"error":"Bad Request","statusCode":400}"#,
+    );
+    let err = pear
+        .login_api_key(&EvmAddress::ZERO, &ApiKey::new("pk_secret-123"))
+        .await
+        .unwrap_err();
+    match &err {
+        PearError::BadRequest { messages, .. } => assert_eq!(messages.len(), 2),
+        other => panic!("{other:?}"),
+    }
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("pk_secret-123"), "{shown}");
+    assert!(shown.contains("<redacted>"));
+    let pear = canned(503, "");
+    let err = pear
+        .logout(&auth_types::RefreshToken::new("r"))
+        .await
+        .unwrap_err();
+    assert!(err.is_transient());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    // A 503 to a refresh: Pear may have spent the token.
+    let err = pear
+        .refresh(&auth_types::RefreshToken::new("r"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PearError::RefreshUncertain { .. }), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    // A 429 to a refresh: refused before processing, the token is still good.
+    let err = canned(429, "{}")
+        .refresh(&auth_types::RefreshToken::new("r"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PearError::RateLimited { .. }), "{err:?}");
+}
+
+#[test]
+fn plaintext_http_to_remote_hosts_is_refused() {
+    let err = PearClient::builder()
+        .base_url("http://pear.example.com")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, PearError::InvalidBaseUrl { .. }));
+    assert!(err.to_string().contains("plaintext http"));
+    PearClient::builder()
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .unwrap();
+    PearClient::builder()
+        .base_url("http://pear.internal")
+        .allow_insecure_http(true)
+        .build()
+        .unwrap();
+    assert!(PearClient::builder().base_url("not a url").build().is_err());
+}
+
+#[test]
+fn clients_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<PearClient>();
+    assert_send_sync::<PearError>();
+    assert_send_sync::<pear_auth::PearTokens>();
+}

@@ -1,0 +1,226 @@
+//! PumpClient against the sandbox, through both transport backends.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth_sandbox::{Sandbox, SandboxConfig};
+use auth_signing::solana::SolanaKeypair;
+use auth_transport::{HttpTransport, HyperTransport, ReqwestTransport, from_fn};
+use auth_types::AccessToken;
+use bytes::Bytes;
+use pump_auth::{LoginFormat, PumpClient, PumpError};
+
+type Make = fn() -> Arc<dyn HttpTransport>;
+
+fn reqwest() -> Arc<dyn HttpTransport> {
+    Arc::new(ReqwestTransport::new().unwrap())
+}
+
+fn hyper() -> Arc<dyn HttpTransport> {
+    Arc::new(HyperTransport::new().unwrap())
+}
+
+fn keypair(seed: u8) -> SolanaKeypair {
+    SolanaKeypair::from_seed_bytes([seed; 32])
+}
+
+fn client(sb: &Sandbox, make: Make) -> pump_auth::PumpClientBuilder {
+    PumpClient::builder()
+        .base_url(sb.pump_url())
+        .shared_transport(make())
+}
+
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod with_reqwest {
+            $( #[tokio::test] async fn $name() { super::$name(super::reqwest).await } )*
+        }
+        mod with_hyper {
+            $( #[tokio::test] async fn $name() { super::$name(super::hyper).await } )*
+        }
+    };
+}
+
+both_backends!(
+    documented_login_profile_and_logout,
+    observed_login_takes_the_cookie_and_the_jwt_expiry,
+    a_wrong_message_is_a_typed_401,
+    a_wrong_origin_is_refused,
+    rate_limit_is_a_typed_error,
+);
+
+async fn documented_login_profile_and_logout(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let pump = client(&sb, make).build().unwrap();
+    let kp = keypair(1);
+    let login = pump.login(&kp).await.unwrap();
+    assert_eq!(login.expires_in, Some(Duration::from_secs(86400)));
+    assert_eq!(login.user.as_ref().unwrap().wallet, kp.pubkey().to_string());
+    let me = pump.profile(&login.token).await.unwrap();
+    assert_eq!(me.wallet, kp.pubkey().to_string());
+    pump.logout(&login.token).await.unwrap();
+    match pump.profile(&login.token).await {
+        Err(PumpError::Unauthorized { status, .. }) => assert_eq!(status, 401),
+        other => panic!("the token must be dead after logout: {other:?}"),
+    }
+}
+
+async fn observed_login_takes_the_cookie_and_the_jwt_expiry(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default().with_pump_token_ttl(Duration::from_secs(120)))
+        .await
+        .unwrap();
+    let pump = client(&sb, make)
+        .login_format(LoginFormat::Observed)
+        .build()
+        .unwrap();
+    let login = pump.login(&keypair(2)).await.unwrap();
+    // No expiresIn in this format: the expiry comes from the JWT's exp.
+    let left = login.expires_in.unwrap();
+    assert!(
+        left <= Duration::from_secs(120) && left >= Duration::from_secs(110),
+        "{left:?}"
+    );
+    pump.profile(&login.token).await.unwrap();
+}
+
+async fn a_wrong_message_is_a_typed_401(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let pump = client(&sb, make)
+        .message_source(|ms| format!("Sign in to elsewhere: {ms}"))
+        .build()
+        .unwrap();
+    let err = pump.login(&keypair(3)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(
+        err.to_string(),
+        "pump.fun refused the credentials (401 Unauthorized): Invalid credentials"
+    );
+    // A clock ten minutes behind: stale.
+    let pump = client(&sb, make)
+        .clock(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as u64
+                - 600_000
+        })
+        .build()
+        .unwrap();
+    assert!(matches!(
+        pump.login(&keypair(3)).await,
+        Err(PumpError::Unauthorized { .. })
+    ));
+    assert_eq!(sb.counters().pump_login_refusals, 2);
+}
+
+async fn a_wrong_origin_is_refused(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let pump = client(&sb, make)
+        .origin("https://evil.example")
+        .build()
+        .unwrap();
+    let err = pump.login(&keypair(4)).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
+}
+
+async fn rate_limit_is_a_typed_error(make: Make) {
+    let sb = Sandbox::start(SandboxConfig::default().with_rate_limit(1, Duration::from_secs(30)))
+        .await
+        .unwrap();
+    let pump = client(&sb, make).build().unwrap();
+    pump.login(&keypair(5)).await.unwrap();
+    let err = pump.login(&keypair(5)).await.unwrap_err();
+    assert!(err.is_transient());
+    assert!(
+        matches!(
+            err,
+            PumpError::RateLimited {
+                retry_after: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+fn canned(status: u16, body: &'static str) -> PumpClient {
+    let transport = from_fn(move |request: http::Request<Bytes>| async move {
+        // Every request carries Accept and Origin.
+        assert_eq!(request.headers()["origin"], "https://pump.fun");
+        assert_eq!(request.headers()["accept"], "application/json");
+        Ok(http::Response::builder()
+            .status(status)
+            .body(Bytes::from_static(body.as_bytes()))
+            .unwrap())
+    });
+    PumpClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .transport(transport)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn malformed_answers_and_missing_tokens_are_typed() {
+    let err = canned(201, "not json")
+        .login(&keypair(6))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, PumpError::MalformedResponse { .. }),
+        "{err:?}"
+    );
+    let err = canned(201, r#"{"user": {"wallet": "w"}}"#)
+        .login(&keypair(6))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, PumpError::NoToken { .. }), "{err:?}");
+    let err = canned(201, r#"{"token": 12}"#)
+        .login(&keypair(6))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("token"), "{err}");
+    let err = canned(
+        400,
+        r#"{"statusCode":400,"message":"Invalid signature or wallet address"}"#,
+    )
+    .login(&keypair(6))
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, PumpError::BadRequest { ref message, .. } if message == "Invalid signature or wallet address")
+    );
+    // A server that echoes the token in its error does not leak it.
+    let err = canned(
+        401,
+        r#"{"statusCode":401,"message":"token eyJsecret-token is revoked"}"#,
+    )
+    .profile(&AccessToken::new("eyJsecret-token"))
+    .await
+    .unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("eyJsecret-token"));
+}
+
+#[test]
+fn sign_in_message_uses_the_clock() {
+    let pump = PumpClient::builder()
+        .clock(|| 1_732_076_598_000)
+        .build()
+        .unwrap();
+    assert_eq!(pump.sign_in_message(), "Sign in to pump.fun: 1732076598000");
+    assert!(
+        PumpClient::builder()
+            .base_url("http://pump.example.com")
+            .build()
+            .is_err()
+    );
+}
+
+#[test]
+fn clients_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<PumpClient>();
+    assert_send_sync::<PumpError>();
+}
