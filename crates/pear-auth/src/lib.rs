@@ -4,12 +4,16 @@
 mod client;
 mod error;
 mod message;
+mod session;
 mod tokens;
 
+/// Re-exported: the session machinery the providers plug into.
+pub use auth_session;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CLIENT_ID, DEFAULT_TIMESTAMP_WINDOW, PearClient, PearClientBuilder,
     UnixClock, authorize,
 };
 pub use error::PearError;
 pub use message::{AUTHENTICATION_TYPE, LoginMessage, check_login_message};
+pub use session::{PearAuthenticator, PearCredentials, PearSession};
 pub use tokens::{ApiKeyInfo, CreatedApiKey, PearTokens};

@@ -4,9 +4,13 @@
 mod client;
 mod error;
 mod jwt;
+mod session;
 
+/// Re-exported: the session machinery the providers plug into.
+pub use auth_session;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource, MillisClock,
     PumpClient, PumpClientBuilder, PumpLogin, PumpUser,
 };
 pub use error::PumpError;
+pub use session::{ASSUMED_LIFETIME, PumpAuthenticator, PumpSession};

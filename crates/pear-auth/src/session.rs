@@ -1,0 +1,159 @@
+//! Pear sessions: an `auth-session` authenticator over [`PearClient`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use auth_session::{AuthError, Authenticator, FailureKind, Session, Tokens};
+use auth_signing::EthSigner;
+use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
+
+use crate::client::PearClient;
+use crate::error::PearError;
+use crate::tokens::PearTokens;
+
+/// A session that keeps a live Pear access token: it refreshes before expiry (rotating
+/// the refresh token), and logs in again with its credentials when the refresh token is
+/// dead. See [`auth_session::Session`].
+pub type PearSession = Session<PearAuthenticator>;
+
+/// How a [`PearSession`] logs in.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum PearCredentials {
+    /// Sign the EIP-712 message with a wallet (checked before signing, every time).
+    Wallet(Arc<dyn EthSigner>),
+    /// An API key for an address.
+    ApiKey {
+        /// The account.
+        address: EvmAddress,
+        /// Its key.
+        key: ApiKey,
+    },
+    /// A Privy access token.
+    Privy {
+        /// The account.
+        address: EvmAddress,
+        /// The Privy app id.
+        app_id: String,
+        /// The Privy token.
+        token: PrivyAccessToken,
+    },
+}
+
+impl fmt::Debug for PearCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PearCredentials::Wallet(signer) => f.debug_tuple("Wallet").field(signer).finish(),
+            PearCredentials::ApiKey { address, key } => f
+                .debug_struct("ApiKey")
+                .field("address", address)
+                .field("key", key)
+                .finish(),
+            PearCredentials::Privy {
+                address,
+                app_id,
+                token,
+            } => f
+                .debug_struct("Privy")
+                .field("address", address)
+                .field("app_id", app_id)
+                .field("token", token)
+                .finish(),
+        }
+    }
+}
+
+/// Logs in, refreshes and logs out with a [`PearClient`] and [`PearCredentials`].
+#[derive(Debug, Clone)]
+pub struct PearAuthenticator {
+    client: PearClient,
+    credentials: PearCredentials,
+}
+
+impl PearAuthenticator {
+    /// An authenticator from a client and credentials.
+    pub fn new(client: PearClient, credentials: PearCredentials) -> Self {
+        PearAuthenticator {
+            client,
+            credentials,
+        }
+    }
+
+    /// Logs in by signing with a wallet.
+    pub fn wallet(client: PearClient, signer: Arc<dyn EthSigner>) -> Self {
+        Self::new(client, PearCredentials::Wallet(signer))
+    }
+
+    /// Logs in with an API key.
+    pub fn api_key(client: PearClient, address: EvmAddress, key: ApiKey) -> Self {
+        Self::new(client, PearCredentials::ApiKey { address, key })
+    }
+
+    /// The client.
+    pub fn client(&self) -> &PearClient {
+        &self.client
+    }
+}
+
+fn session_tokens(tokens: PearTokens) -> Tokens {
+    Tokens::new(tokens.access_token, tokens.expires_in).with_refresh_token(tokens.refresh_token)
+}
+
+#[async_trait]
+impl Authenticator for PearAuthenticator {
+    type Error = PearError;
+
+    async fn login(&self) -> Result<Tokens, PearError> {
+        let tokens = match &self.credentials {
+            PearCredentials::Wallet(signer) => self.client.login_eip712(signer.as_ref()).await?,
+            PearCredentials::ApiKey { address, key } => {
+                self.client.login_api_key(address, key).await?
+            }
+            PearCredentials::Privy {
+                address,
+                app_id,
+                token,
+            } => self.client.login_privy(address, app_id, token).await?,
+        };
+        Ok(session_tokens(tokens))
+    }
+
+    async fn refresh(&self, refresh_token: &RefreshToken) -> Result<Tokens, PearError> {
+        Ok(session_tokens(self.client.refresh(refresh_token).await?))
+    }
+
+    async fn logout(
+        &self,
+        _access_token: &AccessToken,
+        refresh_token: Option<&RefreshToken>,
+    ) -> Result<(), PearError> {
+        match refresh_token {
+            Some(token) => self.client.logout(token).await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl AuthError for PearError {
+    /// A refused or possibly spent refresh token means "log in again"; network trouble,
+    /// 429 and 5xx are transient; everything else (a bad key, a refused signature, a
+    /// hostile message) is permanent.
+    fn kind(&self) -> FailureKind {
+        match self {
+            PearError::RefreshRejected { .. } | PearError::RefreshUncertain { .. } => {
+                FailureKind::RefreshRejected
+            }
+            e if e.is_transient() => FailureKind::Transient,
+            _ => FailureKind::Permanent,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            PearError::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Pear sessions against the sandbox: expiry, single flight, rotation, re-login, logout.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use auth_sandbox::{Sandbox, SandboxConfig};
+use auth_signing::ethereum::LocalEthSigner;
+use auth_transport::{HttpTransport, HyperTransport, ReqwestTransport};
+use auth_types::AccessToken;
+use bytes::Bytes;
+use pear_auth::{PearAuthenticator, PearClient, PearSession, authorize};
+
+async fn whoami(sb: &Sandbox, token: &AccessToken) -> u16 {
+    let mut request = http::Request::get(format!("{}/sandbox/whoami", sb.pear_url()))
+        .body(Bytes::new())
+        .unwrap();
+    authorize(&mut request, token).unwrap();
+    ReqwestTransport::new()
+        .unwrap()
+        .send(request)
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn wallet(seed: u8) -> Arc<LocalEthSigner> {
+    Arc::new(LocalEthSigner::from_hex(&format!("{seed:02x}").repeat(32)).unwrap())
+}
+
+fn session(sb: &Sandbox, transport: Arc<dyn HttpTransport>, seed: u8) -> PearSession {
+    let client = PearClient::builder()
+        .base_url(sb.pear_url())
+        .shared_transport(transport)
+        .build()
+        .unwrap();
+    PearSession::new(PearAuthenticator::wallet(client, wallet(seed)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_survives_two_second_tokens_on_both_backends() {
+    let sb = Sandbox::start(SandboxConfig::default().with_access_token_ttl(Duration::from_secs(2)))
+        .await
+        .unwrap();
+    let transports: [Arc<dyn HttpTransport>; 2] = [
+        Arc::new(ReqwestTransport::new().unwrap()),
+        Arc::new(HyperTransport::new().unwrap()),
+    ];
+    for (i, transport) in transports.into_iter().enumerate() {
+        let session = session(&sb, transport, 1 + i as u8);
+        let started = Instant::now();
+        let mut calls = 0;
+        while started.elapsed() < Duration::from_millis(3500) {
+            let token = session.access_token().await.unwrap();
+            assert_eq!(
+                whoami(&sb, &token).await,
+                200,
+                "a dead token after {:?}",
+                started.elapsed()
+            );
+            calls += 1;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(calls > 20);
+    }
+    let c = sb.counters();
+    assert_eq!(
+        c.pear_logins, 2,
+        "one login per session; refresh did the rest"
+    );
+    assert!(c.pear_refreshes >= 2, "{c:?}");
+    assert_eq!(c.refused_reuses, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_callers_on_an_expiring_token_cause_one_refresh() {
+    let sb = Sandbox::start(SandboxConfig::default().with_access_token_ttl(Duration::from_secs(2)))
+        .await
+        .unwrap();
+    let session = session(&sb, Arc::new(ReqwestTransport::new().unwrap()), 3);
+    session.access_token().await.unwrap();
+    // With a 2 s token the refresh margin is 1 s: after 1.2 s every caller needs a refresh.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let before = sb.counters().pear_refreshes;
+    let tasks: Vec<_> = (0..1000)
+        .map(|_| {
+            let s = session.clone();
+            tokio::spawn(async move { s.access_token().await })
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for t in tasks {
+        tokens.push(t.await.unwrap().unwrap());
+    }
+    assert_eq!(
+        sb.counters().pear_refreshes - before,
+        1,
+        "exactly one refresh request"
+    );
+    assert!(
+        tokens.windows(2).all(|w| w[0] == w[1]),
+        "everyone got the refreshed token"
+    );
+    assert_eq!(whoami(&sb, &tokens[0]).await, 200);
+}
+
+#[tokio::test]
+async fn a_dead_refresh_token_means_a_new_login_with_the_api_key() {
+    // Refresh tokens that die before the access token needs refreshing.
+    let sb = Sandbox::start(
+        SandboxConfig::default()
+            .with_access_token_ttl(Duration::from_secs(2))
+            .with_refresh_token_ttl(Duration::from_secs(1)),
+    )
+    .await
+    .unwrap();
+    let signer = wallet(4);
+    let client = PearClient::builder()
+        .base_url(sb.pear_url())
+        .build()
+        .unwrap();
+    // Sign once, create a key, and run the session on the key.
+    let first = client.login_eip712(signer.as_ref()).await.unwrap();
+    let key = client
+        .create_api_key(&first.access_token, Some("bot"))
+        .await
+        .unwrap();
+    let session = PearSession::new(PearAuthenticator::api_key(
+        client.clone(),
+        signer.address(),
+        key.api_key,
+    ));
+    let token = session.access_token().await.unwrap();
+    assert_eq!(whoami(&sb, &token).await, 200);
+    // Past the refresh margin (1 s of a 2 s token) and past the refresh token's life.
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    let next = session.access_token().await.unwrap();
+    assert_ne!(next, token);
+    assert_eq!(whoami(&sb, &next).await, 200);
+    let c = sb.counters();
+    assert_eq!(c.pear_refreshes, 0, "the dead refresh token was refused");
+    assert_eq!(
+        c.pear_logins, 3,
+        "wallet login, key login, key login after the refusal"
+    );
+    assert_eq!(c.refused_reuses, 0);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_the_next_call_logs_in_again() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let session = session(&sb, Arc::new(ReqwestTransport::new().unwrap()), 6);
+    let token = session.access_token().await.unwrap();
+    session.logout().await.unwrap();
+    assert_eq!(whoami(&sb, &token).await, 401, "logout killed the token");
+    let again = session.access_token().await.unwrap();
+    assert_eq!(whoami(&sb, &again).await, 200);
+    let c = sb.counters();
+    assert_eq!((c.pear_logins, c.pear_logouts), (2, 1));
+}
+
+#[tokio::test]
+async fn a_hostile_server_makes_the_session_fail_permanently_without_signing() {
+    let sb = Sandbox::start(SandboxConfig::default().with_hostile(true))
+        .await
+        .unwrap();
+    let session = session(&sb, Arc::new(ReqwestTransport::new().unwrap()), 5);
+    let err = session.access_token().await.unwrap_err();
+    assert!(!err.is_transient());
+    assert!(err.to_string().contains("refusing to sign"), "{err}");
+    assert_eq!(sb.counters().pear_logins, 0);
+}
+
+#[test]
+fn sessions_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<PearSession>();
+    assert_send_sync::<PearAuthenticator>();
+}

@@ -1,0 +1,69 @@
+//! pump.fun sessions against the sandbox: re-login before expiry, logout.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use auth_sandbox::{Sandbox, SandboxConfig};
+use auth_signing::solana::SolanaKeypair;
+use auth_transport::{HyperTransport, ReqwestTransport};
+use pump_auth::{PumpAuthenticator, PumpClient, PumpSession};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_signs_in_again_before_two_second_tokens_expire() {
+    let sb = Sandbox::start(SandboxConfig::default().with_pump_token_ttl(Duration::from_secs(2)))
+        .await
+        .unwrap();
+    let client = PumpClient::builder()
+        .base_url(sb.pump_url())
+        .transport(HyperTransport::new().unwrap())
+        .build()
+        .unwrap();
+    let session = PumpSession::new(PumpAuthenticator::new(
+        client.clone(),
+        Arc::new(SolanaKeypair::from_seed_bytes([1; 32])),
+    ));
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(3500) {
+        let token = session.access_token().await.unwrap();
+        client.profile(&token).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let logins = sb.counters().pump_logins;
+    assert!(
+        (2..=8).contains(&logins),
+        "{logins} logins in 3.5 s of 2 s tokens"
+    );
+}
+
+#[tokio::test]
+async fn logout_kills_the_token_and_clears_the_session() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let client = PumpClient::builder()
+        .base_url(sb.pump_url())
+        .transport(ReqwestTransport::new().unwrap())
+        .build()
+        .unwrap();
+    let session = PumpSession::new(PumpAuthenticator::new(
+        client.clone(),
+        Arc::new(SolanaKeypair::from_seed_bytes([2; 32])),
+    ));
+    let token = session.access_token().await.unwrap();
+    session.logout().await.unwrap();
+    assert!(
+        client.profile(&token).await.is_err(),
+        "the old token is dead"
+    );
+    assert_eq!(sb.counters().pump_logouts, 1);
+    // The next call signs in afresh.
+    let fresh = session.access_token().await.unwrap();
+    assert_ne!(fresh, token);
+    client.profile(&fresh).await.unwrap();
+}
+
+#[test]
+fn sessions_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<PumpSession>();
+}
