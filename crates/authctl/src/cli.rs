@@ -24,6 +24,144 @@ pub(crate) enum Command {
     Sign(SignCommand),
     /// Print the address (Ethereum) or public key (Solana) of a key.
     Address(AddressArgs),
+    /// Pear Protocol: log in, refresh, log out, manage API keys.
+    #[command(subcommand)]
+    Pear(PearCommand),
+    /// pump.fun: log in, read the profile, log out.
+    #[command(subcommand)]
+    Pump(PumpCommand),
+    /// Run the local sandbox of both APIs until interrupted (Ctrl-C); prints its base URLs.
+    Sandbox(SandboxArgs),
+}
+
+/// The Pear API's location.
+#[derive(Debug, Args)]
+pub(crate) struct PearApi {
+    /// Base URL of Pear's API [env: PEAR_BASE_URL; default: https://hl-v2.pearprotocol.io].
+    /// http:// is allowed only to loopback.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PearCommand {
+    /// Log in with a wallet key (EIP-712) or an API key; prints the tokens as JSON.
+    ///
+    /// The EIP-712 message from the server is checked (primary type, domain, action,
+    /// address, client id, timestamp) before anything is signed.
+    Login(PearLoginArgs),
+    /// Trade a refresh token for a new pair (the old one dies); prints the pair as JSON.
+    Refresh {
+        #[command(flatten)]
+        api: PearApi,
+        /// Name of the environment variable holding the refresh token.
+        #[arg(long, value_name = "VAR")]
+        refresh_token_env: String,
+    },
+    /// End the session of a refresh token on the server.
+    Logout {
+        #[command(flatten)]
+        api: PearApi,
+        /// Name of the environment variable holding the refresh token.
+        #[arg(long, value_name = "VAR")]
+        refresh_token_env: String,
+        /// Name of the environment variable holding the access token (accepted for
+        /// symmetry; Pear's logout needs only the refresh token).
+        #[arg(long, value_name = "VAR")]
+        access_token_env: Option<String>,
+    },
+    /// Create or list API keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PearLoginArgs {
+    #[command(flatten)]
+    pub(crate) api: PearApi,
+    /// The client id sent to Pear.
+    #[arg(long, value_name = "ID", default_value = "APITRADER")]
+    pub(crate) client_id: String,
+    /// Name of the environment variable holding the wallet's private key (hex).
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["api_key_env", "address"], required_unless_present = "api_key_env")]
+    pub(crate) private_key_env: Option<String>,
+    /// Name of the environment variable holding an API key (use with --address).
+    #[arg(long, value_name = "VAR", requires = "address")]
+    pub(crate) api_key_env: Option<String>,
+    /// The account the API key belongs to.
+    #[arg(long, value_name = "0x…")]
+    pub(crate) address: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ApiKeyCommand {
+    /// Create an API key for the logged-in account; prints it as JSON (shown once).
+    Create {
+        #[command(flatten)]
+        api: PearApi,
+        /// A name for the key.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Name of the environment variable holding the access token.
+        #[arg(long, value_name = "VAR")]
+        access_token_env: String,
+    },
+    /// List the account's API keys (without the keys) as JSON.
+    List {
+        #[command(flatten)]
+        api: PearApi,
+        /// Name of the environment variable holding the access token.
+        #[arg(long, value_name = "VAR")]
+        access_token_env: String,
+    },
+}
+
+/// The pump.fun API's location.
+#[derive(Debug, Args)]
+pub(crate) struct PumpApi {
+    /// Base URL of pump.fun's API [env: PUMP_BASE_URL; default:
+    /// https://frontend-api-v3.pump.fun]. http:// is allowed only to loopback.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PumpCommand {
+    /// Sign in with a Solana keypair; prints {"token","expiresIn","user"} as JSON.
+    Login {
+        #[command(flatten)]
+        api: PumpApi,
+        /// Solana CLI keypair file [default: ~/.config/solana/id.json].
+        #[arg(long, value_name = "FILE", conflicts_with = "keypair_env")]
+        keypair: Option<PathBuf>,
+        /// Name of the environment variable holding the keypair (JSON array or base58).
+        #[arg(long, value_name = "VAR")]
+        keypair_env: Option<String>,
+    },
+    /// Log out: the token is dead afterwards.
+    Logout {
+        #[command(flatten)]
+        api: PumpApi,
+        /// Name of the environment variable holding the token.
+        #[arg(long, value_name = "VAR")]
+        token_env: String,
+    },
+    /// Print the profile of the token's user as JSON.
+    Profile {
+        #[command(flatten)]
+        api: PumpApi,
+        /// Name of the environment variable holding the token.
+        #[arg(long, value_name = "VAR")]
+        token_env: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SandboxArgs {
+    /// Where the Pear API listens; the pump.fun API takes the next port (or a free one
+    /// when the port is 0). Loopback only.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:0")]
+    pub(crate) addr: std::net::SocketAddr,
 }
 
 #[derive(Debug, Subcommand)]

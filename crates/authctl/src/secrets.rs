@@ -29,7 +29,7 @@ fn check_env_name(name: &str) -> Result<(), Failure> {
 }
 
 /// Reads the secret text in the environment variable `name`.
-fn from_env(name: &str) -> Result<Zeroizing<String>, Failure> {
+pub(crate) fn from_env(name: &str) -> Result<Zeroizing<String>, Failure> {
     check_env_name(name)?;
     match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => Ok(Zeroizing::new(v)),

@@ -7,6 +7,9 @@ use crate::cli::{Cli, Command, HashCommand, SignCommand};
 
 mod address;
 mod hash;
+mod pear;
+mod pump;
+mod sandbox;
 mod sign;
 
 /// A failure to report as one `error:` line on stderr: exit status 1, or 2 for a usage
@@ -54,5 +57,25 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
             sign::solana_message(&key, &message)
         }
         Command::Address(args) => address::print(&args),
+        Command::Pear(command) => pear::run(command),
+        Command::Pump(command) => pump::run(command),
+        Command::Sandbox(args) => sandbox::run(&args),
     }
+}
+
+/// A runtime for the commands that talk to a server.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(format!("cannot start the async runtime: {e}")))
+}
+
+/// Prints a value as one line of JSON on stdout.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Failure::new(format!("cannot format the output: {e}")))?;
+    println!("{text}");
+    Ok(())
 }
