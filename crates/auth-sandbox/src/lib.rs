@@ -25,6 +25,12 @@ pub use state::Counters;
 
 use state::{State, lock};
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
+fn unix_secs(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 /// A running sandbox: both APIs on their own loopback ports.
 ///
 /// Dropping it stops the servers; [`Sandbox::shutdown`] stops them and waits.
@@ -87,6 +93,20 @@ impl Sandbox {
     /// Issues a Pear API key for `address` directly, as if created through `POST /api-keys`.
     pub fn issue_api_key(&self, address: EvmAddress) -> ApiKey {
         ApiKey::new(pear::issue_api_key(&self.state, address, None))
+    }
+
+    /// Whether `token` is a Pear access token this sandbox would accept at wall-clock time
+    /// `at` (signature, type, expiry, not logged out). Not subject to injected faults, so
+    /// tests can check every token a client hands out.
+    pub fn pear_access_token_valid_at(&self, token: &str, at: SystemTime) -> bool {
+        self.state
+            .verify_at(token, "access", unix_secs(at))
+            .is_some()
+    }
+
+    /// Whether `token` is a pump.fun token this sandbox would accept at time `at`.
+    pub fn pump_token_valid_at(&self, token: &str, at: SystemTime) -> bool {
+        self.state.verify_at(token, "pump", unix_secs(at)).is_some()
     }
 
     /// Replaces the injected faults from now on.

@@ -214,13 +214,20 @@ impl State {
     /// Decodes a token this instance issued, of the given type, not expired, whose session
     /// was not logged out.
     pub(crate) fn verify(&self, token: &str, typ: &str) -> Option<Claims> {
+        self.verify_at(token, typ, unix_now())
+    }
+
+    /// As [`State::verify`], with "not expired" judged at unix time `at`.
+    pub(crate) fn verify_at(&self, token: &str, typ: &str, at: u64) -> Option<Claims> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        // Expiry is judged against `at` below, not the clock.
+        validation.validate_exp = false;
         validation.set_required_spec_claims(&["exp", "sub"]);
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .ok()?
             .claims;
-        if claims.typ != typ || claims.exp <= unix_now() {
+        if claims.typ != typ || claims.exp <= at {
             return None;
         }
         if lock(&self.revoked_sessions).contains(&claims.sid) {

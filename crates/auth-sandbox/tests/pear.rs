@@ -330,6 +330,13 @@ async fn access_tokens_expire() {
         .unwrap();
     let login = pear_login(&sb.pear_url(), &signer(10), "APITRADER").await;
     assert_eq!(login.body["expiresIn"], 1);
+    let token = login.body["accessToken"].as_str().unwrap();
+    assert!(sb.pear_access_token_valid_at(token, SystemTime::now()));
+    assert!(!sb.pear_access_token_valid_at(token, SystemTime::now() + Duration::from_secs(3)));
+    assert!(
+        !sb.pump_token_valid_at(token, SystemTime::now()),
+        "wrong type"
+    );
     // The token's `exp` is whole seconds: after two seconds it has certainly passed.
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let who = get(

@@ -236,7 +236,26 @@ impl PearClient {
         request: Request<Bytes>,
         secrets: &[&str],
     ) -> Result<T, PearError> {
-        let response = self.inner.transport.send(request).await?;
+        // Logged: method, path and status. Never the query, headers or bodies, which
+        // carry keys, tokens and signatures.
+        let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+        let started = std::time::Instant::now();
+        let result = self.inner.transport.send(request).await;
+        let response = match result {
+            Ok(response) => response,
+            Err(e) => {
+                tracing::debug!(target: "pear_auth", %method, %path, error = %e, "request failed");
+                return Err(e.into());
+            }
+        };
+        tracing::debug!(
+            target: "pear_auth",
+            %method,
+            %path,
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "request"
+        );
         if let Some(error) = ServerError::from_response(&response) {
             return Err(PearError::from_server(error, secrets));
         }
@@ -276,7 +295,9 @@ impl PearClient {
     /// Logs in with a wallet: fetches the message, checks it, signs it, posts the login.
     pub async fn login_eip712(&self, signer: &dyn EthSigner) -> Result<PearTokens, PearError> {
         let address = signer.address();
+        tracing::trace!(target: "pear_auth", %address, "fetching the login message");
         let message = self.eip712_message(&address).await?;
+        tracing::trace!(target: "pear_auth", %address, timestamp = message.timestamp(), "login message checked; signing");
         let signature = signer
             .sign_typed_data(message.typed_data())
             .await

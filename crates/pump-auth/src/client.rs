@@ -325,7 +325,24 @@ impl PumpClient {
         request: Request<Bytes>,
         secrets: &[&str],
     ) -> Result<Response<Bytes>, PumpError> {
-        let response = self.inner.transport.send(request).await?;
+        // Logged: method, path and status. Never headers or bodies (tokens, signatures).
+        let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+        let started = std::time::Instant::now();
+        let response = match self.inner.transport.send(request).await {
+            Ok(response) => response,
+            Err(e) => {
+                tracing::debug!(target: "pump_auth", %method, %path, error = %e, "request failed");
+                return Err(e.into());
+            }
+        };
+        tracing::debug!(
+            target: "pump_auth",
+            %method,
+            %path,
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "request"
+        );
         match ServerError::from_response(&response) {
             Some(error) => Err(PumpError::from_server(error, secrets)),
             None => Ok(response),
@@ -335,6 +352,7 @@ impl PumpClient {
     /// Signs the sign-in message with `signer` and logs in.
     pub async fn login(&self, signer: &dyn SolanaSigner) -> Result<PumpLogin, PumpError> {
         let wallet = signer.pubkey();
+        tracing::trace!(target: "pump_auth", %wallet, format = ?self.inner.format, "signing in");
         let body = match self.inner.format {
             LoginFormat::Documented => {
                 let message = self.sign_in_message();

@@ -237,6 +237,17 @@ impl<T: HttpTransport> HttpTransport for Retry<T> {
                     if started.elapsed().saturating_add(wait) > self.policy.max_total {
                         return result;
                     }
+                    tracing::debug!(
+                        target: "auth_transport",
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        path = parts.uri.path(),
+                        outcome = %match &result {
+                            Ok(r) => r.status().to_string(),
+                            Err(e) => e.to_string(),
+                        },
+                        "retrying"
+                    );
                     tokio::time::sleep(wait).await;
                 }
             }
