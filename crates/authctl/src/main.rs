@@ -1,5 +1,8 @@
-//! `authctl`: wallet signing (and, later, logins) for Pear Protocol and pump.fun from the
+//! `authctl`: wallet signing and logins for Pear Protocol and pump.fun from the
 //! command line. See `authctl --help`.
+
+// Doc comments in cli.rs are clap help texts printed as they are, where bare URLs belong.
+#![allow(rustdoc::bare_urls)]
 
 use std::process::ExitCode;
 
