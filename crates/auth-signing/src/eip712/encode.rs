@@ -1,7 +1,10 @@
 //! `encodeData` and `hashStruct` over values that were validated and encoded at parse time.
 //!
 //! Field encodings are streamed into one Keccak state per struct or array; no buffer of
-//! encoded fields is ever built.
+//! encoded fields is ever built. Every leaf already holds its final 32-byte encoding
+//! (`string` and `bytes` values were hashed by the parser), so hashing only walks structs
+//! and arrays: it never allocates and calls Keccak once per struct or array, the least
+//! EIP-712 allows.
 
 use sha3::{Digest, Keccak256};
 
@@ -10,10 +13,9 @@ use super::types::Resolved;
 /// A value, already checked against its type.
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
-    /// An atomic static value in its final 32-byte encoding.
+    /// A leaf in its final 32-byte encoding: an atomic value, or the Keccak-256 hash of a
+    /// `string` or `bytes` value.
     Word([u8; 32]),
-    /// The content of a `string` or `bytes` value; its encoding is its Keccak-256 hash.
-    Dynamic(Box<[u8]>),
     /// Array elements; the encoding is the hash of their concatenated encodings.
     Array(Vec<Node>),
     /// A struct of the given type with its fields in declared order.
@@ -34,7 +36,6 @@ pub(crate) fn hash_struct(types: &Resolved, id: usize, fields: &[Node]) -> [u8; 
 fn encode_field(types: &Resolved, node: &Node) -> [u8; 32] {
     match node {
         Node::Word(word) => *word,
-        Node::Dynamic(bytes) => Keccak256::digest(bytes).into(),
         Node::Array(items) => {
             let mut hasher = Keccak256::new();
             for item in items {

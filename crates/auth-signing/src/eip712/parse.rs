@@ -3,6 +3,7 @@
 //! Every check happens here, once: after parsing, hashing cannot fail.
 
 use serde_json::{Map, Value as Json};
+use sha3::{Digest, Keccak256};
 
 use super::encode::Node;
 use super::error::Eip712Error;
@@ -73,7 +74,7 @@ pub(crate) fn parse_document(doc: &Json) -> Result<Parsed, Eip712Error> {
             primary_type: primary_type.to_owned(),
         });
     }
-    let resolved = Resolved::resolve(&types, &[DOMAIN_TYPE, primary_type])?;
+    let resolved = Resolved::resolve(types, &[DOMAIN_TYPE, primary_type])?;
     let domain_id = resolved.id(DOMAIN_TYPE).unwrap_or(0);
     let primary_id = resolved.id(primary_type).unwrap_or(0);
 
@@ -239,25 +240,14 @@ impl<'a> Encoder<'a> {
                 Json::Bool(b) => Node::Word(U256::from(u64::from(*b)).to_be_bytes()),
                 other => return Err(self.wrong_kind(type_name, "true or false", other)),
             },
+            // A `string` or `bytes` value is encoded as its hash: hash it now, once, so
+            // the node holds its final encoding and no copy of the content is kept.
             Kind::String => match value {
-                Json::String(s) => Node::Dynamic(s.as_bytes().into()),
+                Json::String(s) => Node::Word(Keccak256::digest(s.as_bytes()).into()),
                 other => return Err(self.wrong_kind(type_name, "a string", other)),
             },
-            Kind::Bytes => Node::Dynamic(self.hex_bytes(type_name, value)?.into()),
-            Kind::FixedBytes(n) => {
-                let bytes = self.hex_bytes(type_name, value)?;
-                if bytes.len() != *n {
-                    return Err(Eip712Error::BytesLength {
-                        path: self.path(),
-                        type_name: type_name.to_owned(),
-                        expected: *n,
-                        found: bytes.len(),
-                    });
-                }
-                let mut word = [0u8; 32];
-                word[..*n].copy_from_slice(&bytes);
-                Node::Word(word)
-            }
+            Kind::Bytes => Node::Word(self.hash_hex_bytes(type_name, value)?),
+            Kind::FixedBytes(n) => Node::Word(self.fixed_bytes(type_name, *n, value)?),
             Kind::Address => match value {
                 Json::String(s) => {
                     let address: auth_types::EvmAddress =
@@ -313,15 +303,59 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    fn hex_bytes(&self, type_name: &str, value: &Json) -> Result<Vec<u8>, Eip712Error> {
-        let s = match value {
-            Json::String(s) => s,
-            other => return Err(self.wrong_kind(type_name, "a 0x-hex string", other)),
-        };
-        let digits = s
-            .strip_prefix("0x")
-            .ok_or_else(|| Eip712Error::InvalidHex { path: self.path() })?;
-        hex::decode(digits).map_err(|_| Eip712Error::InvalidHex { path: self.path() })
+    /// The hex digits of a `0x`-prefixed string (not yet checked).
+    fn hex_digits<'v>(&self, type_name: &str, value: &'v Json) -> Result<&'v str, Eip712Error> {
+        match value {
+            Json::String(s) => s
+                .strip_prefix("0x")
+                .ok_or_else(|| Eip712Error::InvalidHex { path: self.path() }),
+            other => Err(self.wrong_kind(type_name, "a 0x-hex string", other)),
+        }
+    }
+
+    /// The Keccak-256 of a `bytes` value, decoded in chunks straight into the hasher
+    /// (no buffer of the whole value).
+    fn hash_hex_bytes(&self, type_name: &str, value: &Json) -> Result<[u8; 32], Eip712Error> {
+        let digits = self.hex_digits(type_name, value)?;
+        if digits.len() % 2 != 0 {
+            return Err(Eip712Error::InvalidHex { path: self.path() });
+        }
+        let mut hasher = Keccak256::new();
+        let mut chunk = [0u8; 64];
+        // Chunks of an even number of digits, since the whole has an even number.
+        for part in digits.as_bytes().chunks(2 * chunk.len()) {
+            let out = &mut chunk[..part.len() / 2];
+            hex::decode_to_slice(part, out)
+                .map_err(|_| Eip712Error::InvalidHex { path: self.path() })?;
+            hasher.update(out);
+        }
+        Ok(hasher.finalize().into())
+    }
+
+    /// A `bytesN` value, left-aligned in its 32-byte word.
+    fn fixed_bytes(
+        &self,
+        type_name: &str,
+        n: usize,
+        value: &Json,
+    ) -> Result<[u8; 32], Eip712Error> {
+        let digits = self.hex_digits(type_name, value)?;
+        let invalid_hex = || Eip712Error::InvalidHex { path: self.path() };
+        let mut word = [0u8; 32];
+        if digits.len() == 2 * n {
+            hex::decode_to_slice(digits, &mut word[..n]).map_err(|_| invalid_hex())?;
+            return Ok(word);
+        }
+        // The wrong length; bad hex is reported first, as for any other hex value.
+        if digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(invalid_hex());
+        }
+        Err(Eip712Error::BytesLength {
+            path: self.path(),
+            type_name: type_name.to_owned(),
+            expected: n,
+            found: digits.len() / 2,
+        })
     }
 
     /// Parses an integer value and range-checks it for `uint<bits>` / `int<bits>`,
@@ -404,5 +438,70 @@ fn json_kind(value: &Json) -> &'static str {
         Json::String(_) => "a string",
         Json::Array(_) => "an array",
         Json::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use sha3::{Digest, Keccak256};
+
+    use super::Json;
+    use crate::eip712::{Eip712Error, TypedData};
+
+    fn one_field(type_name: &str, value: Json) -> Result<TypedData, Eip712Error> {
+        TypedData::from_json_value(json!({
+            "types": {"T": [{"name": "v", "type": type_name}]},
+            "primaryType": "T",
+            "domain": {},
+            "message": {"v": value},
+        }))
+    }
+
+    #[test]
+    fn bytes_are_hashed_across_decoding_chunks() {
+        // Lengths around the 64-byte decoding chunk, including none at all.
+        for len in [0usize, 1, 63, 64, 65, 128, 200] {
+            let content: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+            let typed = one_field("bytes", json!(format!("0x{}", hex::encode(&content)))).unwrap();
+            let mut expected = Keccak256::new();
+            expected.update(typed.type_hash("T").unwrap());
+            expected.update(Keccak256::digest(&content));
+            assert_eq!(
+                typed.struct_hash(),
+                <[u8; 32]>::from(expected.finalize()),
+                "{len}"
+            );
+            // Upper-case digits are the same bytes.
+            let upper = format!("0x{}", hex::encode_upper(&content));
+            assert_eq!(
+                one_field("bytes", json!(upper)).unwrap().struct_hash(),
+                typed.struct_hash()
+            );
+        }
+    }
+
+    #[test]
+    fn hex_errors_come_before_length_errors() {
+        let invalid =
+            |r: Result<TypedData, Eip712Error>| matches!(r, Err(Eip712Error::InvalidHex { .. }));
+        assert!(invalid(one_field("bytes", json!("0x123"))));
+        assert!(invalid(one_field(
+            "bytes",
+            json!(format!("0x{}zz", "00".repeat(70)))
+        )));
+        assert!(invalid(one_field("bytes", json!("1234"))));
+        assert!(invalid(one_field("bytes4", json!("0x0102030"))));
+        assert!(invalid(one_field("bytes4", json!("0x0102zz"))));
+        assert!(invalid(one_field("bytes4", json!("0x010203zz"))));
+        assert!(matches!(
+            one_field("bytes4", json!("0x0102")),
+            Err(Eip712Error::BytesLength {
+                expected: 4,
+                found: 2,
+                ..
+            })
+        ));
+        assert!(one_field("bytes4", json!("0xA1b2C3d4")).is_ok());
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use auth_types::EvmAddress;
 use serde_json::{Map, Value as Json};
 use sha3::{Digest, Keccak256};
 
@@ -58,9 +59,23 @@ impl TypedData {
                         .any(|(name, ty)| *name == key && f.type_name == *ty)
             })
         };
+        // The parser already checked and encoded the verifying contract: read it back from
+        // its word rather than parsing (and checksumming) the text again.
+        let verifying_contract = domain_type
+            .fields
+            .iter()
+            .position(|f| f.name == "verifyingContract" && is_canonical(&f.name))
+            .and_then(|i| match domain.get(i) {
+                Some(Node::Word(word)) => {
+                    let mut bytes = [0u8; 20];
+                    bytes.copy_from_slice(&word[12..]);
+                    Some(EvmAddress::from_bytes(bytes))
+                }
+                _ => None,
+            });
         let domain_summary = document
             .get("domain")
-            .map(|d| Eip712Domain::from_json(d, is_canonical))
+            .map(|d| Eip712Domain::from_json(d, is_canonical, verifying_contract))
             .unwrap_or_default();
         Ok(TypedData {
             resolved,

@@ -135,26 +135,36 @@ pub(crate) struct Resolved {
 impl Resolved {
     /// Resolves every struct reachable from `roots` (which must be defined in `types`).
     /// Works with an explicit work list, so a long chain of types cannot overflow the stack.
-    pub(crate) fn resolve(types: &Types, roots: &[&str]) -> Result<Resolved, Eip712Error> {
+    /// Takes `types` by value so that names move into the result instead of being copied.
+    pub(crate) fn resolve(mut types: Types, roots: &[&str]) -> Result<Resolved, Eip712Error> {
         let mut by_name: HashMap<String, usize> = HashMap::new();
-        let mut order: Vec<&str> = Vec::new();
+        // The name of each struct id handed out; a struct is resolved when `structs`
+        // reaches its id (its name is then moved out of here).
+        let mut order: Vec<String> = Vec::new();
         for root in roots {
             if !by_name.contains_key(*root) {
                 by_name.insert((*root).to_owned(), order.len());
-                order.push(root);
+                order.push((*root).to_owned());
             }
         }
         let mut structs: Vec<StructDef> = Vec::new();
-        let mut next = 0;
-        while next < order.len() {
-            let name = order[next];
-            next += 1;
-            check_struct_name(name)?;
-            let raw_fields = types.structs.get(name).map(Vec::as_slice).unwrap_or(&[]);
-            let mut fields = Vec::with_capacity(raw_fields.len());
-            let mut seen = HashSet::with_capacity(raw_fields.len());
+        while structs.len() < order.len() {
+            let name = std::mem::take(&mut order[structs.len()]);
+            check_struct_name(&name)?;
+            // Each struct is resolved once (later references find its id in `by_name`),
+            // so its definition can be moved out of `types`.
+            let raw_fields = types.structs.remove(&name).unwrap_or_default();
+            // Duplicate names: a scan of the earlier fields for the usual short structs, a
+            // set for long ones, so hostile input stays linear.
+            let mut seen =
+                (raw_fields.len() > 16).then(|| HashSet::with_capacity(raw_fields.len()));
+            let mut kinds = Vec::with_capacity(raw_fields.len());
             for (i, field) in raw_fields.iter().enumerate() {
-                if !seen.insert(field.name.as_str()) {
+                let duplicate = match &mut seen {
+                    Some(seen) => !seen.insert(field.name.as_str()),
+                    None => raw_fields[..i].iter().any(|f| f.name == field.name),
+                };
+                if duplicate {
                     return Err(Eip712Error::DuplicateField {
                         path: format!("types.{name}"),
                         field: field.name.clone(),
@@ -165,10 +175,12 @@ impl Resolved {
                     if let Some(&id) = by_name.get(base) {
                         return Some(id);
                     }
-                    let (key, _) = types.structs.get_key_value(base)?;
+                    if !types.structs.contains_key(base) {
+                        return None;
+                    }
                     let id = order.len();
-                    by_name.insert(key.clone(), id);
-                    order.push(key.as_str());
+                    by_name.insert(base.to_owned(), id);
+                    order.push(base.to_owned());
                     Some(id)
                 })?;
                 if order.len() > MAX_STRUCT_TYPES {
@@ -176,43 +188,51 @@ impl Resolved {
                         limit: MAX_STRUCT_TYPES,
                     });
                 }
-                fields.push(ResolvedField {
-                    name: field.name.clone(),
-                    type_name: field.type_name.clone(),
-                    kind,
-                });
+                kinds.push(kind);
             }
+            drop(seen);
+            let fields = raw_fields
+                .into_iter()
+                .zip(kinds)
+                .map(|(field, kind)| ResolvedField {
+                    name: field.name,
+                    type_name: field.type_name,
+                    kind,
+                })
+                .collect();
             structs.push(StructDef {
-                name: name.to_owned(),
+                name,
                 fields,
                 type_hash: [0; 32],
             });
         }
         let mut resolved = Resolved { structs, by_name };
         // Each type hash covers the struct and all its dependencies, so hostile input
-        // could make the total quadratic in its size: bound it.
+        // could make the total quadratic in its size: bound it, stopping at the first
+        // struct over budget (before any more dependency lists are computed). The lists
+        // are kept for the type hashes below.
         let def_len: Vec<usize> = resolved
             .structs
             .iter()
             .map(StructDef::definition_len)
             .collect();
         let mut total = 0usize;
+        let mut dependencies: Vec<Vec<usize>> = Vec::with_capacity(resolved.structs.len());
         for id in 0..resolved.structs.len() {
-            total = resolved
-                .dependencies(id)
-                .iter()
-                .fold(total.saturating_add(def_len[id]), |t, d| {
-                    t.saturating_add(def_len[*d])
-                });
+            let deps = resolved.dependencies(id);
+            total = deps.iter().fold(total.saturating_add(def_len[id]), |t, d| {
+                t.saturating_add(def_len[*d])
+            });
             if total > MAX_ENCODE_TYPE_BYTES {
                 return Err(Eip712Error::TypesTooLarge {
                     limit: MAX_ENCODE_TYPE_BYTES,
                 });
             }
+            dependencies.push(deps);
         }
-        for id in 0..resolved.structs.len() {
+        for (id, deps) in dependencies.iter().enumerate() {
             let mut hasher = Keccak256::new();
-            resolved.write_encode_type(id, &mut |s: &str| hasher.update(s.as_bytes()));
+            resolved.write_definitions(id, deps, &mut |s: &str| hasher.update(s.as_bytes()));
             resolved.structs[id].type_hash = hasher.finalize().into();
         }
         Ok(resolved)
@@ -225,7 +245,12 @@ impl Resolved {
     /// `encodeType(id)`: the struct's own definition, then every struct it references
     /// (directly or not, itself excluded) sorted by name, each as `Name(type name,...)`.
     pub(crate) fn write_encode_type(&self, id: usize, out: &mut dyn FnMut(&str)) {
-        for s in std::iter::once(id).chain(self.dependencies(id)) {
+        self.write_definitions(id, &self.dependencies(id), out);
+    }
+
+    /// `encodeType(id)` given its sorted dependencies.
+    fn write_definitions(&self, id: usize, dependencies: &[usize], out: &mut dyn FnMut(&str)) {
+        for &s in std::iter::once(&id).chain(dependencies) {
             let def = &self.structs[s];
             out(&def.name);
             out("(");
@@ -469,7 +494,7 @@ mod tests {
             .with_struct("Person", [("name", "string"), ("parent", "Person")])
             .with_struct("Asset", [("owner", "Person")])
             .with_struct("Unused", [("x", "nonsense")]);
-        let r = Resolved::resolve(&types, &["Mail"]).unwrap();
+        let r = Resolved::resolve(types, &["Mail"]).unwrap();
         let mut s = String::new();
         r.write_encode_type(0, &mut |p: &str| s.push_str(p));
         assert_eq!(

@@ -228,8 +228,13 @@ impl Eip712Domain {
 
     /// Reads the canonical fields from a domain JSON object. A field counts only if the
     /// domain type declares it with its canonical type (`is_canonical`), so the summary
-    /// never shows a value that was signed as something else.
-    pub(crate) fn from_json(domain: &Json, is_canonical: impl Fn(&str) -> bool) -> Self {
+    /// never shows a value that was signed as something else. The verifying contract was
+    /// already parsed (its EIP-55 check costs a Keccak) and is passed in.
+    pub(crate) fn from_json(
+        domain: &Json,
+        is_canonical: impl Fn(&str) -> bool,
+        verifying_contract: Option<EvmAddress>,
+    ) -> Self {
         let get = |key: &str| domain.get(key).filter(|_| is_canonical(key));
         let text = |key: &str| get(key).and_then(Json::as_str).map(str::to_owned);
         let chain_id = match get("chainId") {
@@ -248,7 +253,7 @@ impl Eip712Domain {
             name: text("name"),
             version: text("version"),
             chain_id,
-            verifying_contract: text("verifyingContract").and_then(|s| s.parse().ok()),
+            verifying_contract,
             salt,
         }
     }
