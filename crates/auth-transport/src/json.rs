@@ -109,7 +109,7 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
         }
         DecodeError::Field {
             path,
-            problem: sanitize(&inner.to_string()),
+            problem: sanitize(&inner.to_string(), inner.line(), inner.column()),
         }
     })?;
     deserializer.end().map_err(|e| DecodeError::NotJson {
@@ -123,12 +123,17 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
 }
 
 /// Keeps the parts of a serde message that describe the type, dropping any quoted value.
-fn sanitize(message: &str) -> String {
-    let message = message.split(" at line ").next().unwrap_or(message);
+///
+/// A quoted value may itself contain ` at line ` or `, expected `, so the position is cut
+/// off as the exact suffix serde_json adds, and the type's expectation is taken after the
+/// last `, expected ` (it comes from the type, never from the body).
+fn sanitize(message: &str, line: usize, column: usize) -> String {
+    let position = format!(" at line {line} column {column}");
+    let message = message.strip_suffix(&position).unwrap_or(message);
     if message.starts_with("missing field") || message.starts_with("duplicate field") {
         return message.to_owned();
     }
-    match message.find(", expected ") {
+    match message.rfind(", expected ") {
         Some(at) => format!("wrong type or value, {}", &message[at + 2..]),
         None => "invalid value".to_owned(),
     }
