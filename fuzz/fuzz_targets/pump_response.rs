@@ -1,0 +1,120 @@
+//! pump.fun response decoding: any status, headers and body, answered to every
+//! `PumpClient` call in both login formats. Invariants: no panic; success only on 2xx;
+//! an error status always surfaces as an error with that status; errors never show the
+//! token that was sent; tokens stay redacted.
+#![no_main]
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use auth_signing::solana::SolanaSignature;
+use auth_signing::{SignerError, SolanaSigner};
+use auth_transport::from_fn;
+use auth_transport::http::StatusCode;
+use auth_types::{AccessToken, SolanaPubkey};
+use libfuzzer_sys::fuzz_target;
+use pump_auth::{LoginFormat, PumpClient, PumpError};
+use wallet_auth_fuzz::{
+    FuzzResponse, SECRET, assert_decode_error_quotes_nothing, assert_no_secret, runtime,
+};
+
+/// The client's clock (unix milliseconds) stands still.
+const NOW_MILLIS: u64 = 1_732_076_598_000;
+
+/// A signer that answers at once with a fixed signature: the answers are what is being
+/// fuzzed here, and a real ed25519 signature per call would only slow the target down
+/// (signing is fuzzed by `solana_keys`).
+#[derive(Debug)]
+struct FixedSigner;
+
+#[async_trait]
+impl SolanaSigner for FixedSigner {
+    fn pubkey(&self) -> SolanaPubkey {
+        SolanaPubkey::from_bytes([7; 32])
+    }
+
+    async fn sign_message(&self, _message: &[u8]) -> Result<SolanaSignature, SignerError> {
+        Ok(SolanaSignature::from_bytes([9; 64]))
+    }
+}
+
+/// Checks what every call must satisfy, and returns the success value. `sent_secret`:
+/// whether the call sent [`SECRET`] (only then must its errors hide it: other calls send
+/// no secret, and the server's own text is theirs to show).
+fn check<T>(
+    what: &str,
+    sent_secret: bool,
+    status: StatusCode,
+    result: Result<T, PumpError>,
+) -> Option<T> {
+    match result {
+        Ok(value) => {
+            assert!(status.is_success(), "{what}: success on status {status}");
+            Some(value)
+        }
+        Err(e) => {
+            if sent_secret {
+                assert_no_secret(what, &e);
+            }
+            if let PumpError::MalformedResponse { source, .. } = &e {
+                assert_decode_error_quotes_nothing(what, source);
+            }
+            if status.is_success() {
+                assert!(
+                    e.status().is_none() || e.status() == Some(status),
+                    "{what}: error with status {:?} for a {status} answer: {e}",
+                    e.status()
+                );
+            } else {
+                assert_eq!(e.status(), Some(status), "{what}: {e}");
+            }
+            if e.is_transient() {
+                assert!(
+                    status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
+                    "{what}: transient error for {status}: {e}"
+                );
+            }
+            None
+        }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some(answer) = FuzzResponse::parse(data) else {
+        return;
+    };
+    let status = answer.status;
+    let answer = Arc::new(answer);
+    let client = |format: LoginFormat| {
+        let answer = Arc::clone(&answer);
+        PumpClient::builder()
+            .base_url("http://127.0.0.1:9")
+            .transport(from_fn(move |_request| {
+                let answer = Arc::clone(&answer);
+                async move { Ok(answer.to_response()) }
+            }))
+            .clock(|| NOW_MILLIS)
+            .login_format(format)
+            .build()
+            .expect("a loopback client builds")
+    };
+    let documented = client(LoginFormat::Documented);
+    let observed = client(LoginFormat::Observed);
+    let token = AccessToken::new(SECRET);
+
+    runtime().block_on(async {
+        for (what, client) in [
+            ("login (documented)", &documented),
+            ("login (observed)", &observed),
+        ] {
+            if let Some(login) = check(what, false, status, client.login(&FixedSigner).await) {
+                assert_eq!(format!("{:?}", login.token), "AccessToken(<redacted>)");
+                let _ = format!("{login:?}");
+            }
+        }
+        if let Some(user) = check("profile", true, status, documented.profile(&token).await) {
+            let _ = format!("{user:?}");
+        }
+        check("logout", true, status, documented.logout(&token).await);
+    });
+});
