@@ -5,6 +5,7 @@
 
 mod config;
 mod faults;
+mod jwt;
 mod pear;
 mod pump;
 mod reply;

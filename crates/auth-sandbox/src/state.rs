@@ -6,10 +6,10 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use auth_types::EvmAddress;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Faults, SandboxConfig};
+use crate::jwt::Hs256;
 
 /// What the sandbox has counted so far. Read with [`crate::Sandbox::counters`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -127,8 +127,8 @@ pub(crate) struct State {
     pub(crate) faults: Mutex<Faults>,
     pub(crate) hostile: AtomicBool,
     pub(crate) counters: AtomicCounters,
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// Signs and checks the tokens this instance issues.
+    jwt: Hs256,
     next_id: AtomicU64,
     rng: AtomicU64,
     /// Refresh-token ids: `true` while unused, `false` once used.
@@ -174,8 +174,7 @@ impl State {
             rng: AtomicU64::new(config.seed),
             config,
             counters: AtomicCounters::default(),
-            encoding: EncodingKey::from_secret(&secret),
-            decoding: DecodingKey::from_secret(&secret),
+            jwt: Hs256::new(&secret),
             next_id: AtomicU64::new(1),
             refresh_tokens: Mutex::new(HashMap::new()),
             revoked_sessions: Mutex::new(HashSet::new()),
@@ -207,8 +206,7 @@ impl State {
     }
 
     pub(crate) fn issue(&self, claims: &Claims) -> String {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .unwrap_or_default()
+        self.jwt.encode(claims).unwrap_or_default()
     }
 
     /// Decodes a token this instance issued, of the given type, not expired, whose session
@@ -219,14 +217,7 @@ impl State {
 
     /// As [`State::verify`], with "not expired" judged at unix time `at`.
     pub(crate) fn verify_at(&self, token: &str, typ: &str, at: u64) -> Option<Claims> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 0;
-        // Expiry is judged against `at` below, not the clock.
-        validation.validate_exp = false;
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
-            .ok()?
-            .claims;
+        let claims: Claims = self.jwt.decode(token)?;
         if claims.typ != typ || claims.exp <= at {
             return None;
         }
