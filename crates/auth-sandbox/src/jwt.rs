@@ -131,7 +131,10 @@ mod tests {
         let token = key.encode(&claims()).unwrap();
         let payload = token.split('.').nth(1).unwrap();
         let none = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-        assert!(key.decode::<Claims>(&format!("{none}.{payload}.")).is_none());
+        assert!(
+            key.decode::<Claims>(&format!("{none}.{payload}."))
+                .is_none()
+        );
     }
 
     #[test]

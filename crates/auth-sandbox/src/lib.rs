@@ -110,6 +110,16 @@ impl Sandbox {
         self.state.verify_at(token, "pump", unix_secs(at)).is_some()
     }
 
+    /// Ends the login session `token` belongs to on the server side, as an operator or a
+    /// security system revoking it early would: from now on every token of that session
+    /// (access and refresh token alike, or the pump.fun token) is refused with 401, while
+    /// the client still counts them as alive. `token` is a Pear access or refresh token or
+    /// a pump.fun token issued by this sandbox; returns `false` if it is not one, or is
+    /// dead already.
+    pub fn revoke(&self, token: &str) -> bool {
+        self.state.revoke_session_of(token)
+    }
+
     /// Replaces the injected faults from now on.
     pub fn set_faults(&self, faults: Faults) {
         *lock(&self.state.faults) = faults;

@@ -227,6 +227,15 @@ impl State {
         Some(claims)
     }
 
+    /// Revokes the login session of a live token this instance issued (any type); `false`
+    /// if `token` is not one, or its session is already over.
+    pub(crate) fn revoke_session_of(&self, token: &str) -> bool {
+        ["access", "refresh", "pump"]
+            .into_iter()
+            .find_map(|typ| self.verify(token, typ))
+            .is_some_and(|claims| lock(&self.revoked_sessions).insert(claims.sid))
+    }
+
     /// Counts a request against the rate limit; returns the wait if over it.
     pub(crate) fn over_rate_limit(&self) -> Option<u64> {
         let limit = self.config.rate_limit?;

@@ -216,6 +216,37 @@ async fn refresh_rotates_and_refuses_reuse() {
 }
 
 #[tokio::test]
+async fn revoke_kills_the_session_of_a_token_early() {
+    let sb = sandbox().await;
+    let login = pear_login(&sb.pear_url(), &signer(7), "APITRADER").await;
+    let other = pear_login(&sb.pear_url(), &signer(8), "APITRADER").await;
+    let access = login.body["accessToken"].as_str().unwrap();
+    let whoami = |token: serde_json::Value| {
+        let url = format!("{}/sandbox/whoami", sb.pear_url());
+        async move {
+            get(&url, &[("authorization", &bearer(&token))])
+                .await
+                .status
+        }
+    };
+    assert_eq!(whoami(login.body["accessToken"].clone()).await, 200);
+    assert!(sb.revoke(access));
+    assert!(!sb.revoke(access), "already dead");
+    assert!(!sb.revoke("not-a-token"));
+    assert_eq!(whoami(login.body["accessToken"].clone()).await, 401);
+    let refresh = post(
+        &format!("{}/auth/refresh", sb.pear_url()),
+        &json!({"refreshToken": login.body["refreshToken"]}),
+        &[],
+    )
+    .await;
+    assert_eq!(refresh.status, 401, "the refresh token died with it");
+    // Another login session is untouched.
+    assert_eq!(whoami(other.body["accessToken"].clone()).await, 200);
+    assert_eq!(sb.counters().refused_reuses, 0);
+}
+
+#[tokio::test]
 async fn logout_kills_the_session() {
     let sb = sandbox().await;
     let login = pear_login(&sb.pear_url(), &signer(6), "APITRADER").await;

@@ -189,6 +189,33 @@ impl<A: Authenticator> Session<A> {
         self.inner.logout().await
     }
 
+    /// Reports that the server refused `rejected` (a 401 on a call made with it) although
+    /// the session still counted it as alive: revoked early, its server restarted, its
+    /// clock ahead. If `rejected` is still the current token, it is never handed out again
+    /// and the next [`access_token`](Session::access_token) refreshes it (or logs in, if
+    /// the refresh is refused too); returns `true`. A token that is no longer current
+    /// (already reported by another caller, or already replaced) is ignored and gives
+    /// `false`, so a burst of refused requests costs one renewal, not one each.
+    ///
+    /// No network call happens here. The refused token is kept for
+    /// [`logout`](Session::logout), which still revokes it on the server.
+    ///
+    /// ```no_run
+    /// # async fn call_api(_: &str) -> Result<(), u16> { Ok(()) }
+    /// # async fn run<A: auth_session::Authenticator>(session: auth_session::Session<A>)
+    /// # -> Result<(), Box<dyn std::error::Error>> {
+    /// let token = session.access_token().await?;
+    /// if call_api(token.expose_secret()).await == Err(401) {
+    ///     session.invalidate(&token);
+    ///     let fresh = session.access_token().await?; // refreshed, not the refused one
+    ///     # let _ = fresh;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn invalidate(&self, rejected: &AccessToken) -> bool {
+        self.inner.invalidate(rejected)
+    }
+
     /// The authenticator this session uses.
     pub fn authenticator(&self) -> &A {
         &self.inner.authenticator
@@ -308,6 +335,34 @@ impl<A: Authenticator> Inner<A> {
             Err(error) if error.is_transient() => self.unexpired_token().ok_or(error),
             Err(error) => Err(error),
         }
+    }
+
+    /// Ends the current token's use now if it is `rejected`; see [`Session::invalidate`].
+    fn invalidate(&self, rejected: &AccessToken) -> bool {
+        let current = self.current.load();
+        let Some(live) = current.as_deref() else {
+            return false;
+        };
+        let now = Instant::now();
+        if live.expires_at <= now || live.access_token.expose_secret() != rejected.expose_secret() {
+            return false;
+        }
+        let ended = Arc::new(Live::new(
+            live.access_token.clone(),
+            now,
+            Duration::ZERO,
+            Duration::ZERO,
+        ));
+        // Only if no flight replaced the token since it was read.
+        let previous = self.current.compare_and_swap(&current, Some(ended));
+        let swapped = match (previous.as_deref(), current.as_deref()) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            _ => false,
+        };
+        if swapped {
+            tracing::debug!("the server refused the current access token; renewing on next use");
+        }
+        swapped
     }
 
     /// The current token if it has not expired (even if it is due for refresh).

@@ -162,6 +162,26 @@ async fn logout_ends_the_session_and_the_next_call_logs_in_again() {
 }
 
 #[tokio::test]
+async fn a_token_revoked_early_is_reported_and_replaced_by_a_new_login() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let session = session(&sb, Arc::new(ReqwestTransport::new().unwrap()), 9);
+    let token = session.access_token().await.unwrap();
+    assert_eq!(whoami(&sb, &token).await, 200);
+    // The server ends the session 15 minutes early; the client cannot know until a 401.
+    assert!(sb.revoke(token.expose_secret()));
+    assert_eq!(whoami(&sb, &token).await, 401);
+    assert_eq!(session.access_token().await.unwrap(), token, "still cached");
+    assert!(session.invalidate(&token));
+    let fresh = session.access_token().await.unwrap();
+    assert_ne!(fresh, token);
+    assert_eq!(whoami(&sb, &fresh).await, 200);
+    let c = sb.counters();
+    // The refresh token died with its session, so the session signed in again.
+    assert_eq!((c.pear_logins, c.pear_refreshes), (2, 0), "{c:?}");
+    assert_eq!(c.refused_reuses, 0);
+}
+
+#[tokio::test]
 async fn a_hostile_server_makes_the_session_fail_permanently_without_signing() {
     let sb = Sandbox::start(SandboxConfig::default().with_hostile(true))
         .await

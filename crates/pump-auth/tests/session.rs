@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_signing::solana::SolanaKeypair;
 use auth_transport::{HyperTransport, ReqwestTransport};
-use pump_auth::{PumpAuthenticator, PumpClient, PumpSession};
+use pump_auth::{PumpAuthenticator, PumpClient, PumpError, PumpSession};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_signs_in_again_before_two_second_tokens_expire() {
@@ -66,4 +66,31 @@ async fn logout_kills_the_token_and_clears_the_session() {
 fn sessions_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<PumpSession>();
+}
+
+#[tokio::test]
+async fn a_token_revoked_early_is_reported_and_replaced_by_a_new_login() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let client = PumpClient::builder()
+        .base_url(sb.pump_url())
+        .transport(ReqwestTransport::new().unwrap())
+        .build()
+        .unwrap();
+    let session = PumpSession::new(PumpAuthenticator::new(
+        client.clone(),
+        Arc::new(SolanaKeypair::from_seed_bytes([3; 32])),
+    ));
+    let token = session.access_token().await.unwrap();
+    client.profile(&token).await.unwrap();
+    assert!(sb.revoke(token.expose_secret()));
+    let refused = client.profile(&token).await.unwrap_err();
+    assert!(
+        matches!(refused, PumpError::Unauthorized { .. }),
+        "{refused:?}"
+    );
+    assert!(session.invalidate(&token));
+    let fresh = session.access_token().await.unwrap();
+    assert_ne!(fresh, token);
+    client.profile(&fresh).await.unwrap();
+    assert_eq!(sb.counters().pump_logins, 2);
 }
