@@ -309,9 +309,9 @@ fn ensure_cargo_fuzz(root: &Path) -> bool {
     if installed {
         return true;
     }
-    eprintln!("==> installing cargo-fuzz: cargo install cargo-fuzz --version ^0.13 --locked");
+    eprintln!("==> installing cargo-fuzz: cargo install cargo-fuzz --version 0.13.2 --locked");
     cargo_command()
-        .args(["install", "cargo-fuzz", "--version", "^0.13", "--locked"])
+        .args(["install", "cargo-fuzz", "--version", "0.13.2", "--locked"])
         .status()
         .is_ok_and(|s| s.success())
 }
