@@ -12,9 +12,7 @@ use auth_transport::http::StatusCode;
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
 use libfuzzer_sys::fuzz_target;
 use pear_auth::{PearClient, PearError, PearTokens};
-use wallet_auth_fuzz::{
-    FuzzResponse, SECRET, assert_decode_error_quotes_nothing, assert_no_secret, runtime,
-};
+use wallet_auth_fuzz::{FuzzResponse, SECRET, check_result, runtime};
 
 /// The signer of the shared test vectors (its login message is in the seeds).
 const VECTOR_KEY: &str = "0x6c82a562cb808d10d632be89c8513ebf6c929f34ddfa8c9f63c9960ef6e348a3";
@@ -26,46 +24,21 @@ fn signer() -> &'static LocalEthSigner {
     SIGNER.get_or_init(|| LocalEthSigner::from_hex(VECTOR_KEY).expect("the vector key"))
 }
 
-/// Checks what every call must satisfy, and returns the success value. `sent_secret`:
-/// whether the call sent [`SECRET`] (only then must its errors hide it: other calls send
-/// no secret, and the server's own text is theirs to show).
+/// The shared checks ([`check_result`]), plus: an error for a non-2xx answer says the
+/// request may have reached Pear. Returns the success value.
 fn check<T>(
     what: &str,
     sent_secret: bool,
     status: StatusCode,
     result: Result<T, PearError>,
 ) -> Option<T> {
-    match result {
-        Ok(value) => {
-            assert!(status.is_success(), "{what}: success on status {status}");
-            Some(value)
-        }
-        Err(e) => {
-            if sent_secret {
-                assert_no_secret(what, &e);
-            }
-            if let PearError::MalformedResponse { source, .. } = &e {
-                assert_decode_error_quotes_nothing(what, source);
-            }
-            if status.is_success() {
-                assert!(
-                    e.status().is_none() || e.status() == Some(status),
-                    "{what}: error with status {:?} for a {status} answer: {e}",
-                    e.status()
-                );
-            } else {
-                assert_eq!(e.status(), Some(status), "{what}: {e}");
-                assert!(e.may_have_reached_pear(), "{what}: {e}");
-            }
-            if e.is_transient() {
-                assert!(
-                    status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
-                    "{what}: transient error for {status}: {e}"
-                );
-            }
-            None
+    check_result(what, sent_secret, status, &result);
+    if let Err(e) = &result {
+        if !status.is_success() {
+            assert!(e.may_have_reached_pear(), "{what}: {e}");
         }
     }
+    result.ok()
 }
 
 fn check_tokens(what: &str, tokens: &PearTokens) {

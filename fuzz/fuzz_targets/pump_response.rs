@@ -14,9 +14,7 @@ use auth_transport::http::StatusCode;
 use auth_types::{AccessToken, SolanaPubkey};
 use libfuzzer_sys::fuzz_target;
 use pump_auth::{LoginFormat, PumpClient, PumpError};
-use wallet_auth_fuzz::{
-    FuzzResponse, SECRET, assert_decode_error_quotes_nothing, assert_no_secret, runtime,
-};
+use wallet_auth_fuzz::{FuzzResponse, SECRET, check_result, runtime};
 
 /// The client's clock (unix milliseconds) stands still.
 const NOW_MILLIS: u64 = 1_732_076_598_000;
@@ -38,45 +36,15 @@ impl SolanaSigner for FixedSigner {
     }
 }
 
-/// Checks what every call must satisfy, and returns the success value. `sent_secret`:
-/// whether the call sent [`SECRET`] (only then must its errors hide it: other calls send
-/// no secret, and the server's own text is theirs to show).
+/// The shared checks ([`check_result`]); returns the success value.
 fn check<T>(
     what: &str,
     sent_secret: bool,
     status: StatusCode,
     result: Result<T, PumpError>,
 ) -> Option<T> {
-    match result {
-        Ok(value) => {
-            assert!(status.is_success(), "{what}: success on status {status}");
-            Some(value)
-        }
-        Err(e) => {
-            if sent_secret {
-                assert_no_secret(what, &e);
-            }
-            if let PumpError::MalformedResponse { source, .. } = &e {
-                assert_decode_error_quotes_nothing(what, source);
-            }
-            if status.is_success() {
-                assert!(
-                    e.status().is_none() || e.status() == Some(status),
-                    "{what}: error with status {:?} for a {status} answer: {e}",
-                    e.status()
-                );
-            } else {
-                assert_eq!(e.status(), Some(status), "{what}: {e}");
-            }
-            if e.is_transient() {
-                assert!(
-                    status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
-                    "{what}: transient error for {status}: {e}"
-                );
-            }
-            None
-        }
-    }
+    check_result(what, sent_secret, status, &result);
+    result.ok()
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -1,5 +1,6 @@
 //! Helpers shared by the fuzz targets: the response format of the provider targets, the
-//! runtime, and the "never echo a secret" assertion.
+//! runtime, the "never echo a secret" assertions, and the checks every provider call's
+//! result must pass.
 
 use std::sync::OnceLock;
 
@@ -125,6 +126,87 @@ pub fn assert_decode_error_quotes_nothing(what: &str, err: &auth_transport::Deco
         assert!(
             !problem.contains('"'),
             "{what}: the decode error quotes a value from the body: {err}"
+        );
+    }
+}
+
+/// What the shared result checks need to know of a provider's error.
+pub trait ProviderError: std::fmt::Display + std::fmt::Debug {
+    /// The HTTP status the error carries, if any.
+    fn status(&self) -> Option<StatusCode>;
+    /// Whether the error says to try again later.
+    fn is_transient(&self) -> bool;
+    /// The decode error, for an answer that did not decode.
+    fn decode_error(&self) -> Option<&auth_transport::DecodeError>;
+}
+
+impl ProviderError for pear_auth::PearError {
+    fn status(&self) -> Option<StatusCode> {
+        pear_auth::PearError::status(self)
+    }
+    fn is_transient(&self) -> bool {
+        pear_auth::PearError::is_transient(self)
+    }
+    fn decode_error(&self) -> Option<&auth_transport::DecodeError> {
+        match self {
+            pear_auth::PearError::MalformedResponse { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl ProviderError for pump_auth::PumpError {
+    fn status(&self) -> Option<StatusCode> {
+        pump_auth::PumpError::status(self)
+    }
+    fn is_transient(&self) -> bool {
+        pump_auth::PumpError::is_transient(self)
+    }
+    fn decode_error(&self) -> Option<&auth_transport::DecodeError> {
+        match self {
+            pump_auth::PumpError::MalformedResponse { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Checks what every provider call's result must satisfy for an answer of `status`:
+/// success only on 2xx; an error status surfaces as an error with that status; a
+/// transient error only for 429 and 5xx; decode errors quote nothing; and, if the call
+/// sent [`SECRET`] (`sent_secret`), its errors never show it (other calls send no secret,
+/// and the server's own text is theirs to show).
+pub fn check_result<T, E: ProviderError>(
+    what: &str,
+    sent_secret: bool,
+    status: StatusCode,
+    result: &Result<T, E>,
+) {
+    let e = match result {
+        Ok(_) => {
+            assert!(status.is_success(), "{what}: success on status {status}");
+            return;
+        }
+        Err(e) => e,
+    };
+    if sent_secret {
+        assert_no_secret(what, e);
+    }
+    if let Some(source) = e.decode_error() {
+        assert_decode_error_quotes_nothing(what, source);
+    }
+    if status.is_success() {
+        assert!(
+            e.status().is_none() || e.status() == Some(status),
+            "{what}: error with status {:?} for a {status} answer: {e}",
+            e.status()
+        );
+    } else {
+        assert_eq!(e.status(), Some(status), "{what}: {e}");
+    }
+    if e.is_transient() {
+        assert!(
+            status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error(),
+            "{what}: transient error for {status}: {e}"
         );
     }
 }
