@@ -131,18 +131,9 @@ impl PearClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<PearClient, PearError> {
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        let uri: Uri = base_url.parse().map_err(|_| PearError::InvalidBaseUrl {
-            reason: "not a valid URL".to_owned(),
-        })?;
-        if uri.query().is_some() {
-            return Err(PearError::InvalidBaseUrl {
-                reason: "the base URL must not have a query".to_owned(),
-            });
-        }
-        UrlPolicy::default()
+        let base_url = UrlPolicy::default()
             .allow_insecure_http(self.allow_insecure_http)
-            .check(&uri)
+            .check_base_url(&self.base_url)
             .map_err(|e| PearError::InvalidBaseUrl {
                 reason: e.to_string(),
             })?;

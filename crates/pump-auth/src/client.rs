@@ -185,13 +185,9 @@ impl PumpClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<PumpClient, PumpError> {
         let invalid = |reason: String| PumpError::InvalidConfig { reason };
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        let uri: Uri = base_url
-            .parse()
-            .map_err(|_| invalid("the base URL is not a valid URL".to_owned()))?;
-        UrlPolicy::default()
+        let base_url = UrlPolicy::default()
             .allow_insecure_http(self.allow_insecure_http)
-            .check(&uri)
+            .check_base_url(&self.base_url)
             .map_err(|e| invalid(e.to_string()))?;
         let origin = HeaderValue::from_str(&self.origin)
             .map_err(|_| invalid("the origin is not a valid header value".to_owned()))?;

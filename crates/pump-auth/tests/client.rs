@@ -219,6 +219,16 @@ fn sign_in_message_uses_the_clock() {
 }
 
 #[test]
+fn a_base_url_with_a_query_is_refused() {
+    let err = PumpClient::builder()
+        .base_url("https://frontend-api-v3.pump.fun/?x=1")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, PumpError::InvalidConfig { .. }), "{err:?}");
+    assert!(err.to_string().contains("query"), "{err}");
+}
+
+#[test]
 fn clients_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<PumpClient>();

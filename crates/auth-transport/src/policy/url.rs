@@ -58,6 +58,41 @@ impl UrlPolicy {
     }
 }
 
+impl UrlPolicy {
+    /// Checks an API's base URL and returns it without trailing slashes, ready for paths
+    /// to be appended: it must parse, pass [`check`](Self::check), and have no query
+    /// (a path appended after a query would land in the query).
+    ///
+    /// ```
+    /// use auth_transport::UrlPolicy;
+    /// let policy = UrlPolicy::default();
+    /// assert_eq!(policy.check_base_url("https://api.example.com/v1/")?, "https://api.example.com/v1");
+    /// assert!(policy.check_base_url("https://api.example.com/?key=1").is_err());
+    /// assert!(policy.check_base_url("not a url").is_err());
+    /// # Ok::<(), auth_transport::TransportError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`TransportError::InvalidRequest`] for a URL that does not parse or has a query or
+    /// no host, [`TransportError::Refused`] for plaintext `http://` that the policy refuses.
+    pub fn check_base_url(&self, url: &str) -> Result<String, TransportError> {
+        let base_url = url.trim_end_matches('/');
+        let uri: Uri = base_url
+            .parse()
+            .map_err(|_| TransportError::InvalidRequest {
+                reason: "the base URL is not a valid URL".to_owned(),
+            })?;
+        if uri.query().is_some() {
+            return Err(TransportError::InvalidRequest {
+                reason: "the base URL must not have a query".to_owned(),
+            });
+        }
+        self.check(&uri)?;
+        Ok(base_url.to_owned())
+    }
+}
+
 /// Whether a URL host is the loopback interface: `localhost`, an address in
 /// `127.0.0.0/8`, or `::1` (with or without brackets).
 pub fn is_loopback_host(host: &str) -> bool {
