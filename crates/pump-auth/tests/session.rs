@@ -7,23 +7,33 @@ use std::time::{Duration, Instant};
 
 use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_signing::solana::SolanaKeypair;
-use auth_transport::{HyperTransport, ReqwestTransport};
+use auth_transport::{HttpTransport, HyperTransport, ReqwestTransport};
 use pump_auth::{PumpAuthenticator, PumpClient, PumpError, PumpSession};
+
+/// A client on the sandbox's pump.fun API and a session of wallet `seed` over it.
+fn client_and_session(
+    sb: &Sandbox,
+    transport: impl HttpTransport + 'static,
+    seed: u8,
+) -> (PumpClient, PumpSession) {
+    let client = PumpClient::builder()
+        .base_url(sb.pump_url())
+        .transport(transport)
+        .build()
+        .unwrap();
+    let session = PumpSession::new(PumpAuthenticator::new(
+        client.clone(),
+        Arc::new(SolanaKeypair::from_seed_bytes([seed; 32])),
+    ));
+    (client, session)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_signs_in_again_before_two_second_tokens_expire() {
     let sb = Sandbox::start(SandboxConfig::default().with_pump_token_ttl(Duration::from_secs(2)))
         .await
         .unwrap();
-    let client = PumpClient::builder()
-        .base_url(sb.pump_url())
-        .transport(HyperTransport::new().unwrap())
-        .build()
-        .unwrap();
-    let session = PumpSession::new(PumpAuthenticator::new(
-        client.clone(),
-        Arc::new(SolanaKeypair::from_seed_bytes([1; 32])),
-    ));
+    let (client, session) = client_and_session(&sb, HyperTransport::new().unwrap(), 1);
     let started = Instant::now();
     while started.elapsed() < Duration::from_millis(3500) {
         let token = session.access_token().await.unwrap();
@@ -40,15 +50,7 @@ async fn a_session_signs_in_again_before_two_second_tokens_expire() {
 #[tokio::test]
 async fn logout_kills_the_token_and_clears_the_session() {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let client = PumpClient::builder()
-        .base_url(sb.pump_url())
-        .transport(ReqwestTransport::new().unwrap())
-        .build()
-        .unwrap();
-    let session = PumpSession::new(PumpAuthenticator::new(
-        client.clone(),
-        Arc::new(SolanaKeypair::from_seed_bytes([2; 32])),
-    ));
+    let (client, session) = client_and_session(&sb, ReqwestTransport::new().unwrap(), 2);
     let token = session.access_token().await.unwrap();
     session.logout().await.unwrap();
     assert!(
@@ -71,15 +73,7 @@ fn sessions_are_send_and_sync() {
 #[tokio::test]
 async fn a_token_revoked_early_is_reported_and_replaced_by_a_new_login() {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let client = PumpClient::builder()
-        .base_url(sb.pump_url())
-        .transport(ReqwestTransport::new().unwrap())
-        .build()
-        .unwrap();
-    let session = PumpSession::new(PumpAuthenticator::new(
-        client.clone(),
-        Arc::new(SolanaKeypair::from_seed_bytes([3; 32])),
-    ));
+    let (client, session) = client_and_session(&sb, ReqwestTransport::new().unwrap(), 3);
     let token = session.access_token().await.unwrap();
     client.profile(&token).await.unwrap();
     assert!(sb.revoke(token.expose_secret()));
