@@ -217,11 +217,15 @@ impl State {
 
     /// As [`State::verify`], with "not expired" judged at unix time `at`.
     pub(crate) fn verify_at(&self, token: &str, typ: &str, at: u64) -> Option<Claims> {
+        self.live_claims(token, at)
+            .filter(|claims| claims.typ == typ)
+    }
+
+    /// The claims of a token this instance issued, of any type, if it has not expired at
+    /// unix time `at` and its session was not logged out.
+    fn live_claims(&self, token: &str, at: u64) -> Option<Claims> {
         let claims: Claims = self.jwt.decode(token)?;
-        if claims.typ != typ || claims.exp <= at {
-            return None;
-        }
-        if lock(&self.revoked_sessions).contains(&claims.sid) {
+        if claims.exp <= at || lock(&self.revoked_sessions).contains(&claims.sid) {
             return None;
         }
         Some(claims)
@@ -230,9 +234,7 @@ impl State {
     /// Revokes the login session of a live token this instance issued (any type); `false`
     /// if `token` is not one, or its session is already over.
     pub(crate) fn revoke_session_of(&self, token: &str) -> bool {
-        ["access", "refresh", "pump"]
-            .into_iter()
-            .find_map(|typ| self.verify(token, typ))
+        self.live_claims(token, unix_now())
             .is_some_and(|claims| lock(&self.revoked_sessions).insert(claims.sid))
     }
 

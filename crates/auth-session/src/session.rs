@@ -355,10 +355,7 @@ impl<A: Authenticator> Inner<A> {
         ));
         // Only if no flight replaced the token since it was read.
         let previous = self.current.compare_and_swap(&current, Some(ended));
-        let swapped = match (previous.as_deref(), current.as_deref()) {
-            (Some(a), Some(b)) => std::ptr::eq(a, b),
-            _ => false,
-        };
+        let swapped = previous.as_deref().is_some_and(|p| std::ptr::eq(p, live));
         if swapped {
             tracing::debug!("the server refused the current access token; renewing on next use");
         }
