@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod clock;
 mod evm_address;
 mod secret;
 mod solana_pubkey;
 
+pub use clock::{Clock, SharedClock, SystemClock};
 pub use evm_address::{AddressError, EvmAddress};
 pub use secret::{
     AccessToken, ApiKey, PrivyAccessToken, RefreshToken, SecretBytes32, SecretHexError,
