@@ -30,7 +30,7 @@ pub struct SessionBuilder<A: Authenticator> {
 }
 
 /// The settings a running session reads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub(super) struct Config {
     /// When tokens are renewed.
     pub(super) renew: RenewPolicy,
@@ -131,5 +131,17 @@ impl<A: Authenticator> fmt::Debug for SessionBuilder<A> {
             .field("config", &self.config)
             .field("store", &self.store)
             .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Config {
+    /// Flat, as before the renew policy had a type of its own.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("refresh_buffer", &self.renew.refresh_buffer)
+            .field("refresh_jitter", &self.renew.refresh_jitter)
+            .field("wait_timeout", &self.wait_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .finish()
     }
 }
