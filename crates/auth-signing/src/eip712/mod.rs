@@ -29,6 +29,7 @@
 //! ```
 
 mod build;
+mod cache;
 mod domain;
 mod encode;
 mod error;

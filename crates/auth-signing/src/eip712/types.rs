@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use sha3::{Digest, Keccak256};
 
+use super::cache;
 use super::error::Eip712Error;
 use super::{MAX_DEPTH, MAX_ENCODE_TYPE_BYTES, MAX_STRUCT_TYPES};
 
@@ -310,21 +311,35 @@ impl Resolved {
             }
             dependencies.push(deps);
         }
+        let mut parts: Vec<&str> = Vec::new();
+        let mut hashes = Vec::with_capacity(dependencies.len());
         for (id, deps) in dependencies.iter().enumerate() {
-            let known = if deps.is_empty() {
-                known_hash(resolved.structs[id].definition())
-            } else {
-                None
+            parts.clear();
+            parts.extend(
+                std::iter::once(id)
+                    .chain(deps.iter().copied())
+                    .map(|s| resolved.structs[s].definition()),
+            );
+            let known = match deps.is_empty() {
+                true => known_hash(parts[0]),
+                false => None,
             };
-            resolved.structs[id].type_hash = match known {
+            let hash = match known.or_else(|| cache::get(&parts)) {
                 Some(hash) => hash,
                 None => {
                     let mut hasher = Keccak256::new();
-                    resolved
-                        .write_definitions(id, deps, &mut |s: &str| hasher.update(s.as_bytes()));
-                    hasher.finalize().into()
+                    for part in &parts {
+                        hasher.update(part.as_bytes());
+                    }
+                    let hash = hasher.finalize().into();
+                    cache::put(&parts, hash);
+                    hash
                 }
             };
+            hashes.push(hash);
+        }
+        for (def, hash) in resolved.structs.iter_mut().zip(hashes) {
+            def.type_hash = hash;
         }
         Ok(resolved)
     }
