@@ -12,7 +12,9 @@ use super::number::{ParseU256Error, U256};
 use super::raw::{Object, Raw};
 use super::types::{Kind, Resolved, TypeDefs};
 use super::value::TypedValue;
-use super::words::{IntegerError, address_word, bool_word, hashed_word, integer_word};
+use super::words::{
+    IntegerError, address_word, bool_word, hashed_word, integer_word, parse_address,
+};
 use super::{DOMAIN_TYPE, MAX_DEPTH};
 
 pub(crate) fn parse_document(doc: &Raw<'_>) -> Result<Document, Eip712Error> {
@@ -334,8 +336,8 @@ impl<'a> Encoder<'a> {
             }
             Kind::Address => match value {
                 Raw::Str(s) => {
-                    let address: auth_types::EvmAddress =
-                        s.parse().map_err(|source| Eip712Error::InvalidAddress {
+                    let address =
+                        parse_address(s).map_err(|source| Eip712Error::InvalidAddress {
                             path: self.path(),
                             source,
                         })?;

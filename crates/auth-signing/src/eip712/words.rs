@@ -1,7 +1,7 @@
 //! The 32-byte encodings of atomic values, shared by the JSON parser and the Rust builder
 //! so that both check ranges the same way.
 
-use auth_types::EvmAddress;
+use auth_types::{AddressError, EvmAddress};
 use sha3::{Digest, Keccak256};
 
 use super::number::U256;
@@ -44,6 +44,38 @@ pub(crate) fn integer_word(
     })
 }
 
+/// Parses an address exactly as `EvmAddress::from_str` does (mixed case must pass
+/// EIP-55), checking the checksum on the stack: one Keccak and no allocation. Anything but
+/// a well-formed, correctly checksummed address is handed to `from_str`, so the errors
+/// are its own.
+pub(crate) fn parse_address(text: &str) -> Result<EvmAddress, AddressError> {
+    if let Some(digits) = text.strip_prefix("0x") {
+        let mut bytes = [0u8; 20];
+        if digits.len() == 40 && hex::decode_to_slice(digits, &mut bytes).is_ok() {
+            let has_lower = digits.bytes().any(|b| b.is_ascii_lowercase());
+            let has_upper = digits.bytes().any(|b| b.is_ascii_uppercase());
+            if !(has_lower && has_upper) || passes_eip55(digits) {
+                return Ok(EvmAddress::from_bytes(bytes));
+            }
+        }
+    }
+    text.parse()
+}
+
+/// Whether 40 hex digits carry the EIP-55 checksum: a letter is upper case exactly when
+/// the matching nibble of `keccak256(lower-case digits)` is 8 or more.
+fn passes_eip55(digits: &str) -> bool {
+    let mut lower = [0u8; 40];
+    for (out, b) in lower.iter_mut().zip(digits.bytes()) {
+        *out = b.to_ascii_lowercase();
+    }
+    let hash: [u8; 32] = Keccak256::digest(lower).into();
+    digits.bytes().enumerate().all(|(i, b)| {
+        let nibble = (hash[i / 2] >> if i % 2 == 0 { 4 } else { 0 }) & 0x0f;
+        !b.is_ascii_alphabetic() || b.is_ascii_uppercase() == (nibble >= 8)
+    })
+}
+
 /// An address, right-aligned.
 pub(crate) fn address_word(address: &EvmAddress) -> [u8; 32] {
     let mut word = [0u8; 32];
@@ -59,4 +91,25 @@ pub(crate) fn bool_word(value: bool) -> [u8; 32] {
 /// A `string` or `bytes` value is encoded as the Keccak-256 of its content.
 pub(crate) fn hashed_word(content: &[u8]) -> [u8; 32] {
     Keccak256::digest(content).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_address;
+
+    #[test]
+    fn address_parsing_agrees_with_evm_address() {
+        for text in [
+            "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826",
+            "0xcd2a3d9f938e13cd947ec05abc7fe734df8dd826",
+            "0xCD2A3D9F938E13CD947EC05ABC7FE734DF8DD826",
+            "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD827",
+            "0xcD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826",
+            "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD8",
+            "CD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826",
+            "0xZZ2a3d9F938E13CD947Ec05AbC7FE734Df8DD826",
+        ] {
+            assert_eq!(parse_address(text), text.parse(), "{text}");
+        }
+    }
 }
