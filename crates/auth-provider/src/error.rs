@@ -175,6 +175,31 @@ impl ApiError {
     }
 }
 
+/// What every provider's error has in common, for code that handles any provider (a
+/// metrics layer, a fuzz harness, a retry loop).
+pub trait ProviderError: std::error::Error + Send + Sync + 'static {
+    /// The failure any provider can have, if this is one.
+    fn api_error(&self) -> Option<&ApiError>;
+
+    /// The HTTP status, when the server answered.
+    fn status(&self) -> Option<StatusCode>;
+
+    /// Whether trying again later could succeed: network failures, 429 and 5xx.
+    fn is_transient(&self) -> bool {
+        self.api_error().is_some_and(ApiError::is_transient)
+    }
+}
+
+impl ProviderError for ApiError {
+    fn api_error(&self) -> Option<&ApiError> {
+        Some(self)
+    }
+
+    fn status(&self) -> Option<StatusCode> {
+        ApiError::status(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

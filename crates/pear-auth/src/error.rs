@@ -82,3 +82,16 @@ impl PearError {
         }
     }
 }
+
+impl auth_provider::ProviderError for PearError {
+    fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            PearError::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn status(&self) -> Option<StatusCode> {
+        PearError::status(self)
+    }
+}
