@@ -95,7 +95,10 @@ async fn main() -> ExitCode {
             format!(
                 "{} for {}, timestamp {}",
                 m.typed_data().primary_type(),
-                m.typed_data().message()["address"],
+                m.typed_data()
+                    .message_field("address")
+                    .and_then(|v| v.as_address())
+                    .map_or_else(|| "?".to_owned(), |a| a.to_string()),
                 m.timestamp()
             )
         },

@@ -10,6 +10,7 @@ mod pear;
 mod pump;
 mod reply;
 mod state;
+mod verify;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -5,8 +5,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use auth_signing::eip712::TypedData;
-use auth_signing::ethereum::{EthSignature, recover_address};
 use auth_types::EvmAddress;
 use axum::extract::{Query, State as Extract};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,6 +16,9 @@ use serde_json::{Value, json};
 
 use crate::reply::{bearer, nest_error, unauthorized};
 use crate::state::{ApiKeyRecord, Claims, State, bump, lock, unix_now};
+use crate::verify::{
+    ACTION, DOMAIN_NAME, DOMAIN_VERSION, authentication_digest, recover_eth_signer,
+};
 
 pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
@@ -64,8 +65,8 @@ fn authentication_message(
 ) -> Value {
     json!({
         "domain": {
-            "name": "Pear Protocol",
-            "version": "1",
+            "name": DOMAIN_NAME,
+            "version": DOMAIN_VERSION,
             "chainId": state.config.chain_id,
             "verifyingContract": state.config.verifying_contract.to_lowercase_hex(),
         },
@@ -82,7 +83,7 @@ fn authentication_message(
             "address": address.to_lowercase_hex(),
             "clientId": client_id,
             "timestamp": timestamp,
-            "action": "authenticate",
+            "action": ACTION,
         },
         "timestamp": timestamp,
     })
@@ -273,8 +274,9 @@ async fn login(Extract(state): Extract<Arc<State>>, body: Bytes) -> Response {
     .into_response()
 }
 
-/// Checks an EIP-712 login: fresh timestamp, and a signature of the Authentication message
-/// by the claimed address.
+/// Checks an EIP-712 login: fresh timestamp, and a signature by the claimed address of
+/// the `Authentication` message the sandbox serves. The digest and the signer are computed
+/// here (see [`crate::verify`]), not by `auth-signing`, so that a bug there is caught.
 fn check_eip712(
     state: &State,
     address: &EvmAddress,
@@ -285,12 +287,15 @@ fn check_eip712(
     if unix_now().abs_diff(timestamp) > state.config.freshness_window.as_secs() {
         return Err("Signature expired");
     }
-    let typed =
-        TypedData::from_json_value(authentication_message(state, address, client_id, timestamp))
-            .map_err(|_| "Invalid signature")?;
-    let signature: EthSignature = signature.parse().map_err(|_| "Invalid signature")?;
-    match recover_address(&typed.signing_hash(), &signature) {
-        Ok(signer) if signer == *address => Ok(()),
+    let digest = authentication_digest(
+        state.config.chain_id,
+        state.config.verifying_contract.as_bytes(),
+        address.as_bytes(),
+        client_id,
+        timestamp,
+    );
+    match recover_eth_signer(&digest, signature) {
+        Ok(signer) if signer == *address.as_bytes() => Ok(()),
         _ => Err("Invalid signature"),
     }
 }

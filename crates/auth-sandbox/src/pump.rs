@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use auth_signing::solana::{SolanaSignature, verify};
 use auth_types::SolanaPubkey;
 use axum::extract::{Request, State as Extract};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::reply::bearer;
 use crate::state::{Claims, State, bump, lock, unix_now, unix_now_ms};
+use crate::verify::{parse_ed25519_signature, verify_ed25519};
 
 /// The origin pump.fun's API requires.
 pub const ORIGIN: &str = "https://pump.fun";
@@ -86,7 +86,7 @@ fn check(
     );
     let refused = (StatusCode::UNAUTHORIZED, "Invalid credentials");
     let pubkey: SolanaPubkey = wallet.parse().map_err(|_| malformed)?;
-    let signature: SolanaSignature = signature.parse().map_err(|_| malformed)?;
+    let signature = parse_ed25519_signature(signature).map_err(|_| malformed)?;
     let millis: u64 = message
         .strip_prefix(MESSAGE_PREFIX)
         .and_then(|t| t.parse().ok())
@@ -94,7 +94,7 @@ fn check(
     if unix_now_ms().abs_diff(millis) > state.config.freshness_window.as_millis() as u64 {
         return Err(refused);
     }
-    verify(&pubkey, message.as_bytes(), &signature).map_err(|_| refused)?;
+    verify_ed25519(pubkey.as_bytes(), message.as_bytes(), &signature).map_err(|_| refused)?;
     Ok(pubkey)
 }
 

@@ -495,3 +495,40 @@ async fn unknown_paths_get_a_nest_404() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.body["statusCode"], 404);
 }
+
+/// A signature made outside this workspace logs in, over HTTP, without `auth-signing` on
+/// either side; the same signature with another timestamp is refused.
+#[tokio::test]
+async fn eip712_login_accepts_a_signature_made_by_eth_account_and_only_for_its_timestamp() {
+    // Made with Python eth-account 0.14.0: `Account.from_key("0x" + "11" * 32)
+    // .sign_message(encode_typed_data(full_message=...))` of the Authentication message
+    // {address: 0x19e7…ff2a, clientId: "APITRADER", timestamp: 1700000000,
+    // action: "authenticate"} under the sandbox's default domain ("Pear Protocol", "1",
+    // 42161, 0x…01). See src/verify.rs for the script.
+    const SIGNER: &str = "0x19e7e376e7c213b7e7e7e46cc70a5dd086daff2a";
+    const SIGNATURE: &str = "0xa935e4718d5f9a18e10db68328ffbac4cfcf4a65c8b63fdb62bdbec44002adc4\
+                             11156f3acd4c7fd7daf6eaa3547c57c4d4c2e982f156b978839cd6bbcc7fb8961b";
+    // The signed timestamp is in 2023: widen the freshness window to reach it.
+    let sb = Sandbox::start(
+        SandboxConfig::default().with_freshness_window(Duration::from_secs(100 * 365 * 86_400)),
+    )
+    .await
+    .unwrap();
+    let url = format!("{}/auth/login", sb.pear_url());
+    let body = |timestamp: u64| {
+        json!({
+            "method": "eip712", "address": SIGNER, "clientId": "APITRADER",
+            "details": {"signature": SIGNATURE, "timestamp": timestamp}
+        })
+    };
+    let reply = post(&url, &body(1_700_000_001), &[]).await;
+    assert_eq!(reply.status, 401, "{:?}", reply.body);
+    assert_eq!(reply.body["message"], "Invalid signature");
+    let reply = post(&url, &body(1_699_999_999), &[]).await;
+    assert_eq!(reply.status, 401, "{:?}", reply.body);
+    assert_eq!(sb.counters().pear_login_refusals, 2);
+    let reply = post(&url, &body(1_700_000_000), &[]).await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    assert_eq!(reply.body["address"], SIGNER);
+    assert_eq!(sb.counters().pear_logins, 1);
+}

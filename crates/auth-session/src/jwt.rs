@@ -1,4 +1,5 @@
-//! Reading the `exp` claim of a JWT, without checking its signature.
+//! Reading the `exp` claim of a JWT, without checking its signature: the one reader of the
+//! workspace.
 //!
 //! The token comes from the server we just authenticated with over TLS; we only want to
 //! know when it stops working, not whether to trust it.
@@ -15,18 +16,38 @@ const BASE64URL: GeneralPurpose = GeneralPurpose::new(
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
+/// The longest encoded payload that is decoded (16 KiB); a longer one is refused unread.
+const MAX_PAYLOAD: usize = 16 * 1024;
+
 /// The claims we read.
 #[derive(serde::Deserialize)]
 struct Claims {
     exp: Option<serde_json::Value>,
 }
 
-/// The `exp` claim of a compact JWS (`header.payload.signature`), if `token` is one and has
-/// a numeric `exp`. Anything else (an opaque token, a malformed JWT) gives `None`.
-pub(crate) fn expiry(token: &str) -> Option<SystemTime> {
+/// When a JWT expires: the `exp` claim of a compact JWS (`header.payload.signature`), read
+/// without checking the signature (only the server that issued it can).
+///
+/// `exp` may be an integer or a fraction of seconds since the unix epoch; the payload may be
+/// base64url with or without padding. Anything else gives `None`: an opaque token, not
+/// exactly three parts, a payload over 16 KiB (refused before decoding), a payload that is
+/// not base64url or not a JSON object, no `exp`, or an `exp` that is not a number, is
+/// negative or is too large for a [`SystemTime`].
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use auth_session::jwt_expiry;
+///
+/// // {"alg":"HS256","typ":"JWT"} . {"sub":"bot","exp":1700000000} . signature
+/// let token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\
+///              .eyJzdWIiOiJib3QiLCJleHAiOjE3MDAwMDAwMDB9.c2ln";
+/// assert_eq!(jwt_expiry(token), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+/// assert_eq!(jwt_expiry("an-opaque-token"), None);
+/// ```
+pub fn jwt_expiry(token: &str) -> Option<SystemTime> {
     let mut parts = token.split('.');
     let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
+    if parts.next().is_some() || payload.len() > MAX_PAYLOAD {
         return None;
     }
     let json = BASE64URL.decode(payload).ok()?;
@@ -57,11 +78,11 @@ mod tests {
     #[test]
     fn reads_integer_and_fractional_exp() {
         assert_eq!(
-            expiry(&jwt(r#"{"sub":"a","exp":1700000000}"#)),
+            jwt_expiry(&jwt(r#"{"sub":"a","exp":1700000000}"#)),
             at(1_700_000_000)
         );
         assert_eq!(
-            expiry(&jwt(r#"{"exp":1700000000.5}"#)),
+            jwt_expiry(&jwt(r#"{"exp":1700000000.5}"#)),
             Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_500))
         );
     }
@@ -73,7 +94,7 @@ mod tests {
             base64::engine::general_purpose::URL_SAFE.encode(r#"{"exp":12}"#)
         );
         assert!(padded.contains('='));
-        assert_eq!(expiry(&padded), at(12));
+        assert_eq!(jwt_expiry(&padded), at(12));
     }
 
     #[test]
@@ -90,7 +111,39 @@ mod tests {
             jwt(r#"{"exp":1e300}"#),
             jwt(r#"[1,2]"#),
         ] {
-            assert_eq!(expiry(&token), None, "{token}");
+            assert_eq!(jwt_expiry(&token), None, "{token}");
         }
+    }
+
+    /// The cases of the reader pump-auth had, kept here so both readers' cases live in one
+    /// place.
+    #[test]
+    fn pump_auth_cases() {
+        let no_pad = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let payload = no_pad.encode(br#"{"sub":"w","exp":1700000000}"#);
+        assert_eq!(jwt_expiry(&format!("h.{payload}.s")), at(1_700_000_000));
+        assert_eq!(jwt_expiry("not-a-jwt"), None);
+        assert_eq!(jwt_expiry("a.b.c.d"), None);
+        assert_eq!(jwt_expiry("a.!!!.c"), None);
+        let no_exp = no_pad.encode(br#"{"sub":"w"}"#);
+        assert_eq!(jwt_expiry(&format!("h.{no_exp}.s")), None);
+    }
+
+    #[test]
+    fn a_payload_over_16_kib_is_refused() {
+        // 12 288 bytes of JSON encode to exactly 16 384 base64url characters.
+        let sized = |len: usize| {
+            let head = r#"{"exp":12,"pad":""#;
+            let filler = "x".repeat(len - head.len() - 2);
+            let json = format!("{head}{filler}\"}}");
+            assert_eq!(json.len(), len);
+            jwt(&json)
+        };
+        let largest = sized(12_288);
+        assert_eq!(largest.split('.').nth(1).map(str::len), Some(MAX_PAYLOAD));
+        assert_eq!(jwt_expiry(&largest), at(12));
+        let too_large = sized(12_289);
+        assert!(too_large.split('.').nth(1).map(str::len) > Some(MAX_PAYLOAD));
+        assert_eq!(jwt_expiry(&too_large), None);
     }
 }

@@ -2,10 +2,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use auth_types::{AccessToken, RefreshToken};
-use tokio::time::Instant;
-
 use crate::jwt;
+use crate::session::Deadlines;
+use auth_types::{AccessToken, RefreshToken};
 
 /// The longest lifetime the session believes, so that deadline arithmetic cannot overflow.
 pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 60 * 60);
@@ -52,7 +51,7 @@ pub(crate) fn lifetime(
     wall_now: SystemTime,
 ) -> Duration {
     let announced = expires_in.min(MAX_LIFETIME);
-    match jwt::expiry(access_token.expose_secret()) {
+    match jwt::jwt_expiry(access_token.expose_secret()) {
         Some(exp) => announced.min(exp.duration_since(wall_now).unwrap_or_default()),
         None => announced,
     }
@@ -62,26 +61,6 @@ pub(crate) fn lifetime(
 pub(crate) struct Live {
     /// The token handed to callers.
     pub(crate) access_token: AccessToken,
-    /// From here on, callers wait for a refresh.
-    pub(crate) refresh_at: Instant,
-    /// From here on, the token is never handed out.
-    pub(crate) expires_at: Instant,
-}
-
-impl Live {
-    /// A token valid for `lifetime` from `from`, refreshed `margin` before it expires.
-    pub(crate) fn new(
-        access_token: AccessToken,
-        from: Instant,
-        lifetime: Duration,
-        margin: Duration,
-    ) -> Self {
-        let expires_at = from.checked_add(lifetime).unwrap_or(from);
-        let refresh_at = expires_at.checked_sub(margin).unwrap_or(from).max(from);
-        Live {
-            access_token,
-            refresh_at,
-            expires_at,
-        }
-    }
+    /// When it is fresh, due for renewal, unusable.
+    pub(crate) deadlines: Deadlines,
 }

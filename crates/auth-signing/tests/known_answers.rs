@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use auth_signing::eip712::{Eip712Domain, TypedData, Types, Value};
+use auth_signing::eip712::{Eip712Domain, TypedData, TypedValue, Types};
 use auth_signing::ethereum::{LocalEthSigner, recover_address};
 use auth_signing::solana::{SolanaKeypair, SolanaSignature, verify};
 use auth_signing::{eip191_hash, keccak256};
@@ -93,9 +93,12 @@ fn eip712_mail_example_from_the_specification() {
 #[test]
 fn mail_example_built_in_rust_hashes_the_same() {
     let person = |name: &str, wallet: &str| {
-        Value::structure([
-            ("name", Value::from(name)),
-            ("wallet", Value::from(wallet.parse::<EvmAddress>().unwrap())),
+        TypedValue::structure([
+            ("name", TypedValue::from(name)),
+            (
+                "wallet",
+                TypedValue::from(wallet.parse::<EvmAddress>().unwrap()),
+            ),
         ])
     };
     let types = Types::new()
@@ -113,7 +116,7 @@ fn mail_example_built_in_rust_hashes_the_same() {
                 .parse()
                 .unwrap(),
         );
-    let message = Value::structure([
+    let message = TypedValue::structure([
         (
             "from",
             person("Cow", "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"),
@@ -122,7 +125,7 @@ fn mail_example_built_in_rust_hashes_the_same() {
             "to",
             person("Bob", "0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"),
         ),
-        ("contents", Value::from("Hello, Bob!")),
+        ("contents", TypedValue::from("Hello, Bob!")),
     ]);
     let typed = TypedData::new(&domain, types, "Mail", message).unwrap();
     assert_eq!(

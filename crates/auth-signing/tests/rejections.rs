@@ -473,7 +473,7 @@ fn many_fields_are_checked_in_linear_time() {
 
 #[test]
 fn rust_values_must_suit_their_types() {
-    use auth_signing::eip712::{Eip712Domain, Types, Value as V};
+    use auth_signing::eip712::{Eip712Domain, TypedValue as V, Types};
     let types = Types::new().with_struct("T", [("s", "string"), ("n", "uint8"), ("b", "bytes2")]);
     let domain = Eip712Domain::default().with_name("x");
     let good = V::structure([
@@ -490,7 +490,7 @@ fn rust_values_must_suit_their_types() {
     ]);
     assert!(matches!(
         TypedData::new(&domain, types.clone(), "T", bytes_as_string),
-        Err(Eip712Error::WrongValueKind { ref path, expected: "Value::String", .. }) if path == "message.s"
+        Err(Eip712Error::WrongValueKind { ref path, expected: "TypedValue::String", .. }) if path == "message.s"
     ));
     // A string holding digits is not an integer.
     let text_as_number = V::structure([

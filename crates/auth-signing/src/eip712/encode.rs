@@ -9,6 +9,21 @@
 use sha3::{Digest, Keccak256};
 
 use super::types::Resolved;
+use super::value::TypedValue;
+
+/// A document checked against its types (from JSON or built in Rust): every value encoded,
+/// and the atomic top-level fields of the domain and message kept as values.
+pub(crate) struct Document {
+    pub(crate) resolved: Resolved,
+    pub(crate) domain_id: usize,
+    pub(crate) primary_id: usize,
+    pub(crate) domain_nodes: Vec<Node>,
+    pub(crate) message_nodes: Vec<Node>,
+    /// One entry per field of the domain type, `None` for struct and array fields.
+    pub(crate) domain_values: Vec<Option<TypedValue>>,
+    /// One entry per field of the primary type, `None` for struct and array fields.
+    pub(crate) message_values: Vec<Option<TypedValue>>,
+}
 
 /// A value, already checked against its type.
 #[derive(Debug, Clone)]

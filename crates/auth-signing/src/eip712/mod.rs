@@ -2,7 +2,7 @@
 //! separator and signing hash.
 //!
 //! Input is the JSON of `eth_signTypedData_v4` (`types`, `primaryType`, `domain`,
-//! `message`), or the same built in Rust with [`Types`], [`Eip712Domain`] and [`Value`].
+//! `message`), or the same built in Rust with [`Types`], [`Eip712Domain`] and [`TypedValue`].
 //! Parsing checks everything (type names, integer ranges, byte lengths, address checksums,
 //! array lengths, missing fields, nesting depth) and reports the JSON path of the first
 //! problem; after that, hashing cannot fail.
@@ -28,33 +28,26 @@
 //! # Ok::<(), auth_signing::eip712::Eip712Error>(())
 //! ```
 
+mod build;
+mod domain;
 mod encode;
 mod error;
+mod limits;
 mod number;
 mod parse;
+mod raw;
 mod typed_data;
 mod types;
 mod value;
+mod words;
 
+pub use domain::Eip712Domain;
 pub use error::Eip712Error;
+pub use limits::{MAX_DEPTH, MAX_ENCODE_TYPE_BYTES, MAX_STRUCT_TYPES};
 pub use number::{ParseU256Error, U256};
 pub use typed_data::{Hashes, TypedData};
 pub use types::{Field, Types};
-pub use value::{Eip712Domain, Value};
-
-/// The deepest nesting of structs and arrays accepted in a value (and of array suffixes in
-/// a type name). Deeper input is refused with [`Eip712Error::TooDeep`], never a stack
-/// overflow.
-pub const MAX_DEPTH: usize = 64;
-
-/// The most struct types one document may use (reachable from the domain and primary
-/// type). Keeps `encodeType` of hostile input small.
-pub const MAX_STRUCT_TYPES: usize = 1024;
-
-/// The most bytes of `encodeType` text hashed for one document, over all its struct
-/// types. Each type's `encodeType` repeats its dependencies, so this bounds the work a
-/// hostile `types` member can cause.
-pub const MAX_ENCODE_TYPE_BYTES: usize = 1 << 20;
+pub use value::TypedValue;
 
 /// The name of the domain's struct type.
 pub const DOMAIN_TYPE: &str = "EIP712Domain";

@@ -1,35 +1,21 @@
-//! From `eth_signTypedData_v4` JSON to validated, encoded values.
+//! From `eth_signTypedData_v4` JSON (as a borrowed [`Raw`] tree) to validated, encoded
+//! values.
 //!
 //! Every check happens here, once: after parsing, hashing cannot fail.
 
-use serde_json::{Map, Value as Json};
 use sha3::{Digest, Keccak256};
 
-use super::encode::Node;
+use super::domain::{CANONICAL_DOMAIN, canonical_type_hash, inferred_fields};
+use super::encode::{Document, Node};
 use super::error::Eip712Error;
-use super::number::U256;
-use super::types::{Field, Kind, Resolved, Types};
+use super::number::{ParseU256Error, U256};
+use super::raw::{Object, Raw};
+use super::types::{Kind, Resolved, TypeDefs};
+use super::value::TypedValue;
+use super::words::{IntegerError, address_word, bool_word, hashed_word, integer_word};
 use super::{DOMAIN_TYPE, MAX_DEPTH};
 
-/// The canonical domain fields and their types, in the order EIP-712 lists them.
-pub(crate) const CANONICAL_DOMAIN: [(&str, &str); 5] = [
-    ("name", "string"),
-    ("version", "string"),
-    ("chainId", "uint256"),
-    ("verifyingContract", "address"),
-    ("salt", "bytes32"),
-];
-
-/// The pieces of a parsed document.
-pub(crate) struct Parsed {
-    pub(crate) resolved: Resolved,
-    pub(crate) domain_id: usize,
-    pub(crate) primary_id: usize,
-    pub(crate) domain: Vec<Node>,
-    pub(crate) message: Vec<Node>,
-}
-
-pub(crate) fn parse_document(doc: &Json) -> Result<Parsed, Eip712Error> {
+pub(crate) fn parse_document(doc: &Raw<'_>) -> Result<Document, Eip712Error> {
     let root = doc.as_object().ok_or_else(|| Eip712Error::Shape {
         path: "(root)".to_owned(),
         expected: "a JSON object with types, primaryType, domain and message",
@@ -37,14 +23,14 @@ pub(crate) fn parse_document(doc: &Json) -> Result<Parsed, Eip712Error> {
     let mut types = parse_types(root.get("types"))?;
     let primary_type = root
         .get("primaryType")
-        .and_then(Json::as_str)
+        .and_then(Raw::as_str)
         .ok_or_else(|| Eip712Error::Shape {
             path: "primaryType".to_owned(),
             expected: "a string naming a struct in types",
         })?;
     let domain = root
         .get("domain")
-        .and_then(Json::as_object)
+        .and_then(Raw::as_object)
         .ok_or_else(|| Eip712Error::Shape {
             path: "domain".to_owned(),
             expected: "an object",
@@ -54,19 +40,31 @@ pub(crate) fn parse_document(doc: &Json) -> Result<Parsed, Eip712Error> {
         expected: "an object",
     })?;
 
+    // The first key (in sorted order, as a JSON map iterates) that the domain type lacks.
+    let unknown_domain_key = |known: &dyn Fn(&str) -> bool| {
+        domain
+            .keys()
+            .filter(|k| !known(k))
+            .min()
+            .map(|field| Eip712Error::UnknownDomainField {
+                field: field.to_owned(),
+            })
+    };
     match types.get(DOMAIN_TYPE) {
         Some(fields) => {
-            if let Some(extra) = domain
-                .keys()
-                .find(|k| !fields.iter().any(|f| &f.name == *k))
-            {
-                return Err(Eip712Error::UnknownDomainField {
-                    field: extra.clone(),
-                });
+            if let Some(e) = unknown_domain_key(&|k| fields.iter().any(|(name, _)| *name == k)) {
+                return Err(e);
             }
         }
         None => {
-            types.insert(DOMAIN_TYPE, infer_domain_type(domain)?);
+            if let Some(e) = unknown_domain_key(&|k| CANONICAL_DOMAIN.iter().any(|(n, _)| *n == k))
+            {
+                return Err(e);
+            }
+            // Without `EIP712Domain` in `types`, the domain type is the canonical fields
+            // present (not null), in canonical order, as viem and ethers infer it.
+            let fields = inferred_fields(|name| domain.get(name).is_some_and(|v| !v.is_null()));
+            types.insert_new(DOMAIN_TYPE, fields);
         }
     }
     if types.get(primary_type).is_none() {
@@ -74,7 +72,8 @@ pub(crate) fn parse_document(doc: &Json) -> Result<Parsed, Eip712Error> {
             primary_type: primary_type.to_owned(),
         });
     }
-    let resolved = Resolved::resolve(types, &[DOMAIN_TYPE, primary_type])?;
+    let resolved = Resolved::resolve(&types, &[DOMAIN_TYPE, primary_type], &canonical_type_hash)?;
+    drop(types);
     let domain_id = resolved.id(DOMAIN_TYPE).unwrap_or(0);
     let primary_id = resolved.id(primary_type).unwrap_or(0);
 
@@ -83,64 +82,62 @@ pub(crate) fn parse_document(doc: &Json) -> Result<Parsed, Eip712Error> {
         path: Vec::new(),
     };
     encoder.path.push(Seg::Key("domain"));
-    let domain_nodes = encoder.struct_fields(domain_id, domain, 1)?;
+    let mut domain_values = Vec::new();
+    let domain_nodes = encoder.struct_fields(domain_id, domain, 1, Some(&mut domain_values))?;
     encoder.path.clear();
     encoder.path.push(Seg::Key("message"));
+    let mut message_values = Vec::new();
     let message_nodes = match message {
-        Json::Object(map) => encoder.struct_fields(primary_id, map, 1)?,
+        Raw::Object(map) => encoder.struct_fields(primary_id, map, 1, Some(&mut message_values))?,
         other => return Err(encoder.struct_mismatch(primary_id, other)),
     };
-    Ok(Parsed {
+    Ok(Document {
         resolved,
         domain_id,
         primary_id,
-        domain: domain_nodes,
-        message: message_nodes,
+        domain_nodes,
+        message_nodes,
+        domain_values,
+        message_values,
     })
 }
 
-/// Without `EIP712Domain` in `types`, the domain type is the canonical fields present (not
-/// null), in canonical order, as viem and ethers infer it.
-fn infer_domain_type(domain: &Map<String, Json>) -> Result<Vec<Field>, Eip712Error> {
-    if let Some(extra) = domain
-        .keys()
-        .find(|k| !CANONICAL_DOMAIN.iter().any(|(name, _)| name == k))
-    {
-        return Err(Eip712Error::UnknownDomainField {
-            field: extra.clone(),
-        });
-    }
-    Ok(CANONICAL_DOMAIN
-        .iter()
-        .filter(|(name, _)| domain.get(*name).is_some_and(|v| !v.is_null()))
-        .map(|(name, ty)| Field::new(*name, *ty))
-        .collect())
-}
-
-fn parse_types(value: Option<&Json>) -> Result<Types, Eip712Error> {
+/// The `types` member as borrowed definitions, checked for shape in sorted order.
+fn parse_types<'a>(value: Option<&'a Raw<'a>>) -> Result<TypeDefs<'a>, Eip712Error> {
     let shape = |path: String, expected| Eip712Error::Shape { path, expected };
     let map = value
-        .and_then(Json::as_object)
+        .and_then(Raw::as_object)
         .ok_or_else(|| shape("types".to_owned(), "an object of struct definitions"))?;
-    let mut types = Types::new();
-    for (name, fields) in map {
-        let list = fields
-            .as_array()
-            .ok_or_else(|| shape(format!("types.{name}"), "an array of {name, type} objects"))?;
+    let entries = map.sorted_entries();
+    let mut defs = Vec::with_capacity(entries.len() + 1);
+    for (name, fields) in entries {
+        let list = match fields {
+            Raw::Array(list) => list,
+            _ => {
+                return Err(shape(
+                    format!("types.{name}"),
+                    "an array of {name, type} objects",
+                ));
+            }
+        };
         let mut out = Vec::with_capacity(list.len());
         for (i, field) in list.iter().enumerate() {
             let get = |key: &'static str| {
                 field
-                    .get(key)
-                    .and_then(Json::as_str)
+                    .as_object()
+                    .and_then(|f| f.get(key))
+                    .and_then(Raw::as_str)
                     .ok_or_else(|| shape(format!("types.{name}[{i}].{key}"), "a string"))
             };
-            out.push(Field::new(get("name")?, get("type")?));
+            out.push((get("name")?, get("type")?));
         }
-        types.insert(name.clone(), out);
+        defs.push((name, out));
     }
-    Ok(types)
+    Ok(TypeDefs::from_sorted(defs))
 }
+
+/// The word of an atomic value, and the value itself when asked for.
+type Atomic = ([u8; 32], Option<TypedValue>);
 
 /// One step of a path into the document.
 #[derive(Clone, Copy)]
@@ -174,11 +171,14 @@ impl<'a> Encoder<'a> {
         out
     }
 
+    /// The fields of a struct value in declared order. With `values`, the value of each
+    /// atomic field is also kept (struct and array fields get `None`).
     fn struct_fields(
         &mut self,
         id: usize,
-        map: &'a Map<String, Json>,
+        map: &Object<'_>,
         depth: usize,
+        mut values: Option<&mut Vec<Option<TypedValue>>>,
     ) -> Result<Vec<Node>, Eip712Error> {
         if depth > MAX_DEPTH {
             return Err(Eip712Error::TooDeep {
@@ -186,24 +186,38 @@ impl<'a> Encoder<'a> {
                 limit: MAX_DEPTH,
             });
         }
-        let def = &self.resolved.structs[id];
+        let resolved = self.resolved;
+        let def = &resolved.structs[id];
         let mut nodes = Vec::with_capacity(def.fields.len());
+        if let Some(values) = values.as_deref_mut() {
+            values.reserve_exact(def.fields.len());
+        }
         for field in &def.fields {
-            self.path.push(Seg::Key(&field.name));
-            let value = map
-                .get(&field.name)
-                .ok_or_else(|| Eip712Error::MissingField {
-                    path: self.path(),
-                    type_name: field.type_name.clone(),
-                })?;
-            nodes.push(self.value(&field.kind, &field.type_name, value, depth)?);
+            let name = def.field_name(field);
+            let type_name = def.field_type(field);
+            self.path.push(Seg::Key(name));
+            let value = map.get(name).ok_or_else(|| Eip712Error::MissingField {
+                path: self.path(),
+                type_name: type_name.to_owned(),
+            })?;
+            match values.as_deref_mut() {
+                Some(values) => {
+                    let (node, kept) = match self.atomic(&field.kind, type_name, value, true)? {
+                        Some((word, kept)) => (Node::Word(word), kept),
+                        None => (self.value(&field.kind, type_name, value, depth)?, None),
+                    };
+                    nodes.push(node);
+                    values.push(kept);
+                }
+                None => nodes.push(self.value(&field.kind, type_name, value, depth)?),
+            }
             self.path.pop();
         }
         Ok(nodes)
     }
 
-    fn struct_mismatch(&self, id: usize, value: &Json) -> Eip712Error {
-        let type_name = self.resolved.structs[id].name.clone();
+    fn struct_mismatch(&self, id: usize, value: &Raw<'_>) -> Eip712Error {
+        let type_name = self.resolved.structs[id].name().to_owned();
         if value.is_null() {
             Eip712Error::NullStruct {
                 path: self.path(),
@@ -214,17 +228,17 @@ impl<'a> Encoder<'a> {
                 path: self.path(),
                 type_name,
                 expected: "an object",
-                found: json_kind(value),
+                found: value.kind(),
             }
         }
     }
 
-    fn wrong_kind(&self, type_name: &str, expected: &'static str, value: &Json) -> Eip712Error {
+    fn wrong_kind(&self, type_name: &str, expected: &'static str, value: &Raw<'_>) -> Eip712Error {
         Eip712Error::WrongValueKind {
             path: self.path(),
             type_name: type_name.to_owned(),
             expected,
-            found: json_kind(value),
+            found: value.kind(),
         }
     }
 
@@ -232,44 +246,22 @@ impl<'a> Encoder<'a> {
         &mut self,
         kind: &Kind,
         type_name: &str,
-        value: &'a Json,
+        value: &Raw<'_>,
         depth: usize,
     ) -> Result<Node, Eip712Error> {
+        if let Some((word, _)) = self.atomic(kind, type_name, value, false)? {
+            return Ok(Node::Word(word));
+        }
         Ok(match kind {
-            Kind::Bool => match value {
-                Json::Bool(b) => Node::Word(U256::from(u64::from(*b)).to_be_bytes()),
-                other => return Err(self.wrong_kind(type_name, "true or false", other)),
-            },
-            // A `string` or `bytes` value is encoded as its hash: hash it now, once, so
-            // the node holds its final encoding and no copy of the content is kept.
-            Kind::String => match value {
-                Json::String(s) => Node::Word(Keccak256::digest(s.as_bytes()).into()),
-                other => return Err(self.wrong_kind(type_name, "a string", other)),
-            },
-            Kind::Bytes => Node::Word(self.hash_hex_bytes(type_name, value)?),
-            Kind::FixedBytes(n) => Node::Word(self.fixed_bytes(type_name, *n, value)?),
-            Kind::Address => match value {
-                Json::String(s) => {
-                    let address: auth_types::EvmAddress =
-                        s.parse().map_err(|source| Eip712Error::InvalidAddress {
-                            path: self.path(),
-                            source,
-                        })?;
-                    let mut word = [0u8; 32];
-                    word[12..].copy_from_slice(address.as_bytes());
-                    Node::Word(word)
-                }
-                other => return Err(self.wrong_kind(type_name, "an address string", other)),
-            },
-            Kind::Uint(bits) => Node::Word(self.integer(type_name, *bits, false, value)?),
-            Kind::Int(bits) => Node::Word(self.integer(type_name, *bits, true, value)?),
             Kind::Struct(id) => match value {
-                Json::Object(map) => Node::Struct(*id, self.struct_fields(*id, map, depth + 1)?),
+                Raw::Object(map) => {
+                    Node::Struct(*id, self.struct_fields(*id, map, depth + 1, None)?)
+                }
                 other => return Err(self.struct_mismatch(*id, other)),
             },
             Kind::Array { elem, len } => {
                 let items = match value {
-                    Json::Array(items) => items,
+                    Raw::Array(items) => items,
                     other => return Err(self.wrong_kind(type_name, "an array", other)),
                 };
                 if let Some(expected) = len {
@@ -300,13 +292,84 @@ impl<'a> Encoder<'a> {
                 }
                 Node::Array(nodes)
             }
+            // Atomic kinds were handled above.
+            _ => Node::Word([0; 32]),
         })
     }
 
+    /// The word of an atomic value (None for a struct or array type), and with `keep`
+    /// the value itself.
+    fn atomic(
+        &self,
+        kind: &Kind,
+        type_name: &str,
+        value: &Raw<'_>,
+        keep: bool,
+    ) -> Result<Option<Atomic>, Eip712Error> {
+        let kept = |v: TypedValue| keep.then_some(v);
+        Ok(Some(match kind {
+            Kind::Bool => match value {
+                Raw::Bool(b) => (bool_word(*b), kept(TypedValue::Bool(*b))),
+                other => return Err(self.wrong_kind(type_name, "true or false", other)),
+            },
+            // A `string` or `bytes` value is encoded as its hash: hash it now, once, so
+            // the node holds its final encoding and no copy of the content is kept.
+            Kind::String => match value {
+                Raw::Str(s) => (
+                    hashed_word(s.as_bytes()),
+                    keep.then(|| TypedValue::String(s.as_ref().to_owned())),
+                ),
+                other => return Err(self.wrong_kind(type_name, "a string", other)),
+            },
+            Kind::Bytes if keep => {
+                let digits = self.hex_digits(type_name, value)?;
+                let bytes = hex::decode(digits)
+                    .map_err(|_| Eip712Error::InvalidHex { path: self.path() })?;
+                (hashed_word(&bytes), Some(TypedValue::Bytes(bytes)))
+            }
+            Kind::Bytes => (self.hash_hex_bytes(type_name, value)?, None),
+            Kind::FixedBytes(n) => {
+                let word = self.fixed_bytes(type_name, *n, value)?;
+                (word, keep.then(|| TypedValue::Bytes(word[..*n].to_vec())))
+            }
+            Kind::Address => match value {
+                Raw::Str(s) => {
+                    let address: auth_types::EvmAddress =
+                        s.parse().map_err(|source| Eip712Error::InvalidAddress {
+                            path: self.path(),
+                            source,
+                        })?;
+                    (address_word(&address), kept(TypedValue::Address(address)))
+                }
+                other => return Err(self.wrong_kind(type_name, "an address string", other)),
+            },
+            Kind::Uint(bits) | Kind::Int(bits) => {
+                let signed = matches!(kind, Kind::Int(_));
+                let (negative, magnitude) = self.integer(type_name, value)?;
+                let word =
+                    integer_word(*bits, signed, negative, magnitude).map_err(|e| match e {
+                        IntegerError::Negative => Eip712Error::NegativeUnsigned {
+                            path: self.path(),
+                            type_name: type_name.to_owned(),
+                        },
+                        IntegerError::OutOfRange => self.out_of_range(type_name),
+                    })?;
+                (
+                    word,
+                    kept(TypedValue::Integer {
+                        negative: negative && !magnitude.is_zero(),
+                        magnitude,
+                    }),
+                )
+            }
+            Kind::Struct(_) | Kind::Array { .. } => return Ok(None),
+        }))
+    }
+
     /// The hex digits of a `0x`-prefixed string (not yet checked).
-    fn hex_digits<'v>(&self, type_name: &str, value: &'v Json) -> Result<&'v str, Eip712Error> {
+    fn hex_digits<'v>(&self, type_name: &str, value: &'v Raw<'_>) -> Result<&'v str, Eip712Error> {
         match value {
-            Json::String(s) => s
+            Raw::Str(s) => s
                 .strip_prefix("0x")
                 .ok_or_else(|| Eip712Error::InvalidHex { path: self.path() }),
             other => Err(self.wrong_kind(type_name, "a 0x-hex string", other)),
@@ -315,7 +378,7 @@ impl<'a> Encoder<'a> {
 
     /// The Keccak-256 of a `bytes` value, decoded in chunks straight into the hasher
     /// (no buffer of the whole value).
-    fn hash_hex_bytes(&self, type_name: &str, value: &Json) -> Result<[u8; 32], Eip712Error> {
+    fn hash_hex_bytes(&self, type_name: &str, value: &Raw<'_>) -> Result<[u8; 32], Eip712Error> {
         let digits = self.hex_digits(type_name, value)?;
         if digits.len() % 2 != 0 {
             return Err(Eip712Error::InvalidHex { path: self.path() });
@@ -337,7 +400,7 @@ impl<'a> Encoder<'a> {
         &self,
         type_name: &str,
         n: usize,
-        value: &Json,
+        value: &Raw<'_>,
     ) -> Result<[u8; 32], Eip712Error> {
         let digits = self.hex_digits(type_name, value)?;
         let invalid_hex = || Eip712Error::InvalidHex { path: self.path() };
@@ -358,29 +421,16 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    /// Parses an integer value and range-checks it for `uint<bits>` / `int<bits>`,
-    /// returning its 32-byte two's complement encoding.
-    fn integer(
-        &self,
-        type_name: &str,
-        bits: u32,
-        signed: bool,
-        value: &Json,
-    ) -> Result<[u8; 32], Eip712Error> {
-        let (negative, magnitude) = match value {
-            Json::Number(n) => {
-                if let Some(u) = n.as_u64() {
-                    (false, U256::from(u))
-                } else if let Some(i) = n.as_i64() {
-                    (i < 0, U256::from(i.unsigned_abs()))
-                } else {
-                    return Err(Eip712Error::InexactNumber { path: self.path() });
-                }
-            }
-            Json::String(s) => {
+    /// Reads an integer value as sign and magnitude (the range is checked by the caller).
+    fn integer(&self, type_name: &str, value: &Raw<'_>) -> Result<(bool, U256), Eip712Error> {
+        match value {
+            Raw::PosInt(u) => Ok((false, U256::from(*u))),
+            Raw::NegInt(i) => Ok((*i < 0, U256::from(i.unsigned_abs()))),
+            Raw::Float => Err(Eip712Error::InexactNumber { path: self.path() }),
+            Raw::Str(s) => {
                 let (negative, digits) = match s.strip_prefix('-') {
                     Some(rest) => (true, rest),
-                    None => (false, s.as_str()),
+                    None => (false, s.as_ref()),
                 };
                 let parsed = match digits.strip_prefix("0x") {
                     Some(hex) if !negative => U256::from_hex_str(hex),
@@ -388,38 +438,13 @@ impl<'a> Encoder<'a> {
                     None => U256::from_dec_str(digits),
                 };
                 match parsed {
-                    Ok(m) => (negative, m),
-                    Err(super::number::ParseU256Error::Overflow) => {
-                        return Err(self.out_of_range(type_name));
-                    }
-                    Err(_) => return Err(Eip712Error::InvalidInteger { path: self.path() }),
+                    Ok(m) => Ok((negative, m)),
+                    Err(ParseU256Error::Overflow) => Err(self.out_of_range(type_name)),
+                    Err(_) => Err(Eip712Error::InvalidInteger { path: self.path() }),
                 }
             }
-            other => return Err(self.wrong_kind(type_name, "an integer or integer string", other)),
-        };
-        let negative = negative && !magnitude.is_zero();
-        if !signed {
-            if negative {
-                return Err(Eip712Error::NegativeUnsigned {
-                    path: self.path(),
-                    type_name: type_name.to_owned(),
-                });
-            }
-            if magnitude.bits() > bits {
-                return Err(self.out_of_range(type_name));
-            }
-            return Ok(magnitude.to_be_bytes());
+            other => Err(self.wrong_kind(type_name, "an integer or integer string", other)),
         }
-        // intN holds -2^(N-1) ..= 2^(N-1) - 1.
-        let fits = magnitude.bits() < bits || (negative && magnitude == U256::pow2(bits - 1));
-        if !fits {
-            return Err(self.out_of_range(type_name));
-        }
-        Ok(if negative {
-            magnitude.wrapping_neg().to_be_bytes()
-        } else {
-            magnitude.to_be_bytes()
-        })
     }
 
     fn out_of_range(&self, type_name: &str) -> Eip712Error {
@@ -430,23 +455,13 @@ impl<'a> Encoder<'a> {
     }
 }
 
-fn json_kind(value: &Json) -> &'static str {
-    match value {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "an array",
-        Json::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
     use sha3::{Digest, Keccak256};
 
-    use super::Json;
+    use serde_json::Value as Json;
+
     use crate::eip712::{Eip712Error, TypedData};
 
     fn one_field(type_name: &str, value: Json) -> Result<TypedData, Eip712Error> {

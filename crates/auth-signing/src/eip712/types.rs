@@ -1,7 +1,7 @@
 //! The EIP-712 type grammar: parsing type names, resolving struct references, and the
 //! `encodeType` / `typeHash` of each struct.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use sha3::{Digest, Keccak256};
 
@@ -76,6 +76,53 @@ impl Types {
     }
 }
 
+/// Struct definitions borrowed from the input (JSON text, a JSON value or [`Types`]),
+/// sorted by name with one definition per name, ready for [`Resolved::resolve`].
+pub(crate) struct TypeDefs<'a> {
+    defs: Vec<(&'a str, Vec<(&'a str, &'a str)>)>,
+}
+
+impl<'a> TypeDefs<'a> {
+    /// Definitions already sorted by name, each name once.
+    pub(crate) fn from_sorted(defs: Vec<(&'a str, Vec<(&'a str, &'a str)>)>) -> Self {
+        debug_assert!(defs.windows(2).all(|w| w[0].0 < w[1].0));
+        TypeDefs { defs }
+    }
+
+    /// Borrows the definitions of [`Types`] (a sorted map already).
+    pub(crate) fn from_types(types: &'a Types) -> Self {
+        TypeDefs {
+            defs: types
+                .structs
+                .iter()
+                .map(|(name, fields)| {
+                    let fields = fields
+                        .iter()
+                        .map(|f| (f.name.as_str(), f.type_name.as_str()))
+                        .collect();
+                    (name.as_str(), fields)
+                })
+                .collect(),
+        }
+    }
+
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.defs.binary_search_by(|(n, _)| (*n).cmp(name))
+    }
+
+    /// The fields of a struct type, if defined.
+    pub(crate) fn get(&self, name: &str) -> Option<&[(&'a str, &'a str)]> {
+        self.position(name).ok().map(|i| self.defs[i].1.as_slice())
+    }
+
+    /// Adds a definition under a name that is not defined yet.
+    pub(crate) fn insert_new(&mut self, name: &'a str, fields: Vec<(&'a str, &'a str)>) {
+        if let Err(at) = self.position(name) {
+            self.defs.insert(at, (name, fields));
+        }
+    }
+}
+
 /// A parsed, resolved type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -99,29 +146,50 @@ pub(crate) enum Kind {
 }
 
 /// A struct type with its fields resolved and its type hash computed once.
+///
+/// Names are kept in one string, the struct's own part of `encodeType`
+/// (`Name(type name,...)`), which fields index into.
 #[derive(Debug, Clone)]
 pub(crate) struct StructDef {
-    pub(crate) name: String,
+    definition: String,
+    name_len: usize,
     pub(crate) fields: Vec<ResolvedField>,
     pub(crate) type_hash: [u8; 32],
 }
 
 impl StructDef {
-    /// The length of `Name(type name,...)`.
-    fn definition_len(&self) -> usize {
-        let fields: usize = self
-            .fields
-            .iter()
-            .map(|f| f.type_name.len() + 1 + f.name.len() + 1)
-            .sum();
-        self.name.len() + 2 + fields
+    /// The struct's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.definition[..self.name_len]
+    }
+
+    /// `Name(type name,...)`.
+    pub(crate) fn definition(&self) -> &str {
+        &self.definition
+    }
+
+    /// A field's name.
+    pub(crate) fn field_name(&self, field: &ResolvedField) -> &str {
+        &self.definition[field.name.0..field.name.1]
+    }
+
+    /// A field's type name.
+    pub(crate) fn field_type(&self, field: &ResolvedField) -> &str {
+        &self.definition[field.type_name.0..field.type_name.1]
+    }
+
+    /// The index of the field with this name.
+    pub(crate) fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| self.field_name(f) == name)
     }
 }
 
+/// A field of a [`StructDef`]: where its name and type name are in the definition, and
+/// its parsed type.
 #[derive(Debug, Clone)]
 pub(crate) struct ResolvedField {
-    pub(crate) name: String,
-    pub(crate) type_name: String,
+    name: (usize, usize),
+    type_name: (usize, usize),
     pub(crate) kind: Kind,
 }
 
@@ -129,99 +197,111 @@ pub(crate) struct ResolvedField {
 #[derive(Debug, Clone)]
 pub(crate) struct Resolved {
     pub(crate) structs: Vec<StructDef>,
-    by_name: HashMap<String, usize>,
+    /// Struct ids sorted by name.
+    by_name: Vec<usize>,
 }
 
 impl Resolved {
     /// Resolves every struct reachable from `roots` (which must be defined in `types`).
     /// Works with an explicit work list, so a long chain of types cannot overflow the stack.
-    /// Takes `types` by value so that names move into the result instead of being copied.
-    pub(crate) fn resolve(mut types: Types, roots: &[&str]) -> Result<Resolved, Eip712Error> {
-        let mut by_name: HashMap<String, usize> = HashMap::new();
-        // The name of each struct id handed out; a struct is resolved when `structs`
-        // reaches its id (its name is then moved out of here).
-        let mut order: Vec<String> = Vec::new();
+    /// `known_hash` may supply the type hash of a struct whose `encodeType` is its own
+    /// definition (no struct fields), from a cache.
+    pub(crate) fn resolve(
+        types: &TypeDefs<'_>,
+        roots: &[&str],
+        known_hash: &dyn Fn(&str) -> Option<[u8; 32]>,
+    ) -> Result<Resolved, Eip712Error> {
+        // The struct id given to each definition (by its index in `types`), and the
+        // definition index of each id handed out; a struct is resolved when `structs`
+        // reaches its id.
+        let mut id_of: Vec<Option<usize>> = vec![None; types.defs.len()];
+        let mut order: Vec<usize> = Vec::new();
         for root in roots {
-            if !by_name.contains_key(*root) {
-                by_name.insert((*root).to_owned(), order.len());
-                order.push((*root).to_owned());
+            if let Ok(def) = types.position(root) {
+                if id_of[def].is_none() {
+                    id_of[def] = Some(order.len());
+                    order.push(def);
+                }
             }
         }
-        let mut structs: Vec<StructDef> = Vec::new();
+        let mut structs: Vec<StructDef> = Vec::with_capacity(order.len());
         while structs.len() < order.len() {
-            let name = std::mem::take(&mut order[structs.len()]);
-            check_struct_name(&name)?;
-            // Each struct is resolved once (later references find its id in `by_name`),
-            // so its definition can be moved out of `types`.
-            let raw_fields = types.structs.remove(&name).unwrap_or_default();
+            let (name, raw_fields) = &types.defs[order[structs.len()]];
+            check_struct_name(name)?;
             // Duplicate names: a scan of the earlier fields for the usual short structs, a
             // set for long ones, so hostile input stays linear.
             let mut seen =
                 (raw_fields.len() > 16).then(|| HashSet::with_capacity(raw_fields.len()));
-            let mut kinds = Vec::with_capacity(raw_fields.len());
-            for (i, field) in raw_fields.iter().enumerate() {
+            let def_len = name.len()
+                + 2
+                + raw_fields
+                    .iter()
+                    .map(|(n, t)| n.len() + t.len() + 2)
+                    .sum::<usize>();
+            let mut definition = String::with_capacity(def_len);
+            definition.push_str(name);
+            definition.push('(');
+            let mut fields = Vec::with_capacity(raw_fields.len());
+            for (i, (field_name, type_name)) in raw_fields.iter().enumerate() {
                 let duplicate = match &mut seen {
-                    Some(seen) => !seen.insert(field.name.as_str()),
-                    None => raw_fields[..i].iter().any(|f| f.name == field.name),
+                    Some(seen) => !seen.insert(*field_name),
+                    None => raw_fields[..i].iter().any(|(n, _)| n == field_name),
                 };
                 if duplicate {
                     return Err(Eip712Error::DuplicateField {
                         path: format!("types.{name}"),
-                        field: field.name.clone(),
+                        field: (*field_name).to_owned(),
                     });
                 }
                 let path = || format!("types.{name}[{i}].type");
-                let kind = parse_type(&field.type_name, path, |base| {
-                    if let Some(&id) = by_name.get(base) {
-                        return Some(id);
-                    }
-                    if !types.structs.contains_key(base) {
-                        return None;
-                    }
-                    let id = order.len();
-                    by_name.insert(base.to_owned(), id);
-                    order.push(base.to_owned());
-                    Some(id)
+                let kind = parse_type(type_name, path, |base| {
+                    let def = types.position(base).ok()?;
+                    Some(*id_of[def].get_or_insert_with(|| {
+                        order.push(def);
+                        order.len() - 1
+                    }))
                 })?;
                 if order.len() > MAX_STRUCT_TYPES {
                     return Err(Eip712Error::TooManyTypes {
                         limit: MAX_STRUCT_TYPES,
                     });
                 }
-                kinds.push(kind);
-            }
-            drop(seen);
-            let fields = raw_fields
-                .into_iter()
-                .zip(kinds)
-                .map(|(field, kind)| ResolvedField {
-                    name: field.name,
-                    type_name: field.type_name,
+                if i > 0 {
+                    definition.push(',');
+                }
+                let type_start = definition.len();
+                definition.push_str(type_name);
+                let type_end = definition.len();
+                definition.push(' ');
+                definition.push_str(field_name);
+                fields.push(ResolvedField {
+                    name: (type_end + 1, definition.len()),
+                    type_name: (type_start, type_end),
                     kind,
-                })
-                .collect();
+                });
+            }
+            definition.push(')');
             structs.push(StructDef {
-                name,
+                definition,
+                name_len: name.len(),
                 fields,
                 type_hash: [0; 32],
             });
         }
+        let mut by_name: Vec<usize> = (0..structs.len()).collect();
+        by_name.sort_by(|a, b| structs[*a].name().cmp(structs[*b].name()));
         let mut resolved = Resolved { structs, by_name };
         // Each type hash covers the struct and all its dependencies, so hostile input
         // could make the total quadratic in its size: bound it, stopping at the first
         // struct over budget (before any more dependency lists are computed). The lists
         // are kept for the type hashes below.
-        let def_len: Vec<usize> = resolved
-            .structs
-            .iter()
-            .map(StructDef::definition_len)
-            .collect();
         let mut total = 0usize;
         let mut dependencies: Vec<Vec<usize>> = Vec::with_capacity(resolved.structs.len());
         for id in 0..resolved.structs.len() {
             let deps = resolved.dependencies(id);
-            total = deps.iter().fold(total.saturating_add(def_len[id]), |t, d| {
-                t.saturating_add(def_len[*d])
+            let def_len = |s: usize| resolved.structs[s].definition.len();
+            total = deps.iter().fold(total.saturating_add(def_len(id)), |t, d| {
+                t.saturating_add(def_len(*d))
             });
             if total > MAX_ENCODE_TYPE_BYTES {
                 return Err(Eip712Error::TypesTooLarge {
@@ -231,15 +311,29 @@ impl Resolved {
             dependencies.push(deps);
         }
         for (id, deps) in dependencies.iter().enumerate() {
-            let mut hasher = Keccak256::new();
-            resolved.write_definitions(id, deps, &mut |s: &str| hasher.update(s.as_bytes()));
-            resolved.structs[id].type_hash = hasher.finalize().into();
+            let known = if deps.is_empty() {
+                known_hash(resolved.structs[id].definition())
+            } else {
+                None
+            };
+            resolved.structs[id].type_hash = match known {
+                Some(hash) => hash,
+                None => {
+                    let mut hasher = Keccak256::new();
+                    resolved
+                        .write_definitions(id, deps, &mut |s: &str| hasher.update(s.as_bytes()));
+                    hasher.finalize().into()
+                }
+            };
         }
         Ok(resolved)
     }
 
     pub(crate) fn id(&self, name: &str) -> Option<usize> {
-        self.by_name.get(name).copied()
+        self.by_name
+            .binary_search_by(|id| self.structs[*id].name().cmp(name))
+            .ok()
+            .map(|i| self.by_name[i])
     }
 
     /// `encodeType(id)`: the struct's own definition, then every struct it references
@@ -251,23 +345,19 @@ impl Resolved {
     /// `encodeType(id)` given its sorted dependencies.
     fn write_definitions(&self, id: usize, dependencies: &[usize], out: &mut dyn FnMut(&str)) {
         for &s in std::iter::once(&id).chain(dependencies) {
-            let def = &self.structs[s];
-            out(&def.name);
-            out("(");
-            for (i, field) in def.fields.iter().enumerate() {
-                if i > 0 {
-                    out(",");
-                }
-                out(&field.type_name);
-                out(" ");
-                out(&field.name);
-            }
-            out(")");
+            out(&self.structs[s].definition);
         }
     }
 
     /// The structs `id` references directly or not, itself excluded, sorted by name.
     fn dependencies(&self, id: usize) -> Vec<usize> {
+        if self.structs[id]
+            .fields
+            .iter()
+            .all(|f| f.kind.struct_id().is_none())
+        {
+            return Vec::new();
+        }
         let mut seen = vec![false; self.structs.len()];
         seen[id] = true;
         let mut stack = vec![id];
@@ -283,7 +373,7 @@ impl Resolved {
                 }
             }
         }
-        deps.sort_by(|a, b| self.structs[*a].name.cmp(&self.structs[*b].name));
+        deps.sort_by(|a, b| self.structs[*a].name().cmp(self.structs[*b].name()));
         deps
     }
 }
@@ -494,7 +584,7 @@ mod tests {
             .with_struct("Person", [("name", "string"), ("parent", "Person")])
             .with_struct("Asset", [("owner", "Person")])
             .with_struct("Unused", [("x", "nonsense")]);
-        let r = Resolved::resolve(types, &["Mail"]).unwrap();
+        let r = Resolved::resolve(&TypeDefs::from_types(&types), &["Mail"], &|_| None).unwrap();
         let mut s = String::new();
         r.write_encode_type(0, &mut |p: &str| s.push_str(p));
         assert_eq!(

@@ -1,0 +1,421 @@
+//! The sandbox's own signature checks, written out field by field with `sha3`, `secp256k1`
+//! and `ed25519-dalek` directly, so that a hashing or recovery bug in `auth-signing` (the
+//! code the sandbox exists to test) is caught instead of mirrored.
+//!
+//! Pear: the EIP-712 digest of the `Authentication` message under the domain the sandbox
+//! serves, then ECDSA public-key recovery. pump.fun: strict ed25519 verification of the
+//! UTF-8 sign-in message.
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
+use secp256k1::{Message, SECP256K1};
+use sha3::{Digest, Keccak256};
+
+/// The domain `name` the sandbox serves.
+pub(crate) const DOMAIN_NAME: &str = "Pear Protocol";
+/// The domain `version` the sandbox serves.
+pub(crate) const DOMAIN_VERSION: &str = "1";
+/// The `action` of every login message.
+pub(crate) const ACTION: &str = "authenticate";
+
+/// `encodeType` of the domain the sandbox serves: exactly its four fields, in the
+/// canonical order of EIP-712 (`name`, `version`, `chainId`, `verifyingContract`; no
+/// `salt`).
+const DOMAIN_TYPE: &[u8] =
+    b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)";
+
+/// `encodeType` of the login message.
+const AUTHENTICATION_TYPE: &[u8] =
+    b"Authentication(address address,string clientId,uint256 timestamp,string action)";
+
+/// Half the order of secp256k1: the largest `s` Ethereum accepts (EIP-2).
+const HALF_ORDER: [u8; 32] = [
+    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+];
+
+/// Why an Ethereum signature was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EthRefusal {
+    /// Not `0x` followed by exactly 130 hex digits.
+    Malformed,
+    /// A recovery byte other than 0, 1, 27 or 28.
+    BadV,
+    /// `r` or `s` is zero, or not below the curve order.
+    OutOfRange,
+    /// `s` above half the curve order (malleable; Ethereum refuses it).
+    HighS,
+    /// No public key recovers from this signature and digest.
+    NotRecoverable,
+}
+
+/// Why an ed25519 signature was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ed25519Refusal {
+    /// Not base58 of exactly 64 bytes.
+    Malformed,
+    /// The public key is not a valid (strict) ed25519 point, or the signature does not
+    /// verify.
+    Mismatch,
+}
+
+/// Keccak-256 of the concatenation of `parts`.
+fn keccak(parts: &[&[u8]]) -> [u8; 32] {
+    let mut hasher = Keccak256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
+/// A `uint256` word: the number big-endian, left-padded with zeros.
+fn uint256(n: u64) -> [u8; 32] {
+    let mut word = [0u8; 32];
+    word[24..].copy_from_slice(&n.to_be_bytes());
+    word
+}
+
+/// An `address` word: the 20 bytes left-padded with zeros.
+fn address_word(address: &[u8; 20]) -> [u8; 32] {
+    let mut word = [0u8; 32];
+    word[12..].copy_from_slice(address);
+    word
+}
+
+/// `hashStruct(EIP712Domain)` of the domain the sandbox serves.
+pub(crate) fn domain_separator(chain_id: u64, verifying_contract: &[u8; 20]) -> [u8; 32] {
+    keccak(&[
+        &keccak(&[DOMAIN_TYPE]),
+        &keccak(&[DOMAIN_NAME.as_bytes()]),
+        &keccak(&[DOMAIN_VERSION.as_bytes()]),
+        &uint256(chain_id),
+        &address_word(verifying_contract),
+    ])
+}
+
+/// `hashStruct(Authentication)`: `address`, `clientId`, `timestamp`, `action`.
+pub(crate) fn authentication_struct_hash(
+    address: &[u8; 20],
+    client_id: &str,
+    timestamp: u64,
+) -> [u8; 32] {
+    keccak(&[
+        &keccak(&[AUTHENTICATION_TYPE]),
+        &address_word(address),
+        &keccak(&[client_id.as_bytes()]),
+        &uint256(timestamp),
+        &keccak(&[ACTION.as_bytes()]),
+    ])
+}
+
+/// The digest a wallet signs for a Pear login:
+/// `keccak256(0x19 0x01 ‖ domainSeparator ‖ hashStruct(Authentication))`.
+pub(crate) fn authentication_digest(
+    chain_id: u64,
+    verifying_contract: &[u8; 20],
+    address: &[u8; 20],
+    client_id: &str,
+    timestamp: u64,
+) -> [u8; 32] {
+    keccak(&[
+        b"\x19\x01",
+        &domain_separator(chain_id, verifying_contract),
+        &authentication_struct_hash(address, client_id, timestamp),
+    ])
+}
+
+/// Recovers the address that signed `digest` with `signature` (`0x` + 130 hex digits,
+/// `r ‖ s ‖ v`, `v` 0/1 or 27/28, low `s` only): the last 20 bytes of the Keccak-256 of
+/// the 64-byte uncompressed public key.
+pub(crate) fn recover_eth_signer(
+    digest: &[u8; 32],
+    signature: &str,
+) -> Result<[u8; 20], EthRefusal> {
+    let digits = signature.strip_prefix("0x").ok_or(EthRefusal::Malformed)?;
+    if digits.len() != 130 {
+        return Err(EthRefusal::Malformed);
+    }
+    let mut bytes = [0u8; 65];
+    hex::decode_to_slice(digits, &mut bytes).map_err(|_| EthRefusal::Malformed)?;
+    let recovery = match bytes[64] {
+        0 | 27 => 0,
+        1 | 28 => 1,
+        _ => return Err(EthRefusal::BadV),
+    };
+    let (r, s) = (&bytes[..32], &bytes[32..64]);
+    if r.iter().all(|&b| b == 0) || s.iter().all(|&b| b == 0) {
+        return Err(EthRefusal::OutOfRange);
+    }
+    if s > &HALF_ORDER[..] {
+        return Err(EthRefusal::HighS);
+    }
+    let recovery_id = RecoveryId::try_from(recovery).map_err(|_| EthRefusal::BadV)?;
+    let compact = RecoverableSignature::from_compact(&bytes[..64], recovery_id)
+        .map_err(|_| EthRefusal::OutOfRange)?;
+    let public = SECP256K1
+        .recover_ecdsa(Message::from_digest(*digest), &compact)
+        .map_err(|_| EthRefusal::NotRecoverable)?;
+    let uncompressed = public.serialize_uncompressed();
+    let hash = keccak(&[&uncompressed[1..]]);
+    let mut address = [0u8; 20];
+    address.copy_from_slice(&hash[12..]);
+    Ok(address)
+}
+
+/// Parses a detached ed25519 signature: base58 of exactly 64 bytes.
+pub(crate) fn parse_ed25519_signature(text: &str) -> Result<[u8; 64], Ed25519Refusal> {
+    // 64 bytes are at most 88 base58 characters; refuse longer input before decoding.
+    if text.len() > 88 {
+        return Err(Ed25519Refusal::Malformed);
+    }
+    let bytes = bs58::decode(text)
+        .into_vec()
+        .map_err(|_| Ed25519Refusal::Malformed)?;
+    bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| Ed25519Refusal::Malformed)
+}
+
+/// Strict ed25519 verification (RFC 8032, refusing small-order keys and non-canonical
+/// encodings) of `message` under `pubkey`.
+pub(crate) fn verify_ed25519(
+    pubkey: &[u8; 32],
+    message: &[u8],
+    signature: &[u8; 64],
+) -> Result<(), Ed25519Refusal> {
+    let key = VerifyingKey::from_bytes(pubkey).map_err(|_| Ed25519Refusal::Mismatch)?;
+    key.verify_strict(message, &Signature::from_bytes(signature))
+        .map_err(|_| Ed25519Refusal::Mismatch)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+mod tests {
+    //! Known answers made outside this workspace (never by `auth-signing`).
+
+    use super::*;
+
+    fn bytes<const N: usize>(hex_text: &str) -> [u8; N] {
+        let mut out = [0u8; N];
+        hex::decode_to_slice(hex_text, &mut out).unwrap();
+        out
+    }
+
+    /// The sandbox's default domain: chain 42161, verifying contract `0x…01`.
+    const CHAIN_ID: u64 = 42161;
+    fn contract() -> [u8; 20] {
+        let mut c = [0u8; 20];
+        c[19] = 1;
+        c
+    }
+
+    // The constants below were made with Python 3, eth-account 0.14.0 and pycryptodome
+    // (`pip install eth-account pycryptodome`):
+    //
+    //   from eth_account import Account
+    //   from eth_account.messages import encode_typed_data, _hash_eip191_message
+    //   domain = {"name": "Pear Protocol", "version": "1", "chainId": 42161,
+    //             "verifyingContract": "0x0000000000000000000000000000000000000001"}
+    //   types = {"EIP712Domain": [name string, version string, chainId uint256,
+    //                             verifyingContract address],
+    //            "Authentication": [address address, clientId string,
+    //                               timestamp uint256, action string]}
+    //   message = {"address": "0x8ba1f109551bd432803012645ac136ddd64dba72",
+    //              "clientId": "APITRADER", "timestamp": 1700000000,
+    //              "action": "authenticate"}
+    //   _hash_eip191_message(encode_typed_data(full_message={"types": types,
+    //       "primaryType": "Authentication", "domain": domain, "message": message})).hex()
+    //
+    // and the same digest, domain separator and struct hash computed by hand with
+    // pycryptodome's keccak (`Crypto.Hash.keccak`), both agreeing. The signature is
+    // `Account.from_key("0x" + "11" * 32).sign_message(...)` of the same message with
+    // `address` set to that key's address, 0x19e7e376e7c213b7e7e7e46cc70a5dd086daff2a.
+    const ADDRESS: &str = "8ba1f109551bd432803012645ac136ddd64dba72";
+    const TIMESTAMP: u64 = 1_700_000_000;
+    const TYPE_HASH: &str = "32487759460f8c836795f17e57c318ace4a34337b65dad2906656b7358178a4e";
+    const DOMAIN_SEPARATOR: &str =
+        "df0f63a30d6cddb66e42fd622a6940792c22ff6db16f5f482f3dfb04ae554b25";
+    const STRUCT_HASH: &str = "b1867661ec58c87680fa7ff580302fbefa7863445be5ed946b5713d8bd88e252";
+    const DIGEST: &str = "c2edfe7bfe1b36398a8fc960f6052a4bb793a372d462f6f522830a6694aca800";
+    const SIGNER: &str = "19e7e376e7c213b7e7e7e46cc70a5dd086daff2a";
+    const SIGNER_DIGEST: &str = "940d5d16efc92406cd3fcf79ef7c8f9a6b51e54c3df89b4bd986a733042302fc";
+    const SIGNATURE: &str = "0xa935e4718d5f9a18e10db68328ffbac4cfcf4a65c8b63fdb62bdbec44002adc4\
+                             11156f3acd4c7fd7daf6eaa3547c57c4d4c2e982f156b978839cd6bbcc7fb8961b";
+
+    /// The secp256k1 group order.
+    const ORDER: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
+        0x41, 0x41,
+    ];
+
+    /// `ORDER - s`, big-endian.
+    fn negate(s: &[u8]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let mut d = i16::from(ORDER[i]) - i16::from(s[i]) - borrow;
+            borrow = i16::from(d < 0);
+            if d < 0 {
+                d += 256;
+            }
+            out[i] = u8::try_from(d).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn digest_matches_eth_account_field_by_field() {
+        assert_eq!(keccak(&[AUTHENTICATION_TYPE]), bytes::<32>(TYPE_HASH));
+        assert_eq!(
+            domain_separator(CHAIN_ID, &contract()),
+            bytes::<32>(DOMAIN_SEPARATOR)
+        );
+        let address = bytes::<20>(ADDRESS);
+        assert_eq!(
+            authentication_struct_hash(&address, "APITRADER", TIMESTAMP),
+            bytes::<32>(STRUCT_HASH)
+        );
+        assert_eq!(
+            authentication_digest(CHAIN_ID, &contract(), &address, "APITRADER", TIMESTAMP),
+            bytes::<32>(DIGEST)
+        );
+    }
+
+    #[test]
+    fn every_field_changes_the_digest() {
+        let address = bytes::<20>(ADDRESS);
+        let base = authentication_digest(CHAIN_ID, &contract(), &address, "APITRADER", TIMESTAMP);
+        let mut other_address = address;
+        other_address[19] ^= 1;
+        let mut other_contract = contract();
+        other_contract[0] = 1;
+        for changed in [
+            authentication_digest(1, &contract(), &address, "APITRADER", TIMESTAMP),
+            authentication_digest(CHAIN_ID, &other_contract, &address, "APITRADER", TIMESTAMP),
+            authentication_digest(
+                CHAIN_ID,
+                &contract(),
+                &other_address,
+                "APITRADER",
+                TIMESTAMP,
+            ),
+            authentication_digest(CHAIN_ID, &contract(), &address, "PEARPROTOCOLUI", TIMESTAMP),
+            authentication_digest(CHAIN_ID, &contract(), &address, "APITRADER", TIMESTAMP + 1),
+        ] {
+            assert_ne!(changed, base);
+        }
+    }
+
+    #[test]
+    fn eth_account_signature_recovers_its_signer() {
+        let signer = bytes::<20>(SIGNER);
+        let digest = authentication_digest(CHAIN_ID, &contract(), &signer, "APITRADER", TIMESTAMP);
+        assert_eq!(digest, bytes::<32>(SIGNER_DIGEST));
+        assert_eq!(recover_eth_signer(&digest, SIGNATURE), Ok(signer));
+        // v as 0/1 is the same signature.
+        let v0 = format!("{}00", &SIGNATURE[..130]);
+        assert_eq!(recover_eth_signer(&digest, &v0), Ok(signer));
+        // Upper-case hex digits are hex digits.
+        let upper = format!("0x{}", SIGNATURE[2..].to_ascii_uppercase());
+        assert_eq!(recover_eth_signer(&digest, &upper), Ok(signer));
+    }
+
+    #[test]
+    fn a_signature_over_another_timestamp_is_not_the_signers() {
+        let signer = bytes::<20>(SIGNER);
+        let other =
+            authentication_digest(CHAIN_ID, &contract(), &signer, "APITRADER", TIMESTAMP + 1);
+        assert_ne!(recover_eth_signer(&other, SIGNATURE), Ok(signer));
+    }
+
+    #[test]
+    fn high_s_and_malformed_signatures_are_refused() {
+        let digest = bytes::<32>(SIGNER_DIGEST);
+        let raw = bytes::<65>(&SIGNATURE[2..]);
+        // The malleable twin (n - s, other parity) is a valid signature by the same key;
+        // Ethereum refuses it, and so does the sandbox.
+        let mut twin = raw;
+        twin[32..64].copy_from_slice(&negate(&raw[32..64]));
+        twin[64] = if raw[64] == 27 { 28 } else { 27 };
+        let twin = format!("0x{}", hex::encode(twin));
+        assert_eq!(recover_eth_signer(&digest, &twin), Err(EthRefusal::HighS));
+
+        let with_v = |v: &str| format!("{}{v}", &SIGNATURE[..130]);
+        assert_eq!(
+            recover_eth_signer(&digest, &with_v("1d")),
+            Err(EthRefusal::BadV)
+        );
+        assert_eq!(
+            recover_eth_signer(&digest, &with_v("02")),
+            Err(EthRefusal::BadV)
+        );
+        for bad in [
+            "0x1234",
+            &SIGNATURE[2..],
+            &format!("0X{}", &SIGNATURE[2..]),
+            &format!("{SIGNATURE}00"),
+            &format!("{}zz", &SIGNATURE[..130]),
+            "",
+        ] {
+            assert_eq!(
+                recover_eth_signer(&digest, bad),
+                Err(EthRefusal::Malformed),
+                "{bad}"
+            );
+        }
+        let zero_r = format!("0x{}{}1b", "00".repeat(32), &SIGNATURE[66..130]);
+        assert_eq!(
+            recover_eth_signer(&digest, &zero_r),
+            Err(EthRefusal::OutOfRange)
+        );
+        // r at the group order does not parse.
+        let big_r = format!("0x{}{}1b", hex::encode(ORDER), &SIGNATURE[66..130]);
+        assert_eq!(
+            recover_eth_signer(&digest, &big_r),
+            Err(EthRefusal::OutOfRange)
+        );
+    }
+
+    // RFC 8032, section 7.1, TEST 2 (one-byte message 0x72).
+    const RFC8032_KEY: &str = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c";
+    const RFC8032_SIG: &str = "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da\
+                               085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00";
+
+    #[test]
+    fn ed25519_rfc8032_vector_verifies_and_a_changed_message_does_not() {
+        let key = bytes::<32>(RFC8032_KEY);
+        let text = bs58::encode(bytes::<64>(RFC8032_SIG)).into_string();
+        let sig = parse_ed25519_signature(&text).unwrap();
+        assert_eq!(verify_ed25519(&key, &[0x72], &sig), Ok(()));
+        assert_eq!(
+            verify_ed25519(&key, &[0x73], &sig),
+            Err(Ed25519Refusal::Mismatch)
+        );
+        assert_eq!(
+            verify_ed25519(&key, &[], &sig),
+            Err(Ed25519Refusal::Mismatch)
+        );
+    }
+
+    #[test]
+    fn ed25519_signatures_must_be_64_bytes_of_base58() {
+        let short = bs58::encode([7u8; 63]).into_string();
+        let long = bs58::encode([7u8; 65]).into_string();
+        for bad in [short.as_str(), long.as_str(), "0OIl", "", &"1".repeat(89)] {
+            assert_eq!(
+                parse_ed25519_signature(bad),
+                Err(Ed25519Refusal::Malformed),
+                "{bad}"
+            );
+        }
+        // The small-order identity point as a key is refused by strict verification.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert_eq!(
+            verify_ed25519(&identity, b"x", &[0u8; 64]),
+            Err(Ed25519Refusal::Mismatch)
+        );
+    }
+}

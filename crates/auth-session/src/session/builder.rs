@@ -1,0 +1,147 @@
+//! [`SessionBuilder`] and the settings it collects.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use auth_types::{Clock, SharedClock};
+
+use super::flight::Flight;
+use super::idle::Activity;
+use super::policy::RenewPolicy;
+use super::{Held, Inner, Session};
+use crate::authenticator::Authenticator;
+use crate::store::{MemoryStore, TokenStore};
+
+/// Default time before expiry from which the token is refreshed.
+const DEFAULT_REFRESH_BUFFER: Duration = Duration::from_secs(60);
+/// Default upper bound of the random extra added to the buffer.
+const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(15);
+/// Default bound on waiting for a login or refresh.
+const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Settings of a [`Session`], made with [`Session::builder`].
+pub struct SessionBuilder<A: Authenticator> {
+    authenticator: A,
+    store: Arc<dyn TokenStore>,
+    clock: SharedClock,
+    config: Config,
+}
+
+/// The settings a running session reads.
+#[derive(Clone, Copy)]
+pub(super) struct Config {
+    /// When tokens are renewed.
+    pub(super) renew: RenewPolicy,
+    /// How long a caller waits for a flight.
+    pub(super) wait_timeout: Duration,
+    /// Idle logout after this long without use, if on.
+    pub(super) idle_timeout: Option<Duration>,
+}
+
+impl<A: Authenticator> SessionBuilder<A> {
+    /// The default settings; see [`Session::new`].
+    pub(super) fn new(authenticator: A) -> Self {
+        SessionBuilder {
+            authenticator,
+            store: Arc::new(MemoryStore::new()),
+            clock: SharedClock::system(),
+            config: Config {
+                renew: RenewPolicy {
+                    refresh_buffer: DEFAULT_REFRESH_BUFFER,
+                    refresh_jitter: DEFAULT_REFRESH_JITTER,
+                },
+                wait_timeout: DEFAULT_WAIT_TIMEOUT,
+                idle_timeout: None,
+            },
+        }
+    }
+
+    /// Where tokens are kept between runs (default: [`MemoryStore`]).
+    ///
+    /// Store failures never cost a token: a failed load means logging in, a failed save
+    /// leaves the new tokens in memory (both are logged with `tracing`), and a failed clear
+    /// at logout is returned as [`SessionError::Store`](crate::SessionError::Store).
+    pub fn token_store(mut self, store: impl TokenStore + 'static) -> Self {
+        self.store = Arc::new(store);
+        self
+    }
+
+    /// The wall clock used for JWT `exp` claims and stored expiry times (default:
+    /// [`SystemClock`](crate::SystemClock)). Any `Fn() -> SystemTime + Send + Sync` closure
+    /// is a [`Clock`].
+    pub fn wall_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = SharedClock::new(clock);
+        self
+    }
+
+    /// How long before expiry the token is renewed (default 60 s). Capped at half a
+    /// token's lifetime.
+    pub fn refresh_buffer(mut self, buffer: Duration) -> Self {
+        self.config.renew.refresh_buffer = buffer;
+        self
+    }
+
+    /// The most that is randomly added to the refresh buffer for each token (default
+    /// 15 s), so that many sessions do not refresh at the same moment. Zero turns it off.
+    pub fn refresh_jitter(mut self, jitter: Duration) -> Self {
+        self.config.renew.refresh_jitter = jitter;
+        self
+    }
+
+    /// How long a caller waits for a login or refresh in progress (default 30 s).
+    pub fn wait_timeout(mut self, timeout: Duration) -> Self {
+        self.config.wait_timeout = timeout;
+        self
+    }
+
+    /// Logs out (on the server, and forgets the tokens) after no
+    /// [`access_token`](Session::access_token) call for this long. Off by default. The
+    /// watcher is a Tokio task that ends when the session is dropped.
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.config.idle_timeout = Some(idle);
+        self
+    }
+
+    /// Makes the session. Nothing happens on the network until the first call.
+    pub fn build(self) -> Session<A> {
+        Session {
+            inner: Arc::new(Inner {
+                authenticator: self.authenticator,
+                store: self.store,
+                clock: self.clock,
+                activity: self.config.idle_timeout.map(Activity::new),
+                config: self.config,
+                current: ArcSwapOption::empty(),
+                tokens: tokio::sync::Mutex::new(Held {
+                    refresh_token: None,
+                    loaded: false,
+                }),
+                flight: Mutex::new(Flight::default()),
+                idle_watch: Mutex::new(None),
+            }),
+        }
+    }
+}
+
+impl<A: Authenticator> fmt::Debug for SessionBuilder<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionBuilder")
+            .field("config", &self.config)
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Config {
+    /// Flat, as before the renew policy had a type of its own.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("refresh_buffer", &self.renew.refresh_buffer)
+            .field("refresh_jitter", &self.renew.refresh_jitter)
+            .field("wait_timeout", &self.wait_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .finish()
+    }
+}

@@ -1,0 +1,39 @@
+//! Resuming from the token store: read once, by the first flight or logout.
+
+use std::sync::Arc;
+
+use auth_types::Clock as _;
+use tokio::time::Instant;
+
+use super::{Held, Inner};
+use crate::authenticator::Authenticator;
+use crate::tokens::{self, MAX_LIFETIME};
+
+impl<A: Authenticator> Inner<A> {
+    /// Reads the store once. Stored tokens become current (an expired access token too:
+    /// it is never handed out, but logout can still revoke it).
+    pub(super) async fn ensure_loaded(self: &Arc<Self>, held: &mut Held) {
+        if held.loaded {
+            return;
+        }
+        // Set before `set_current` starts an idle watcher, whose logout must not load.
+        held.loaded = true;
+        match self.store.load().await {
+            Ok(Some(stored)) => {
+                let wall_now = self.clock.now();
+                let remaining = stored
+                    .expires_at
+                    .duration_since(wall_now)
+                    .unwrap_or_default()
+                    .min(MAX_LIFETIME);
+                let lifetime = tokens::lifetime(&stored.access_token, remaining, wall_now);
+                held.refresh_token = stored.refresh_token;
+                self.set_current(stored.access_token, Instant::now(), lifetime);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(%error, "could not load stored tokens; logging in instead");
+            }
+        }
+    }
+}

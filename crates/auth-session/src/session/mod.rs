@@ -1,0 +1,272 @@
+//! The session: a cached access token that one background task at a time renews.
+//!
+//! - The fast path loads the cached token from an [`ArcSwapOption`] (no lock) and returns
+//!   it while the renew policy ([`policy`]) calls it fresh.
+//! - Otherwise the caller joins the flight in progress, or starts one ([`flight`]): a
+//!   spawned task that takes the `tokens` mutex (held across I/O), refreshes or logs in,
+//!   makes the new token current, saves it to the store, and publishes the result to every
+//!   waiting caller. Because the flight is a task of its own, a caller that gives up
+//!   (timeout, cancellation) never cuts a refresh in half, which would lose a single-use
+//!   refresh token.
+//! - A transient failure with a `retry_after` holds off new flights ([`backoff`]).
+//! - The store is read once, by the first flight or logout ([`load`]).
+//! - Logout takes the same `tokens` mutex, so it never overlaps a refresh ([`logout`]).
+//! - Idle logout is a watcher task over a cheap activity stamp ([`idle`]).
+
+mod backoff;
+mod builder;
+mod flight;
+mod idle;
+mod load;
+mod logout;
+mod policy;
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use auth_types::{AccessToken, RefreshToken, SharedClock};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::authenticator::Authenticator;
+use crate::error::SessionError;
+use crate::store::TokenStore;
+use crate::tokens::Live;
+
+pub use builder::SessionBuilder;
+pub(crate) use policy::Deadlines;
+
+use builder::Config;
+use flight::Flight;
+use idle::Activity;
+use policy::Freshness;
+
+/// The session error of authenticator `A`.
+type ErrorOf<A> = SessionError<<A as Authenticator>::Error>;
+
+/// A login session that hands out an access token that is alive.
+///
+/// [`access_token`](Session::access_token) returns the cached token while it is more than
+/// the refresh buffer (default 60 s, plus a random 0 to 15 s so that many sessions do not
+/// refresh together) away from expiry. Closer to expiry, exactly one refresh runs, or a
+/// login when there is no refresh token or the server rejects it; all other callers wait
+/// for its result. A token never gets less than half its lifetime of use: the buffer is
+/// capped at half the lifetime.
+///
+/// Expiry is the announced lifetime (`expiresIn`) counted on Tokio's monotonic clock from
+/// when the answer arrived, or the JWT `exp` claim if that is earlier.
+///
+/// When a refresh fails with a [transient](crate::FailureKind::Transient) error, the
+/// current token is still returned as long as it has not actually expired, and the next
+/// call tries again. Other failures are returned.
+///
+/// `Session` is a cheap handle: clones share the same state. It needs a Tokio runtime with
+/// the time driver. `Debug` shows no token.
+pub struct Session<A: Authenticator> {
+    inner: Arc<Inner<A>>,
+}
+
+impl<A: Authenticator> Clone for Session<A> {
+    fn clone(&self) -> Self {
+        Session {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+/// The state every clone of a session shares.
+struct Inner<A: Authenticator> {
+    authenticator: A,
+    store: Arc<dyn TokenStore>,
+    clock: SharedClock,
+    config: Config,
+    /// The token callers get; the fast path reads only this.
+    current: ArcSwapOption<Live>,
+    /// Held by whoever changes the tokens (a flight, a logout), across I/O.
+    tokens: tokio::sync::Mutex<Held>,
+    /// The flight in progress and the server's request to wait. Never held across I/O.
+    flight: Mutex<Flight<A::Error>>,
+    /// Last use, when idle logout is on.
+    activity: Option<Activity>,
+    /// The idle watcher task, aborted when replaced or when the session is dropped.
+    idle_watch: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// State only a holder of the `tokens` mutex touches.
+struct Held {
+    /// The refresh token for the next refresh. Taken out before it is presented.
+    refresh_token: Option<RefreshToken>,
+    /// Whether the store has been read (once, on first use).
+    loaded: bool,
+}
+
+impl<A: Authenticator> Session<A> {
+    /// A session with the default settings: in-memory store, system wall clock, 60 s
+    /// refresh buffer with up to 15 s jitter, 30 s wait timeout, no idle logout.
+    pub fn new(authenticator: A) -> Self {
+        Session::builder(authenticator).build()
+    }
+
+    /// Starts configuring a session.
+    pub fn builder(authenticator: A) -> SessionBuilder<A> {
+        SessionBuilder::new(authenticator)
+    }
+
+    /// An access token that is valid for at least the refresh buffer (or half its
+    /// lifetime, if shorter), logging in or refreshing first if needed.
+    ///
+    /// The first call reads the token store and uses stored tokens that are still good.
+    ///
+    /// # Errors
+    ///
+    /// The authenticator's failure ([`SessionError::Login`], [`SessionError::Refresh`]),
+    /// [`SessionError::Backoff`] while the server's requested wait runs,
+    /// [`SessionError::Timeout`] if the login or refresh in progress takes longer than the
+    /// wait timeout. A transient failure is only returned when the current token has
+    /// expired.
+    pub async fn access_token(&self) -> Result<AccessToken, ErrorOf<A>> {
+        let now = Instant::now();
+        if let Some(activity) = &self.inner.activity {
+            activity.touch(now);
+        }
+        if let Some(live) = self.inner.current.load().as_deref() {
+            if live.deadlines.freshness(now) == Freshness::Fresh {
+                return Ok(live.access_token.clone());
+            }
+        }
+        self.inner.renew().await
+    }
+
+    /// Logs out on the server and forgets the tokens, in memory and in the store. Waits for
+    /// a login or refresh in progress to finish first. Without tokens, only the store is
+    /// cleared. A later [`access_token`](Session::access_token) logs in again.
+    ///
+    /// # Errors
+    ///
+    /// [`SessionError::Logout`] if the server call failed, else [`SessionError::Store`] if
+    /// the store could not be cleared. The tokens in memory are cleared in every case.
+    pub async fn logout(&self) -> Result<(), ErrorOf<A>> {
+        self.inner.logout().await
+    }
+
+    /// Reports that the server refused `rejected` (a 401 on a call made with it) although
+    /// the session still counted it as alive: revoked early, its server restarted, its
+    /// clock ahead. If `rejected` is still the current token, it is never handed out again
+    /// and the next [`access_token`](Session::access_token) refreshes it (or logs in, if
+    /// the refresh is refused too); returns `true`. A token that is no longer current
+    /// (already reported by another caller, or already replaced) is ignored and gives
+    /// `false`, so a burst of refused requests costs one renewal, not one each.
+    ///
+    /// No network call happens here. The refused token is kept for
+    /// [`logout`](Session::logout), which still revokes it on the server.
+    ///
+    /// ```no_run
+    /// # async fn call_api(_: &str) -> Result<(), u16> { Ok(()) }
+    /// # async fn run<A: auth_session::Authenticator>(session: auth_session::Session<A>)
+    /// # -> Result<(), Box<dyn std::error::Error>> {
+    /// let token = session.access_token().await?;
+    /// if call_api(token.expose_secret()).await == Err(401) {
+    ///     session.invalidate(&token);
+    ///     let fresh = session.access_token().await?; // refreshed, not the refused one
+    ///     # let _ = fresh;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn invalidate(&self, rejected: &AccessToken) -> bool {
+        self.inner.invalidate(rejected)
+    }
+
+    /// The authenticator this session uses.
+    pub fn authenticator(&self) -> &A {
+        &self.inner.authenticator
+    }
+}
+
+impl<A: Authenticator> fmt::Debug for Session<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let valid_for = self
+            .inner
+            .current
+            .load()
+            .as_deref()
+            .map(|live| live.deadlines.valid_for(Instant::now()));
+        let config = &self.inner.config;
+        f.debug_struct("Session")
+            .field("token_valid_for", &valid_for)
+            .field("refresh_buffer", &config.renew.refresh_buffer)
+            .field("refresh_jitter", &config.renew.refresh_jitter)
+            .field("wait_timeout", &config.wait_timeout)
+            .field("idle_timeout", &config.idle_timeout)
+            .field("store", &self.inner.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Authenticator> Inner<A> {
+    /// The slow path: wait for a flight's result, or fall back to the unexpired token.
+    async fn renew(self: &Arc<Self>) -> Result<AccessToken, ErrorOf<A>> {
+        match self.await_flight().await {
+            Ok(live) => Ok(live.access_token.clone()),
+            Err(error) if error.is_transient() => self.unexpired_token().ok_or(error),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The current token if it has not expired (even if it is due for renewal).
+    fn unexpired_token(&self) -> Option<AccessToken> {
+        let current = self.current.load();
+        let live = current.as_deref()?;
+        (live.deadlines.freshness(Instant::now()) != Freshness::Unusable)
+            .then(|| live.access_token.clone())
+    }
+
+    /// Ends the current token's use now if it is `rejected`; see [`Session::invalidate`].
+    fn invalidate(&self, rejected: &AccessToken) -> bool {
+        let current = self.current.load();
+        let Some(live) = current.as_deref() else {
+            return false;
+        };
+        let now = Instant::now();
+        if live.deadlines.freshness(now) == Freshness::Unusable
+            || live.access_token.expose_secret() != rejected.expose_secret()
+        {
+            return false;
+        }
+        let ended = Arc::new(Live {
+            access_token: live.access_token.clone(),
+            deadlines: Deadlines::ended(now),
+        });
+        // Only if no flight replaced the token since it was read.
+        let previous = self.current.compare_and_swap(&current, Some(ended));
+        let swapped = previous.as_deref().is_some_and(|p| std::ptr::eq(p, live));
+        if swapped {
+            tracing::debug!("the server refused the current access token; renewing on next use");
+        }
+        swapped
+    }
+
+    /// Makes a token current for `lifetime` from `from`, with deadlines from the renew
+    /// policy, and restarts the idle watcher.
+    fn set_current(
+        self: &Arc<Self>,
+        access_token: AccessToken,
+        from: Instant,
+        lifetime: Duration,
+    ) -> Arc<Live> {
+        let live = Arc::new(Live {
+            access_token,
+            deadlines: self.config.renew.deadlines(from, lifetime),
+        });
+        self.current.store(Some(Arc::clone(&live)));
+        self.restart_idle_watch();
+        live
+    }
+}
+
+/// Locks a mutex that is never held across I/O, ignoring poisoning (its state stays
+/// consistent: every critical section is a few assignments).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

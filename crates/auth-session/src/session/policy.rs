@@ -1,0 +1,157 @@
+//! The renew policy: when a token is fresh, when it is due for renewal, when it is unusable.
+//!
+//! This is the one place that turns a token's lifetime into deadlines and a deadline into a
+//! decision; the session acts on [`Freshness`] and never compares instants itself.
+
+use std::hash::{BuildHasher, RandomState};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// How a cached token may be used at a given instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Freshness {
+    /// Before its refresh deadline: hand it out.
+    Fresh,
+    /// Past its refresh deadline but not expired: renew it; hand it out only when renewing
+    /// fails transiently.
+    Due,
+    /// Expired (or ended by [`Deadlines::ended`]): never hand it out.
+    Unusable,
+}
+
+/// When a token is renewed: `refresh_buffer` plus a random extra of up to `refresh_jitter`
+/// before expiry, at most half the token's lifetime.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RenewPolicy {
+    /// How long before expiry the token is renewed.
+    pub(crate) refresh_buffer: Duration,
+    /// The most that is randomly added to the buffer, per token.
+    pub(crate) refresh_jitter: Duration,
+}
+
+impl RenewPolicy {
+    /// The deadlines of a token valid for `lifetime` from `from`.
+    pub(crate) fn deadlines(&self, from: Instant, lifetime: Duration) -> Deadlines {
+        let expires_at = from.checked_add(lifetime).unwrap_or(from);
+        let refresh_at = expires_at
+            .checked_sub(self.margin(lifetime))
+            .unwrap_or(from)
+            .max(from);
+        Deadlines {
+            refresh_at,
+            expires_at,
+        }
+    }
+
+    /// How long before expiry a token of `lifetime` is renewed: the buffer plus jitter, at
+    /// most half the lifetime.
+    fn margin(&self, lifetime: Duration) -> Duration {
+        self.refresh_buffer
+            .saturating_add(random_up_to(self.refresh_jitter))
+            .min(lifetime / 2)
+    }
+}
+
+/// A cached token's deadlines on Tokio's monotonic clock. `refresh_at <= expires_at`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadlines {
+    /// From here on, the token is due for renewal.
+    refresh_at: Instant,
+    /// From here on, the token is never handed out.
+    expires_at: Instant,
+}
+
+impl Deadlines {
+    /// Deadlines that ended at `now`: the token is unusable from then on.
+    pub(crate) fn ended(now: Instant) -> Self {
+        Deadlines {
+            refresh_at: now,
+            expires_at: now,
+        }
+    }
+
+    /// How the token may be used at `now`. On the fast path: two comparisons at most.
+    #[inline]
+    pub(crate) fn freshness(&self, now: Instant) -> Freshness {
+        if now < self.refresh_at {
+            Freshness::Fresh
+        } else if now < self.expires_at {
+            Freshness::Due
+        } else {
+            Freshness::Unusable
+        }
+    }
+
+    /// How long the token stays valid after `now` (zero once expired).
+    pub(crate) fn valid_for(&self, now: Instant) -> Duration {
+        self.expires_at.saturating_duration_since(now)
+    }
+}
+
+/// A random duration in `[0, max]` from the standard library's randomly keyed hasher
+/// (jitter needs spread, not cryptographic strength).
+fn random_up_to(max: Duration) -> Duration {
+    let nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
+    if nanos == 0 {
+        return Duration::ZERO;
+    }
+    let random = RandomState::new().hash_one(Instant::now());
+    Duration::from_nanos(random % nanos.saturating_add(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    fn policy(buffer: u32, jitter: u32) -> RenewPolicy {
+        RenewPolicy {
+            refresh_buffer: buffer * SECOND,
+            refresh_jitter: jitter * SECOND,
+        }
+    }
+
+    #[test]
+    fn fresh_then_due_then_unusable() {
+        let from = Instant::now();
+        let deadlines = policy(60, 0).deadlines(from, 900 * SECOND);
+        assert_eq!(deadlines.freshness(from), Freshness::Fresh);
+        assert_eq!(deadlines.freshness(from + 839 * SECOND), Freshness::Fresh);
+        assert_eq!(deadlines.freshness(from + 840 * SECOND), Freshness::Due);
+        assert_eq!(deadlines.freshness(from + 899 * SECOND), Freshness::Due);
+        assert_eq!(
+            deadlines.freshness(from + 900 * SECOND),
+            Freshness::Unusable
+        );
+        assert_eq!(deadlines.valid_for(from + 890 * SECOND), 10 * SECOND);
+        assert_eq!(deadlines.valid_for(from + 901 * SECOND), Duration::ZERO);
+    }
+
+    #[test]
+    fn the_margin_is_at_most_half_the_lifetime() {
+        let from = Instant::now();
+        let deadlines = policy(60, 15).deadlines(from, 10 * SECOND);
+        assert_eq!(deadlines.freshness(from + 4 * SECOND), Freshness::Fresh);
+        assert_eq!(deadlines.freshness(from + 5 * SECOND), Freshness::Due);
+    }
+
+    #[test]
+    fn jitter_moves_the_refresh_deadline_earlier_by_at_most_its_bound() {
+        let from = Instant::now();
+        for _ in 0..100 {
+            let deadlines = policy(60, 30).deadlines(from, 900 * SECOND);
+            assert_eq!(deadlines.freshness(from + 809 * SECOND), Freshness::Fresh);
+            assert_eq!(deadlines.freshness(from + 840 * SECOND), Freshness::Due);
+        }
+    }
+
+    #[test]
+    fn a_zero_lifetime_and_ended_deadlines_are_unusable_at_once() {
+        let from = Instant::now();
+        let deadlines = policy(60, 0).deadlines(from, Duration::ZERO);
+        assert_eq!(deadlines.freshness(from), Freshness::Unusable);
+        assert_eq!(Deadlines::ended(from).freshness(from), Freshness::Unusable);
+    }
+}
