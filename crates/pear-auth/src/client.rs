@@ -16,6 +16,13 @@ use crate::error::{API, PearError};
 use crate::message::{LoginMessage, check_login_message};
 use crate::tokens::{ApiKeyInfo, CreatedApiKey, PearTokens, TokenResponse};
 
+/// What `GET /auth/eip712-message` carries beside the typed data.
+#[derive(serde::Deserialize)]
+struct MessageEnvelope {
+    #[serde(default)]
+    timestamp: Option<serde_json::Value>,
+}
+
 /// Pear's production API.
 pub const DEFAULT_BASE_URL: &str = "https://hl-v2.pearprotocol.io";
 /// Pear's client id for individual traders.
@@ -126,19 +133,26 @@ impl PearClient {
     /// `GET /auth/eip712-message`, checked: the typed data is returned only if it is a
     /// Pear login for `address` with this client id and a fresh timestamp.
     pub async fn eip712_message(&self, address: &EvmAddress) -> Result<LoginMessage, PearError> {
-        let document: serde_json::Value = self
+        let answer = self
             .inner
             .api
             .get("/auth/eip712-message")
             .query("address", &address.to_lowercase_hex())
             .query("clientId", &self.inner.client_id)
-            .send_json()
+            .send()
             .await?;
-        let typed = TypedData::from_json_value(document).map_err(|e| PearError::UnsafeMessage {
+        // Pear's own member beside the typed data; the typed data itself is read by
+        // auth-signing from the same text.
+        let envelope: MessageEnvelope = answer.json()?;
+        let text = std::str::from_utf8(answer.body()).map_err(|_| PearError::UnsafeMessage {
+            reason: "the server's typed data is not UTF-8".to_owned(),
+        })?;
+        let typed = TypedData::from_json_str(text).map_err(|e| PearError::UnsafeMessage {
             reason: format!("the server's typed data is invalid: {e}"),
         })?;
         check_login_message(
             typed,
+            envelope.timestamp.as_ref(),
             address,
             &self.inner.client_id,
             self.inner.api.clock().unix_seconds(),

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, UNIX_EPOCH};
 
 use auth_provider::{Answer, ApiClient, ApiError, ClientConfig, JsonBody};
 use auth_signing::SolanaSigner;
@@ -11,7 +11,6 @@ use auth_types::{AccessToken, Clock};
 use serde::Deserialize;
 
 use crate::error::{API, PumpError};
-use crate::jwt;
 
 /// pump.fun's production API.
 pub const DEFAULT_BASE_URL: &str = "https://frontend-api-v3.pump.fun";
@@ -227,9 +226,11 @@ impl PumpClient {
                 status: answer.status(),
             })?,
         };
+        // Whole seconds, as `exp` and `expiresIn` are written.
         let now = self.inner.api.clock().unix_seconds();
-        let from_jwt = jwt::expiry(token.expose_secret())
-            .map(|exp| Duration::from_secs(exp.saturating_sub(now)));
+        let from_jwt = auth_session::jwt_expiry(token.expose_secret())
+            .and_then(|exp| exp.duration_since(UNIX_EPOCH).ok())
+            .map(|exp| Duration::from_secs(exp.as_secs().saturating_sub(now)));
         let from_body = parsed.expires_in.map(Duration::from_secs);
         let expires_in = match (from_body, from_jwt) {
             (Some(a), Some(b)) => Some(a.min(b)),

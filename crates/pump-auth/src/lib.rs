@@ -3,7 +3,6 @@
 
 mod client;
 mod error;
-mod jwt;
 mod session;
 
 /// Re-exported: the session machinery the providers plug into.
