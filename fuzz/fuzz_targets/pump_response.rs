@@ -5,6 +5,7 @@
 #![no_main]
 
 use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use auth_signing::solana::SolanaSignature;
@@ -61,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
                 let answer = Arc::clone(&answer);
                 async move { Ok(answer.to_response()) }
             }))
-            .clock(|| NOW_MILLIS)
+            .clock(|| UNIX_EPOCH + Duration::from_millis(NOW_MILLIS))
             .login_format(format)
             .build()
             .expect("a loopback client builds")

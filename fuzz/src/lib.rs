@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use auth_provider::{ApiError, ProviderError};
 use auth_transport::bytes::Bytes;
 use auth_transport::http::header::{HeaderName, HeaderValue};
 use auth_transport::http::{HeaderMap, Response, StatusCode};
@@ -121,52 +122,12 @@ pub fn assert_not_echoed<E: std::fmt::Display + std::fmt::Debug>(what: &str, inp
 /// Panics if a decode error quotes a value from the body. `DecodeError` promises to name
 /// the field and never quote a value (it may be a token); serde's own messages quote a
 /// string value in double quotes, and no type description contains one.
-pub fn assert_decode_error_quotes_nothing(what: &str, err: &auth_transport::DecodeError) {
-    if let auth_transport::DecodeError::Field { problem, .. } = err {
+pub fn assert_decode_error_quotes_nothing(what: &str, err: &auth_provider::DecodeError) {
+    if let auth_provider::DecodeError::Field { problem, .. } = err {
         assert!(
             !problem.contains('"'),
             "{what}: the decode error quotes a value from the body: {err}"
         );
-    }
-}
-
-/// What the shared result checks need to know of a provider's error.
-pub trait ProviderError: std::fmt::Display + std::fmt::Debug {
-    /// The HTTP status the error carries, if any.
-    fn status(&self) -> Option<StatusCode>;
-    /// Whether the error says to try again later.
-    fn is_transient(&self) -> bool;
-    /// The decode error, for an answer that did not decode.
-    fn decode_error(&self) -> Option<&auth_transport::DecodeError>;
-}
-
-impl ProviderError for pear_auth::PearError {
-    fn status(&self) -> Option<StatusCode> {
-        pear_auth::PearError::status(self)
-    }
-    fn is_transient(&self) -> bool {
-        pear_auth::PearError::is_transient(self)
-    }
-    fn decode_error(&self) -> Option<&auth_transport::DecodeError> {
-        match self {
-            pear_auth::PearError::MalformedResponse { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
-
-impl ProviderError for pump_auth::PumpError {
-    fn status(&self) -> Option<StatusCode> {
-        pump_auth::PumpError::status(self)
-    }
-    fn is_transient(&self) -> bool {
-        pump_auth::PumpError::is_transient(self)
-    }
-    fn decode_error(&self) -> Option<&auth_transport::DecodeError> {
-        match self {
-            pump_auth::PumpError::MalformedResponse { source, .. } => Some(source),
-            _ => None,
-        }
     }
 }
 
@@ -191,7 +152,7 @@ pub fn check_result<T, E: ProviderError>(
     if sent_secret {
         assert_no_secret(what, e);
     }
-    if let Some(source) = e.decode_error() {
+    if let Some(source) = e.api_error().and_then(ApiError::decode_error) {
         assert_decode_error_quotes_nothing(what, source);
     }
     if status.is_success() {

@@ -4,8 +4,8 @@
 #[cfg(any(feature = "reqwest", feature = "hyper"))]
 mod backends;
 mod config;
+mod default;
 mod error;
-mod json;
 mod policy;
 mod transport;
 
@@ -15,8 +15,8 @@ pub use backends::hyper::{HyperClient, HyperTransport};
 pub use backends::reqwest::ReqwestTransport;
 pub use config::{DEFAULT_USER_AGENT, TransportConfig};
 pub use error::{BoxError, TransportError};
-pub use json::{DecodeError, RequestError, ServerError, decode_json, get_request, json_request};
-pub use policy::{Idempotency, Retry, RetryPolicy, UrlPolicy, is_loopback_host, retry_after};
+pub use default::default_transport;
+pub use policy::{UrlPolicy, is_loopback_host};
 pub use transport::{FnTransport, HttpTransport, from_fn};
 
 /// Re-exported so users name the same versions this crate speaks.

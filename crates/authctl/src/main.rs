@@ -10,6 +10,7 @@ use clap::Parser;
 
 mod cli;
 mod commands;
+mod failure;
 mod secrets;
 
 fn main() -> ExitCode {

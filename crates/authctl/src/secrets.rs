@@ -8,7 +8,7 @@ use auth_signing::ethereum::LocalEthSigner;
 use auth_signing::solana::SolanaKeypair;
 use zeroize::Zeroizing;
 
-use crate::commands::Failure;
+use crate::failure::Failure;
 
 /// Refuses a variable "name" that looks like a pasted key, without repeating it.
 fn check_env_name(name: &str) -> Result<(), Failure> {
@@ -80,14 +80,16 @@ pub(crate) fn solana_key(file: Option<&Path>, env: Option<&str>) -> Result<Solan
 }
 
 /// Reads a (non-secret) input file, `-` meaning standard input.
-pub(crate) fn read_input(path: &Path) -> Result<String, String> {
-    if path == Path::new("-") {
+/// Errors name the file (`-` for standard input).
+pub(crate) fn read_input(path: &Path) -> Result<String, Failure> {
+    let read = if path == Path::new("-") {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Ok(text)
+            .map(|_| text)
+            .map_err(|e| format!("cannot read standard input: {e}"))
     } else {
         fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))
-    }
+    };
+    read.map_err(|e| Failure::new(format!("{}: {e}", path.display())))
 }

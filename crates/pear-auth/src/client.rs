@@ -2,23 +2,26 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use auth_provider::{ApiClient, ApiError, ClientConfig, JsonBody};
 use auth_signing::EthSigner;
 use auth_signing::eip712::TypedData;
 use auth_signing::ethereum::EthSignature;
-use auth_transport::http::header::{AUTHORIZATION, HeaderValue};
-use auth_transport::http::{Method, Request, Uri};
-use auth_transport::{
-    HttpTransport, ServerError, UrlPolicy, bytes::Bytes, decode_json, get_request, json_request,
-};
-use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
-use serde::de::DeserializeOwned;
-use serde_json::json;
+use auth_transport::http::header::AUTHORIZATION;
+use auth_transport::http::{Request, StatusCode};
+use auth_types::{AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken};
 
-use crate::error::PearError;
+use crate::error::{API, PearError};
 use crate::message::{LoginMessage, check_login_message};
 use crate::tokens::{ApiKeyInfo, CreatedApiKey, PearTokens, TokenResponse};
+
+/// What `GET /auth/eip712-message` carries beside the typed data.
+#[derive(serde::Deserialize)]
+struct MessageEnvelope {
+    #[serde(default)]
+    timestamp: Option<serde_json::Value>,
+}
 
 /// Pear's production API.
 pub const DEFAULT_BASE_URL: &str = "https://hl-v2.pearprotocol.io";
@@ -26,9 +29,6 @@ pub const DEFAULT_BASE_URL: &str = "https://hl-v2.pearprotocol.io";
 pub const DEFAULT_CLIENT_ID: &str = "APITRADER";
 /// How far the login message's timestamp may be from the local clock.
 pub const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(300);
-
-/// The unix time in seconds, from an injectable clock.
-pub type UnixClock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
 /// A client of Pear's auth API. Cheap to clone; `Send + Sync`.
 ///
@@ -48,78 +48,42 @@ pub struct PearClient {
 }
 
 struct Inner {
-    base_url: String,
+    api: ApiClient,
     client_id: String,
-    transport: Arc<dyn HttpTransport>,
-    clock: UnixClock,
     timestamp_window: Duration,
 }
 
 impl fmt::Debug for PearClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PearClient")
-            .field("base_url", &self.inner.base_url)
+            .field("api", &self.inner.api)
             .field("client_id", &self.inner.client_id)
-            .field("transport", &self.inner.transport)
             .finish_non_exhaustive()
     }
 }
 
 /// Builds a [`PearClient`].
 pub struct PearClientBuilder {
-    base_url: String,
+    config: ClientConfig,
     client_id: String,
-    transport: Option<Arc<dyn HttpTransport>>,
-    allow_insecure_http: bool,
-    clock: Option<UnixClock>,
     timestamp_window: Duration,
 }
 
 impl fmt::Debug for PearClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PearClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("config", &self.config)
             .field("client_id", &self.client_id)
             .finish_non_exhaustive()
     }
 }
 
 impl PearClientBuilder {
-    /// The API's base URL (default [`DEFAULT_BASE_URL`]). `http://` is refused unless the
-    /// host is loopback or [`allow_insecure_http`](Self::allow_insecure_http) is set.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self
-    }
+    auth_provider::client_config_setters!(config);
 
     /// The client id (default [`DEFAULT_CLIENT_ID`]).
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = client_id.into();
-        self
-    }
-
-    /// The transport (default: reqwest with the `reqwest` feature).
-    pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
-        self.transport = Some(Arc::new(transport));
-        self
-    }
-
-    /// A shared transport.
-    pub fn shared_transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
-        self.transport = Some(transport);
-        self
-    }
-
-    /// Allows `http://` to non-loopback hosts. Credentials then cross the network in the
-    /// clear: only for a trusted private network.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// The wall clock (unix seconds) that login messages are checked against.
-    pub fn clock(mut self, clock: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
-        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -131,57 +95,14 @@ impl PearClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<PearClient, PearError> {
-        let base_url = UrlPolicy::default()
-            .allow_insecure_http(self.allow_insecure_http)
-            .check_base_url(&self.base_url)
-            .map_err(|e| PearError::InvalidBaseUrl {
-                reason: e.to_string(),
-            })?;
-        let transport = match self.transport {
-            Some(t) => t,
-            None => default_transport()?,
-        };
         Ok(PearClient {
             inner: Arc::new(Inner {
-                base_url,
+                api: self.config.build()?,
                 client_id: self.client_id,
-                transport,
-                clock: self.clock.unwrap_or_else(|| Arc::new(system_unix_seconds)),
                 timestamp_window: self.timestamp_window,
             }),
         })
     }
-}
-
-#[cfg(feature = "reqwest")]
-fn default_transport() -> Result<Arc<dyn HttpTransport>, PearError> {
-    Ok(Arc::new(auth_transport::ReqwestTransport::new()?))
-}
-
-#[cfg(not(feature = "reqwest"))]
-fn default_transport() -> Result<Arc<dyn HttpTransport>, PearError> {
-    Err(PearError::InvalidBaseUrl {
-        reason: "no transport: enable the `reqwest` feature or pass one to the builder".to_owned(),
-    })
-}
-
-fn system_unix_seconds() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode_query(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 impl PearClient {
@@ -193,18 +114,15 @@ impl PearClient {
     /// A builder starting from the defaults.
     pub fn builder() -> PearClientBuilder {
         PearClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            config: ClientConfig::new(API, DEFAULT_BASE_URL),
             client_id: DEFAULT_CLIENT_ID.to_owned(),
-            transport: None,
-            allow_insecure_http: false,
-            clock: None,
             timestamp_window: DEFAULT_TIMESTAMP_WINDOW,
         }
     }
 
     /// The base URL in use.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.api.base_url()
     }
 
     /// The client id in use.
@@ -212,73 +130,32 @@ impl PearClient {
         &self.inner.client_id
     }
 
-    fn uri(&self, path_and_query: &str) -> Result<Uri, PearError> {
-        format!("{}{path_and_query}", self.inner.base_url)
-            .parse()
-            .map_err(|_| PearError::InvalidBaseUrl {
-                reason: "the base URL and path do not form a valid URL".to_owned(),
-            })
-    }
-
-    /// Sends a request and decodes a success body; maps error statuses, hiding
-    /// `secrets` if the server echoes them.
-    async fn call<T: DeserializeOwned>(
-        &self,
-        request: Request<Bytes>,
-        secrets: &[&str],
-    ) -> Result<T, PearError> {
-        // Logged: method, path and status. Never the query, headers or bodies, which
-        // carry keys, tokens and signatures.
-        let (method, path) = (request.method().clone(), request.uri().path().to_owned());
-        let started = std::time::Instant::now();
-        let result = self.inner.transport.send(request).await;
-        let response = match result {
-            Ok(response) => response,
-            Err(e) => {
-                tracing::debug!(target: "pear_auth", %method, %path, error = %e, "request failed");
-                return Err(e.into());
-            }
-        };
-        tracing::debug!(
-            target: "pear_auth",
-            %method,
-            %path,
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "request"
-        );
-        if let Some(error) = ServerError::from_response(&response) {
-            return Err(PearError::from_server(error, secrets));
-        }
-        decode_json(response.body()).map_err(|source| PearError::MalformedResponse {
-            status: response.status(),
-            source,
-        })
-    }
-
-    fn post(&self, path: &str, body: &serde_json::Value) -> Result<Request<Bytes>, PearError> {
-        json_request(Method::POST, self.uri(path)?, body).map_err(|e| PearError::InvalidBaseUrl {
-            reason: e.to_string(),
-        })
-    }
-
     /// `GET /auth/eip712-message`, checked: the typed data is returned only if it is a
     /// Pear login for `address` with this client id and a fresh timestamp.
     pub async fn eip712_message(&self, address: &EvmAddress) -> Result<LoginMessage, PearError> {
-        let uri = self.uri(&format!(
-            "/auth/eip712-message?address={}&clientId={}",
-            address.to_lowercase_hex(),
-            encode_query(&self.inner.client_id)
-        ))?;
-        let document: serde_json::Value = self.call(get_request(uri), &[]).await?;
-        let typed = TypedData::from_json_value(document).map_err(|e| PearError::UnsafeMessage {
+        let answer = self
+            .inner
+            .api
+            .get("/auth/eip712-message")
+            .query("address", &address.to_lowercase_hex())
+            .query("clientId", &self.inner.client_id)
+            .send()
+            .await?;
+        // Pear's own member beside the typed data; the typed data itself is read by
+        // auth-signing from the same text.
+        let envelope: MessageEnvelope = answer.json()?;
+        let text = std::str::from_utf8(answer.body()).map_err(|_| PearError::UnsafeMessage {
+            reason: "the server's typed data is not UTF-8".to_owned(),
+        })?;
+        let typed = TypedData::from_json_str(text).map_err(|e| PearError::UnsafeMessage {
             reason: format!("the server's typed data is invalid: {e}"),
         })?;
         check_login_message(
             typed,
+            envelope.timestamp.as_ref(),
             address,
             &self.inner.client_id,
-            (self.inner.clock)(),
+            self.inner.api.clock().unix_seconds(),
             self.inner.timestamp_window.as_secs(),
         )
     }
@@ -292,7 +169,7 @@ impl PearClient {
         let signature = signer
             .sign_typed_data(message.typed_data())
             .await
-            .map_err(|source| PearError::Signer { source })?;
+            .map_err(|source| ApiError::Signer { source })?;
         self.login_eip712_signed(&address, &message, &signature)
             .await
     }
@@ -305,14 +182,10 @@ impl PearClient {
         message: &LoginMessage,
         signature: &EthSignature,
     ) -> Result<PearTokens, PearError> {
-        let body = json!({
-            "method": "eip712",
-            "address": address.to_lowercase_hex(),
-            "clientId": self.inner.client_id,
-            "details": {"signature": signature.to_string(), "timestamp": message.timestamp()},
-        });
-        let response: TokenResponse = self.call(self.post("/auth/login", &body)?, &[]).await?;
-        Ok(response.into())
+        let details = JsonBody::new()
+            .secret("signature", &signature.to_string())
+            .field("timestamp", message.timestamp());
+        self.login("eip712", address, details).await
     }
 
     /// Logs in with an API key.
@@ -321,15 +194,8 @@ impl PearClient {
         address: &EvmAddress,
         api_key: &ApiKey,
     ) -> Result<PearTokens, PearError> {
-        let body = json!({
-            "method": "api_key",
-            "address": address.to_lowercase_hex(),
-            "clientId": self.inner.client_id,
-            "details": {"apiKey": api_key.expose_secret()},
-        });
-        let request = self.post("/auth/login", &body)?;
-        let response: TokenResponse = self.call(request, &[api_key.expose_secret()]).await?;
-        Ok(response.into())
+        let details = JsonBody::new().secret("apiKey", api_key.expose_secret());
+        self.login("api_key", address, details).await
     }
 
     /// Logs in with a Privy access token.
@@ -339,14 +205,31 @@ impl PearClient {
         app_id: &str,
         access_token: &PrivyAccessToken,
     ) -> Result<PearTokens, PearError> {
-        let body = json!({
-            "method": "privy_access_token",
-            "address": address.to_lowercase_hex(),
-            "clientId": self.inner.client_id,
-            "details": {"appId": app_id, "accessToken": access_token.expose_secret()},
-        });
-        let request = self.post("/auth/login", &body)?;
-        let response: TokenResponse = self.call(request, &[access_token.expose_secret()]).await?;
+        let details = JsonBody::new()
+            .field("appId", app_id)
+            .secret("accessToken", access_token.expose_secret());
+        self.login("privy_access_token", address, details).await
+    }
+
+    /// `POST /auth/login` with one method's `details`.
+    async fn login(
+        &self,
+        method: &str,
+        address: &EvmAddress,
+        details: JsonBody,
+    ) -> Result<PearTokens, PearError> {
+        let body = JsonBody::new()
+            .field("method", method)
+            .field("address", address.to_lowercase_hex())
+            .field("clientId", self.inner.client_id.as_str())
+            .object("details", details);
+        let response: TokenResponse = self
+            .inner
+            .api
+            .post("/auth/login")
+            .json(body)
+            .send_json()
+            .await?;
         Ok(response.into())
     }
 
@@ -357,33 +240,40 @@ impl PearClient {
     /// not be presented again, log in instead. Only a failure that provably never reached
     /// Pear (or a 429) leaves the token usable.
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<PearTokens, PearError> {
-        let body = json!({"refreshToken": refresh_token.expose_secret()});
-        let request = self.post("/auth/refresh", &body)?;
-        let result: Result<TokenResponse, PearError> =
-            self.call(request, &[refresh_token.expose_secret()]).await;
+        let body = JsonBody::new().secret("refreshToken", refresh_token.expose_secret());
+        let result = self
+            .inner
+            .api
+            .post("/auth/refresh")
+            .json(body)
+            .send_json::<TokenResponse>()
+            .await;
         match result {
             Ok(response) => Ok(response.into()),
-            Err(PearError::BadRequest { status, messages }) => Err(PearError::RefreshRejected {
-                status,
-                message: messages.join("; "),
-            }),
-            Err(PearError::Unauthorized { status, message }) => {
+            Err(ApiError::Refused {
+                status, message, ..
+            }) if matches!(status.as_u16(), 400 | 401 | 403) => {
                 Err(PearError::RefreshRejected { status, message })
             }
-            // Provably never sent, or refused before processing: the token is still good.
-            Err(e @ PearError::Transport { .. }) if !e.may_have_reached_pear() => Err(e),
-            Err(e @ (PearError::RateLimited { .. } | PearError::InvalidBaseUrl { .. })) => Err(e),
+            // Refused before processing, or provably never sent: the token is still good.
+            Err(e) if e.status() == Some(StatusCode::TOO_MANY_REQUESTS) => Err(e.into()),
+            Err(e) if !e.may_have_reached_server() => Err(e.into()),
             Err(e) => Err(PearError::RefreshUncertain {
-                source: Box::new(e),
+                source: Box::new(e.into()),
             }),
         }
     }
 
     /// `POST /auth/logout`: ends the session of this refresh token on the server.
     pub async fn logout(&self, refresh_token: &RefreshToken) -> Result<(), PearError> {
-        let body = json!({"refreshToken": refresh_token.expose_secret()});
-        let request = self.post("/auth/logout", &body)?;
-        let _: serde_json::Value = self.call(request, &[refresh_token.expose_secret()]).await?;
+        let body = JsonBody::new().secret("refreshToken", refresh_token.expose_secret());
+        let _: serde_json::Value = self
+            .inner
+            .api
+            .post("/auth/logout")
+            .json(body)
+            .send_json()
+            .await?;
         Ok(())
     }
 
@@ -394,12 +284,17 @@ impl PearClient {
         name: Option<&str>,
     ) -> Result<CreatedApiKey, PearError> {
         let body = match name {
-            Some(n) => json!({"name": n}),
-            None => json!({}),
+            Some(n) => JsonBody::new().field("name", n),
+            None => JsonBody::new(),
         };
-        let mut request = self.post("/api-keys", &body)?;
-        authorize(&mut request, access_token)?;
-        self.call(request, &[access_token.expose_secret()]).await
+        Ok(self
+            .inner
+            .api
+            .post("/api-keys")
+            .bearer(access_token)
+            .json(body)
+            .send_json()
+            .await?)
     }
 
     /// `GET /api-keys`: the account's API keys (without the keys themselves).
@@ -407,14 +302,20 @@ impl PearClient {
         &self,
         access_token: &AccessToken,
     ) -> Result<Vec<ApiKeyInfo>, PearError> {
-        let mut request = get_request(self.uri("/api-keys")?);
-        authorize(&mut request, access_token)?;
-        self.call(request, &[access_token.expose_secret()]).await
+        Ok(self
+            .inner
+            .api
+            .get("/api-keys")
+            .bearer(access_token)
+            .send_json()
+            .await?)
     }
 }
 
 /// Adds `Authorization: Bearer <token>` to any request, marked sensitive (so `http`'s
-/// `Debug` hides it), to call the rest of Pear's API with any HTTP client.
+/// `Debug` hides it), to call the rest of Pear's API with any HTTP client. A token with
+/// characters a header cannot carry is [`ApiError::InvalidHeader`]: a local failure,
+/// nothing was sent.
 ///
 /// ```
 /// let mut request = http::Request::get("https://hl-v2.pearprotocol.io/positions").body(())?;
@@ -424,14 +325,7 @@ impl PearClient {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn authorize<B>(request: &mut Request<B>, token: &AccessToken) -> Result<(), PearError> {
-    let mut value =
-        HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
-            PearError::Unauthorized {
-                status: auth_transport::http::StatusCode::UNAUTHORIZED,
-                message: "the access token contains characters not allowed in a header".to_owned(),
-            }
-        })?;
-    value.set_sensitive(true);
+    let value = auth_provider::bearer_header(API, token)?;
     request.headers_mut().insert(AUTHORIZATION, value);
     Ok(())
 }

@@ -11,8 +11,9 @@ mod tokens;
 pub use auth_session;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CLIENT_ID, DEFAULT_TIMESTAMP_WINDOW, PearClient, PearClientBuilder,
-    UnixClock, authorize,
+    authorize,
 };
+pub use auth_provider::ApiError;
 pub use error::PearError;
 pub use message::{AUTHENTICATION_TYPE, LoginMessage, check_login_message};
 pub use session::{PearAuthenticator, PearCredentials, PearSession};

@@ -1,8 +1,7 @@
 //! The login message Pear asks the wallet to sign, and the checks made before signing it.
 
-use auth_signing::eip712::TypedData;
+use auth_signing::eip712::{TypedData, TypedValue};
 use auth_types::EvmAddress;
-use serde_json::Value;
 
 use crate::error::PearError;
 
@@ -35,11 +34,23 @@ fn refuse(reason: impl Into<String>) -> PearError {
     }
 }
 
+/// The fields of [`AUTHENTICATION_TYPE`], in order, as `(name, type)`.
+const AUTHENTICATION_FIELDS: [(&str, &str); 4] = [
+    ("address", "address"),
+    ("clientId", "string"),
+    ("timestamp", "uint256"),
+    ("action", "string"),
+];
+
 /// Checks that server-supplied typed data is a Pear login for `address` and `client_id`,
 /// made within `window_secs` of `now` (unix seconds). A hostile or spoofed server could
 /// send a token approval instead: anything else is refused before a signature exists.
+///
+/// `top_level_timestamp` is the `timestamp` member Pear's answer carries beside the typed
+/// data, if it has one: it must agree with the message's.
 pub fn check_login_message(
     typed: TypedData,
+    top_level_timestamp: Option<&serde_json::Value>,
     address: &EvmAddress,
     client_id: &str,
     now: u64,
@@ -51,30 +62,31 @@ pub fn check_login_message(
             typed.primary_type()
         )));
     }
-    if typed.encode_type("Authentication").as_deref() != Some(AUTHENTICATION_TYPE) {
+    let fields_match = typed
+        .struct_fields("Authentication")
+        .is_some_and(|fields| fields.eq(AUTHENTICATION_FIELDS));
+    if !fields_match || typed.encode_type("Authentication").as_deref() != Some(AUTHENTICATION_TYPE)
+    {
         return Err(refuse("the Authentication type has unexpected fields"));
     }
     if typed.domain().name.as_deref() != Some("Pear Protocol") {
         return Err(refuse("the domain is not `Pear Protocol`"));
     }
-    let message = typed.message();
-    if message.get("action").and_then(Value::as_str) != Some("authenticate") {
+    let field = |name: &str| typed.message_field(name);
+    if field("action").and_then(TypedValue::as_str) != Some("authenticate") {
         return Err(refuse("the action is not `authenticate`"));
     }
-    let claimed: Option<EvmAddress> = message
-        .get("address")
-        .and_then(Value::as_str)
-        .and_then(|a| a.to_ascii_lowercase().parse().ok());
-    if claimed.as_ref() != Some(address) {
+    if field("address").and_then(TypedValue::as_address).as_ref() != Some(address) {
         return Err(refuse("the message is for another address"));
     }
-    if message.get("clientId").and_then(Value::as_str) != Some(client_id) {
+    if field("clientId").and_then(TypedValue::as_str) != Some(client_id) {
         return Err(refuse("the message is for another client id"));
     }
-    let timestamp = as_u64(message.get("timestamp"))
+    let timestamp = field("timestamp")
+        .and_then(TypedValue::as_u64)
         .ok_or_else(|| refuse("the message has no usable timestamp"))?;
-    if let Some(top) = typed.document().get("timestamp") {
-        if as_u64(Some(top)) != Some(timestamp) {
+    if let Some(top) = top_level_timestamp {
+        if json_u64(top) != Some(timestamp) {
             return Err(refuse("the top-level timestamp differs from the message's"));
         }
     }
@@ -87,10 +99,11 @@ pub fn check_login_message(
     Ok(LoginMessage { typed, timestamp })
 }
 
-fn as_u64(value: Option<&Value>) -> Option<u64> {
-    match value? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.parse().ok(),
+/// Pear's top-level `timestamp`: a number, or a decimal string.
+fn json_u64(value: &serde_json::Value) -> Option<u64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.parse().ok(),
         _ => None,
     }
 }

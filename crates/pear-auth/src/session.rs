@@ -151,9 +151,6 @@ impl AuthError for PearError {
     }
 
     fn retry_after(&self) -> Option<Duration> {
-        match self {
-            PearError::RateLimited { retry_after, .. } => *retry_after,
-            _ => None,
-        }
+        PearError::retry_after(self)
     }
 }

@@ -15,7 +15,7 @@ use auth_transport::{
 };
 use auth_types::{ApiKey, EvmAddress, PrivyAccessToken};
 use bytes::Bytes;
-use pear_auth::{PearClient, PearError, authorize};
+use pear_auth::{ApiError, PearClient, PearError, authorize};
 
 /// A signer that counts what it signs, to prove when nothing was.
 #[derive(Debug)]
@@ -177,7 +177,7 @@ async fn privy_login(make: Make) {
             &PrivyAccessToken::new("wrong-token"),
         )
         .await;
-    assert!(matches!(refused, Err(PearError::Unauthorized { .. })));
+    assert!(matches!(refused, Err(PearError::Api(ref e)) if e.is_unauthorized()));
 }
 
 async fn wrong_api_key_is_a_typed_401(make: Make) {
@@ -218,7 +218,7 @@ async fn a_skewed_clock_refuses_the_message(make: Make) {
     let pear = PearClient::builder()
         .base_url(sb.pear_url())
         .shared_transport(make())
-        .clock(|| 4_000_000_000)
+        .clock(|| std::time::UNIX_EPOCH + Duration::from_secs(4_000_000_000))
         .build()
         .unwrap();
     let signer = CountingSigner::new(6);
@@ -238,12 +238,9 @@ async fn rate_limit_is_a_typed_error_with_the_delay(make: Make) {
     let address = CountingSigner::new(7).address();
     let _first = pear.login_api_key(&address, &key).await;
     match pear.login_api_key(&address, &key).await {
-        Err(e @ PearError::RateLimited { .. }) => {
+        Err(e) if e.status().map(|s| s.as_u16()) == Some(429) => {
             assert!(e.is_transient());
-            let PearError::RateLimited { retry_after, .. } = e else {
-                unreachable!()
-            };
-            let wait = retry_after.unwrap();
+            let wait = e.retry_after().unwrap();
             assert!(wait >= Duration::from_secs(1) && wait <= Duration::from_secs(30));
         }
         other => panic!("{other:?}"),
@@ -270,9 +267,10 @@ async fn oversized_responses_are_refused_by_both_backends() {
         assert!(
             matches!(
                 err,
-                PearError::Transport {
-                    source: TransportError::BodyTooLarge { limit: 64 }
-                }
+                PearError::Api(ApiError::Transport {
+                    source: TransportError::BodyTooLarge { limit: 64 },
+                    ..
+                })
             ),
             "{err:?}"
         );
@@ -305,7 +303,7 @@ async fn malformed_success_bodies_are_typed_errors_naming_the_field() {
         .await
         .unwrap_err();
     match &err {
-        PearError::MalformedResponse { status, source } => {
+        PearError::Api(ApiError::Malformed { status, source, .. }) => {
             assert_eq!(*status, 200);
             assert!(source.to_string().contains("refreshToken"), "{source}");
         }
@@ -316,7 +314,7 @@ async fn malformed_success_bodies_are_typed_errors_naming_the_field() {
     let pear = canned(200, "<html>maintenance</html>");
     match pear.refresh(&auth_types::RefreshToken::new("r")).await {
         Err(PearError::RefreshUncertain { source }) => {
-            assert!(matches!(*source, PearError::MalformedResponse { .. }))
+            assert!(matches!(*source, PearError::Api(ApiError::Malformed { .. })))
         }
         other => panic!("{other:?}"),
     }
@@ -333,7 +331,9 @@ async fn bad_requests_carry_every_message_and_echoed_secrets_are_hidden() {
         .await
         .unwrap_err();
     match &err {
-        PearError::BadRequest { messages, .. } => assert_eq!(messages.len(), 2),
+        PearError::Api(ApiError::Refused {
+            status, messages, ..
+        }) if *status == 400 => assert_eq!(messages.len(), 2),
         other => panic!("{other:?}"),
     }
     let shown = format!("{err} {err:?}");
@@ -358,7 +358,10 @@ async fn bad_requests_carry_every_message_and_echoed_secrets_are_hidden() {
         .refresh(&auth_types::RefreshToken::new("r"))
         .await
         .unwrap_err();
-    assert!(matches!(err, PearError::RateLimited { .. }), "{err:?}");
+    assert!(
+        matches!(err, PearError::Api(ApiError::Refused { status, .. }) if status == 429),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -367,7 +370,13 @@ fn plaintext_http_to_remote_hosts_is_refused() {
         .base_url("http://pear.example.com")
         .build()
         .unwrap_err();
-    assert!(matches!(err, PearError::InvalidBaseUrl { .. }));
+    assert!(matches!(
+        err,
+        PearError::Api(ApiError::Config {
+            setting: "base URL",
+            ..
+        })
+    ));
     assert!(err.to_string().contains("plaintext http"));
     PearClient::builder()
         .base_url("http://127.0.0.1:1")

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use auth_transport::from_fn;
 use auth_types::{AccessToken, ApiKey, EvmAddress};
 use bytes::Bytes;
-use pear_auth::{PearClient, PearError};
+use pear_auth::{ApiError, PearClient, PearError};
 
 const SECRET: &str = "SECRET-TOKEN-123";
 
@@ -37,7 +37,7 @@ async fn malformed_api_key_list_is_not_quoted() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, PearError::MalformedResponse { .. }),
+        matches!(err, PearError::Api(ApiError::Malformed { .. })),
         "{err:?}"
     );
     let text = format!("{err} {err:?}");
@@ -56,7 +56,7 @@ async fn echoed_api_key_in_a_mistyped_value_is_not_shown() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, PearError::MalformedResponse { .. }),
+        matches!(err, PearError::Api(ApiError::Malformed { .. })),
         "{err:?}"
     );
     let text = format!("{err} {err:?}");

@@ -2,20 +2,15 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
+use auth_provider::{Answer, ApiClient, ApiError, ClientConfig, JsonBody};
 use auth_signing::SolanaSigner;
-use auth_transport::http::header::{ACCEPT, AUTHORIZATION, HeaderValue, ORIGIN, SET_COOKIE};
-use auth_transport::http::{Method, Request, Response, Uri};
-use auth_transport::{
-    HttpTransport, ServerError, UrlPolicy, bytes::Bytes, decode_json, json_request,
-};
-use auth_types::AccessToken;
+use auth_transport::http::header::{ORIGIN, SET_COOKIE};
+use auth_types::{AccessToken, Clock};
 use serde::Deserialize;
-use serde_json::json;
 
-use crate::error::PumpError;
-use crate::jwt;
+use crate::error::{API, PumpError};
 
 /// pump.fun's production API.
 pub const DEFAULT_BASE_URL: &str = "https://frontend-api-v3.pump.fun";
@@ -24,8 +19,6 @@ pub const DEFAULT_ORIGIN: &str = "https://pump.fun";
 /// The sign-in text; the unix time in milliseconds follows.
 pub const MESSAGE_PREFIX: &str = "Sign in to pump.fun: ";
 
-/// The unix time in milliseconds, from an injectable clock.
-pub type MillisClock = Arc<dyn Fn() -> u64 + Send + Sync>;
 /// Makes the text to sign from the unix time in milliseconds.
 pub type MessageSource = Arc<dyn Fn(u64) -> String + Send + Sync>;
 
@@ -88,10 +81,8 @@ pub struct PumpClient {
 }
 
 struct Inner {
-    base_url: String,
-    origin: HeaderValue,
-    transport: Arc<dyn HttpTransport>,
-    clock: MillisClock,
+    api: ApiClient,
+    origin: String,
     message_source: Option<MessageSource>,
     format: LoginFormat,
 }
@@ -99,21 +90,17 @@ struct Inner {
 impl fmt::Debug for PumpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PumpClient")
-            .field("base_url", &self.inner.base_url)
+            .field("api", &self.inner.api)
             .field("origin", &self.inner.origin)
             .field("format", &self.inner.format)
-            .field("transport", &self.inner.transport)
             .finish_non_exhaustive()
     }
 }
 
 /// Builds a [`PumpClient`].
 pub struct PumpClientBuilder {
-    base_url: String,
+    config: ClientConfig,
     origin: String,
-    transport: Option<Arc<dyn HttpTransport>>,
-    allow_insecure_http: bool,
-    clock: Option<MillisClock>,
     message_source: Option<MessageSource>,
     format: LoginFormat,
 }
@@ -121,7 +108,7 @@ pub struct PumpClientBuilder {
 impl fmt::Debug for PumpClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PumpClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("config", &self.config)
             .field("origin", &self.origin)
             .field("format", &self.format)
             .finish_non_exhaustive()
@@ -129,40 +116,11 @@ impl fmt::Debug for PumpClientBuilder {
 }
 
 impl PumpClientBuilder {
-    /// The API's base URL (default [`DEFAULT_BASE_URL`]); `http://` only to loopback
-    /// unless [`allow_insecure_http`](Self::allow_insecure_http).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self
-    }
+    auth_provider::client_config_setters!(config);
 
     /// The `Origin` header (default [`DEFAULT_ORIGIN`]).
     pub fn origin(mut self, origin: impl Into<String>) -> Self {
         self.origin = origin.into();
-        self
-    }
-
-    /// The transport (default: reqwest with the `reqwest` feature).
-    pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
-        self.transport = Some(Arc::new(transport));
-        self
-    }
-
-    /// A shared transport.
-    pub fn shared_transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
-        self.transport = Some(transport);
-        self
-    }
-
-    /// Allows `http://` to non-loopback hosts.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// The clock (unix milliseconds) whose time goes into the sign-in message.
-    pub fn clock(mut self, clock: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
-        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -183,51 +141,18 @@ impl PumpClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<PumpClient, PumpError> {
-        let invalid = |reason: String| PumpError::InvalidConfig { reason };
-        let base_url = UrlPolicy::default()
-            .allow_insecure_http(self.allow_insecure_http)
-            .check_base_url(&self.base_url)
-            .map_err(|e| invalid(e.to_string()))?;
-        let origin = HeaderValue::from_str(&self.origin)
-            .map_err(|_| invalid("the origin is not a valid header value".to_owned()))?;
-        let transport = match self.transport {
-            Some(t) => t,
-            None => default_transport()?,
-        };
+    pub fn build(mut self) -> Result<PumpClient, PumpError> {
+        self.config
+            .default_header(ORIGIN, &self.origin, "origin")?;
         Ok(PumpClient {
             inner: Arc::new(Inner {
-                base_url,
-                origin,
-                transport,
-                clock: self.clock.unwrap_or_else(|| Arc::new(system_unix_millis)),
+                api: self.config.build()?,
+                origin: self.origin,
                 message_source: self.message_source,
                 format: self.format,
             }),
         })
     }
-}
-
-#[cfg(feature = "reqwest")]
-fn default_transport() -> Result<Arc<dyn HttpTransport>, PumpError> {
-    Ok(Arc::new(auth_transport::ReqwestTransport::new()?))
-}
-
-#[cfg(not(feature = "reqwest"))]
-fn default_transport() -> Result<Arc<dyn HttpTransport>, PumpError> {
-    Err(PumpError::InvalidConfig {
-        reason: "no transport: enable the `reqwest` feature or pass one to the builder".to_owned(),
-    })
-}
-
-fn system_unix_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
-fn system_unix_seconds() -> u64 {
-    system_unix_millis() / 1000
 }
 
 #[derive(Deserialize)]
@@ -250,11 +175,8 @@ impl PumpClient {
     /// A builder starting from the defaults.
     pub fn builder() -> PumpClientBuilder {
         PumpClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            config: ClientConfig::new(API, DEFAULT_BASE_URL),
             origin: DEFAULT_ORIGIN.to_owned(),
-            transport: None,
-            allow_insecure_http: false,
-            clock: None,
             message_source: None,
             format: LoginFormat::Documented,
         }
@@ -262,86 +184,15 @@ impl PumpClient {
 
     /// The base URL in use.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.inner.api.base_url()
     }
 
     /// The text to sign now: `Sign in to pump.fun: <unix ms>` (or the custom source's).
     pub fn sign_in_message(&self) -> String {
-        let now = (self.inner.clock)();
+        let now = self.inner.api.clock().unix_millis();
         match &self.inner.message_source {
             Some(source) => source(now),
             None => format!("{MESSAGE_PREFIX}{now}"),
-        }
-    }
-
-    fn uri(&self, path: &str) -> Result<Uri, PumpError> {
-        format!("{}{path}", self.inner.base_url)
-            .parse()
-            .map_err(|_| PumpError::InvalidConfig {
-                reason: "the base URL and path do not form a valid URL".to_owned(),
-            })
-    }
-
-    /// A request with `Accept`, `Origin` and, when given, a JSON body and a bearer token.
-    fn request(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-        token: Option<&AccessToken>,
-    ) -> Result<Request<Bytes>, PumpError> {
-        let uri = self.uri(path)?;
-        let mut request = match body {
-            Some(b) => json_request(method, uri, b).map_err(|e| PumpError::InvalidConfig {
-                reason: e.to_string(),
-            })?,
-            None => {
-                let mut r = Request::new(Bytes::new());
-                *r.method_mut() = method;
-                *r.uri_mut() = uri;
-                r
-            }
-        };
-        let headers = request.headers_mut();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(ORIGIN, self.inner.origin.clone());
-        if let Some(token) = token {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| PumpError::InvalidConfig {
-                    reason: "the token contains characters not allowed in a header".to_owned(),
-                })?;
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
-        }
-        Ok(request)
-    }
-
-    async fn send(
-        &self,
-        request: Request<Bytes>,
-        secrets: &[&str],
-    ) -> Result<Response<Bytes>, PumpError> {
-        // Logged: method, path and status. Never headers or bodies (tokens, signatures).
-        let (method, path) = (request.method().clone(), request.uri().path().to_owned());
-        let started = std::time::Instant::now();
-        let response = match self.inner.transport.send(request).await {
-            Ok(response) => response,
-            Err(e) => {
-                tracing::debug!(target: "pump_auth", %method, %path, error = %e, "request failed");
-                return Err(e.into());
-            }
-        };
-        tracing::debug!(
-            target: "pump_auth",
-            %method,
-            %path,
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "request"
-        );
-        match ServerError::from_response(&response) {
-            Some(error) => Err(PumpError::from_server(error, secrets)),
-            None => Ok(response),
         }
     }
 
@@ -353,29 +204,33 @@ impl PumpClient {
             LoginFormat::Documented => {
                 let message = self.sign_in_message();
                 let signature = sign(signer, &message).await?;
-                json!({"wallet": wallet.to_base58(), "signature": signature, "message": message})
+                JsonBody::new()
+                    .field("wallet", wallet.to_base58())
+                    .secret("signature", &signature)
+                    .field("message", message)
             }
             LoginFormat::Observed => {
-                let millis = (self.inner.clock)();
+                let millis = self.inner.api.clock().unix_millis();
                 let signature = sign(signer, &format!("{MESSAGE_PREFIX}{millis}")).await?;
-                json!({"address": wallet.to_base58(), "signature": signature, "timestamp": millis})
+                JsonBody::new()
+                    .field("address", wallet.to_base58())
+                    .secret("signature", &signature)
+                    .field("timestamp", millis)
             }
         };
-        let response = self
-            .send(
-                self.request(Method::POST, "/auth/login", Some(&body), None)?,
-                &[],
-            )
-            .await?;
-        let status = response.status();
-        let parsed: LoginBody = decode_json(response.body())
-            .map_err(|source| PumpError::MalformedResponse { status, source })?;
+        let answer = self.inner.api.post("/auth/login").json(body).send().await?;
+        let parsed: LoginBody = answer.json()?;
         let token = match parsed.token {
             Some(t) => t,
-            None => cookie_token(&response).ok_or(PumpError::NoToken { status })?,
+            None => cookie_token(&answer).ok_or(PumpError::NoToken {
+                status: answer.status(),
+            })?,
         };
-        let from_jwt = jwt::expiry(token.expose_secret())
-            .map(|exp| Duration::from_secs(exp.saturating_sub(system_unix_seconds())));
+        // Whole seconds, as `exp` and `expiresIn` are written.
+        let now = self.inner.api.clock().unix_seconds();
+        let from_jwt = auth_session::jwt_expiry(token.expose_secret())
+            .and_then(|exp| exp.duration_since(UNIX_EPOCH).ok())
+            .map(|exp| Duration::from_secs(exp.as_secs().saturating_sub(now)));
         let from_body = parsed.expires_in.map(Duration::from_secs);
         let expires_in = match (from_body, from_jwt) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -390,19 +245,24 @@ impl PumpClient {
 
     /// `POST /auth/logout`: the token is dead afterwards.
     pub async fn logout(&self, token: &AccessToken) -> Result<(), PumpError> {
-        let request = self.request(Method::POST, "/auth/logout", None, Some(token))?;
-        self.send(request, &[token.expose_secret()]).await?;
+        self.inner
+            .api
+            .post("/auth/logout")
+            .bearer(token)
+            .send()
+            .await?;
         Ok(())
     }
 
     /// `GET /auth/my-profile`.
     pub async fn profile(&self, token: &AccessToken) -> Result<PumpUser, PumpError> {
-        let request = self.request(Method::GET, "/auth/my-profile", None, Some(token))?;
-        let response = self.send(request, &[token.expose_secret()]).await?;
-        decode_json(response.body()).map_err(|source| PumpError::MalformedResponse {
-            status: response.status(),
-            source,
-        })
+        Ok(self
+            .inner
+            .api
+            .get("/auth/my-profile")
+            .bearer(token)
+            .send_json()
+            .await?)
     }
 }
 
@@ -410,13 +270,13 @@ async fn sign(signer: &dyn SolanaSigner, message: &str) -> Result<String, PumpEr
     let signature = signer
         .sign_message(message.as_bytes())
         .await
-        .map_err(|source| PumpError::Signer { source })?;
+        .map_err(|source| ApiError::Signer { source })?;
     Ok(signature.to_base58())
 }
 
 /// The `auth_token` cookie of a response, if set.
-fn cookie_token(response: &Response<Bytes>) -> Option<AccessToken> {
-    response
+fn cookie_token(answer: &Answer) -> Option<AccessToken> {
+    answer
         .headers()
         .get_all(SET_COOKIE)
         .iter()

@@ -2,71 +2,22 @@
 
 use std::time::Duration;
 
-use auth_signing::SignerError;
+use auth_provider::ApiError;
 use auth_transport::http::StatusCode;
-use auth_transport::{DecodeError, ServerError, TransportError};
 
-/// A failed pump.fun operation. Server refusals carry the HTTP status and pump.fun's
-/// message; messages never contain the token that was sent.
+/// The name errors give pump.fun's API.
+pub(crate) const API: &str = "pump.fun";
+
+/// A failed pump.fun operation. What every provider shares (settings, transport,
+/// refusals with status and pump.fun's message, malformed answers, signers) is
+/// [`PumpError::Api`]; the rest is pump.fun's own. Messages never contain the token or
+/// signature that was sent.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PumpError {
-    /// The base URL or origin is unusable.
-    #[error("invalid pump.fun client setting: {reason}")]
-    InvalidConfig {
-        /// What is wrong.
-        reason: String,
-    },
-    /// The request did not get a complete answer.
-    #[error("request to pump.fun failed: {source}")]
-    Transport {
-        /// The transport's error.
-        #[source]
-        source: TransportError,
-    },
-    /// 400: malformed request, or a signature or wallet pump.fun cannot read.
-    #[error("pump.fun refused the request ({status}): {message}")]
-    BadRequest {
-        /// The HTTP status (400).
-        status: StatusCode,
-        /// pump.fun's message.
-        message: String,
-    },
-    /// 401/403: the signature or token was refused (or the `Origin` header).
-    #[error("pump.fun refused the credentials ({status}): {message}")]
-    Unauthorized {
-        /// The HTTP status.
-        status: StatusCode,
-        /// pump.fun's message, like `Invalid credentials`.
-        message: String,
-    },
-    /// 429: too many requests.
-    #[error("pump.fun rate limit reached ({status}): {message}{}", retry_after.map(|d| format!("; retry after {}s", d.as_secs())).unwrap_or_default())]
-    RateLimited {
-        /// The HTTP status (429).
-        status: StatusCode,
-        /// pump.fun's message.
-        message: String,
-        /// The `Retry-After` pump.fun sent.
-        retry_after: Option<Duration>,
-    },
-    /// Any other error status.
-    #[error("pump.fun answered {status}: {message}")]
-    Server {
-        /// The HTTP status.
-        status: StatusCode,
-        /// pump.fun's message, or the status reason.
-        message: String,
-    },
-    /// A success status with a body that is not what pump.fun documents.
-    #[error("pump.fun's answer ({status}) could not be read: {source}")]
-    MalformedResponse {
-        /// The HTTP status.
-        status: StatusCode,
-        /// What did not decode.
-        #[source]
-        source: DecodeError,
-    },
+    /// A failure any provider can have: see [`ApiError`].
+    #[error(transparent)]
+    Api(#[from] ApiError),
     /// The login succeeded but no token came back, neither in the body nor in an
     /// `auth_token` cookie.
     #[error(
@@ -76,58 +27,48 @@ pub enum PumpError {
         /// The HTTP status.
         status: StatusCode,
     },
-    /// The signer did not sign.
-    #[error("the signer failed: {source}")]
-    Signer {
-        /// The signer's error.
-        #[source]
-        source: SignerError,
-    },
 }
 
 impl PumpError {
     /// The HTTP status, when pump.fun answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            PumpError::BadRequest { status, .. }
-            | PumpError::Unauthorized { status, .. }
-            | PumpError::RateLimited { status, .. }
-            | PumpError::Server { status, .. }
-            | PumpError::MalformedResponse { status, .. }
-            | PumpError::NoToken { status } => Some(*status),
-            _ => None,
+            PumpError::Api(e) => e.status(),
+            PumpError::NoToken { status } => Some(*status),
         }
     }
 
     /// Whether trying again later could succeed: network failures, 429 and 5xx.
     pub fn is_transient(&self) -> bool {
+        matches!(self, PumpError::Api(e) if e.is_transient())
+    }
+
+    /// Whether the request may have reached pump.fun.
+    pub fn may_have_reached_server(&self) -> bool {
         match self {
-            PumpError::Transport { source } => source.is_retryable(),
-            PumpError::RateLimited { .. } => true,
-            PumpError::Server { status, .. } => status.is_server_error(),
-            _ => false,
+            PumpError::Api(e) => e.may_have_reached_server(),
+            PumpError::NoToken { .. } => true,
         }
     }
 
-    pub(crate) fn from_server(error: ServerError, sent_secrets: &[&str]) -> PumpError {
-        let error = error.redact(sent_secrets);
-        let status = error.status;
-        let message = error.message;
-        match status.as_u16() {
-            400 => PumpError::BadRequest { status, message },
-            401 | 403 => PumpError::Unauthorized { status, message },
-            429 => PumpError::RateLimited {
-                status,
-                message,
-                retry_after: error.retry_after,
-            },
-            _ => PumpError::Server { status, message },
+    /// The `Retry-After` pump.fun sent with a 429.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            PumpError::Api(e) => e.retry_after(),
+            PumpError::NoToken { .. } => None,
         }
     }
 }
 
-impl From<TransportError> for PumpError {
-    fn from(source: TransportError) -> Self {
-        PumpError::Transport { source }
+impl auth_provider::ProviderError for PumpError {
+    fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            PumpError::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn status(&self) -> Option<StatusCode> {
+        PumpError::status(self)
     }
 }

@@ -3,14 +3,14 @@
 
 mod client;
 mod error;
-mod jwt;
 mod session;
 
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
 pub use client::{
-    DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource, MillisClock,
+    DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource,
     PumpClient, PumpClientBuilder, PumpLogin, PumpUser,
 };
+pub use auth_provider::ApiError;
 pub use error::PumpError;
 pub use session::{ASSUMED_LIFETIME, PumpAuthenticator, PumpSession};

@@ -69,9 +69,6 @@ impl AuthError for PumpError {
     }
 
     fn retry_after(&self) -> Option<Duration> {
-        match self {
-            PumpError::RateLimited { retry_after, .. } => *retry_after,
-            _ => None,
-        }
+        PumpError::retry_after(self)
     }
 }

@@ -10,7 +10,7 @@ use auth_signing::solana::SolanaKeypair;
 use auth_transport::{HttpTransport, HyperTransport, ReqwestTransport, from_fn};
 use auth_types::AccessToken;
 use bytes::Bytes;
-use pump_auth::{LoginFormat, PumpClient, PumpError};
+use pump_auth::{ApiError, LoginFormat, PumpClient, PumpError};
 
 type Make = fn() -> Arc<dyn HttpTransport>;
 
@@ -62,7 +62,7 @@ async fn documented_login_profile_and_logout(make: Make) {
     assert_eq!(me.wallet, kp.pubkey().to_string());
     pump.logout(&login.token).await.unwrap();
     match pump.profile(&login.token).await {
-        Err(PumpError::Unauthorized { status, .. }) => assert_eq!(status, 401),
+        Err(PumpError::Api(ApiError::Refused { status, .. })) => assert_eq!(status, 401),
         other => panic!("the token must be dead after logout: {other:?}"),
     }
 }
@@ -99,18 +99,12 @@ async fn a_wrong_message_is_a_typed_401(make: Make) {
     );
     // A clock ten minutes behind: stale.
     let pump = client(&sb, make)
-        .clock(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_millis() as u64
-                - 600_000
-        })
+        .clock(|| std::time::SystemTime::now() - Duration::from_millis(600_000))
         .build()
         .unwrap();
     assert!(matches!(
         pump.login(&keypair(3)).await,
-        Err(PumpError::Unauthorized { .. })
+        Err(PumpError::Api(ApiError::Refused { status, .. })) if status == 401
     ));
     assert_eq!(sb.counters().pump_login_refusals, 2);
 }
@@ -136,10 +130,11 @@ async fn rate_limit_is_a_typed_error(make: Make) {
     assert!(
         matches!(
             err,
-            PumpError::RateLimited {
+            PumpError::Api(ApiError::Refused {
+                status,
                 retry_after: Some(_),
                 ..
-            }
+            }) if status == 429
         ),
         "{err:?}"
     );
@@ -169,7 +164,7 @@ async fn malformed_answers_and_missing_tokens_are_typed() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, PumpError::MalformedResponse { .. }),
+        matches!(err, PumpError::Api(ApiError::Malformed { .. })),
         "{err:?}"
     );
     let err = canned(201, r#"{"user": {"wallet": "w"}}"#)
@@ -190,7 +185,7 @@ async fn malformed_answers_and_missing_tokens_are_typed() {
     .await
     .unwrap_err();
     assert!(
-        matches!(err, PumpError::BadRequest { ref message, .. } if message == "Invalid signature or wallet address")
+        matches!(err, PumpError::Api(ApiError::Refused { status, ref message, .. }) if status == 400 && message == "Invalid signature or wallet address")
     );
     // A server that echoes the token in its error does not leak it.
     let err = canned(
@@ -206,7 +201,7 @@ async fn malformed_answers_and_missing_tokens_are_typed() {
 #[test]
 fn sign_in_message_uses_the_clock() {
     let pump = PumpClient::builder()
-        .clock(|| 1_732_076_598_000)
+        .clock(|| std::time::UNIX_EPOCH + Duration::from_millis(1_732_076_598_000))
         .build()
         .unwrap();
     assert_eq!(pump.sign_in_message(), "Sign in to pump.fun: 1732076598000");
@@ -224,7 +219,10 @@ fn a_base_url_with_a_query_is_refused() {
         .base_url("https://frontend-api-v3.pump.fun/?x=1")
         .build()
         .unwrap_err();
-    assert!(matches!(err, PumpError::InvalidConfig { .. }), "{err:?}");
+    assert!(
+        matches!(err, PumpError::Api(ApiError::Config { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("query"), "{err}");
 }
 

@@ -79,7 +79,7 @@ async fn a_token_revoked_early_is_reported_and_replaced_by_a_new_login() {
     assert!(sb.revoke(token.expose_secret()));
     let refused = client.profile(&token).await.unwrap_err();
     assert!(
-        matches!(refused, PumpError::Unauthorized { .. }),
+        matches!(refused, PumpError::Api(ref e) if e.is_unauthorized()),
         "{refused:?}"
     );
     assert!(session.invalidate(&token));

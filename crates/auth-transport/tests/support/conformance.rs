@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use auth_transport::bytes::Bytes;
 use auth_transport::http::{Request, StatusCode};
-use auth_transport::{HttpTransport, TransportConfig, TransportError, json_request};
+use auth_transport::{HttpTransport, TransportConfig, TransportError};
 
 use super::server::TestServer;
 
@@ -39,12 +39,11 @@ pub async fn get_and_post_with_headers_and_json(make: Make) {
     assert!(ua.starts_with("auth-transport/"), "user agent {ua}");
 
     let body = serde_json::json!({"method": "eip712", "details": {"timestamp": 1}});
-    let request = json_request(
-        auth_transport::http::Method::POST,
-        server.url("/echo").parse().expect("uri"),
-        &body,
-    )
-    .expect("json request");
+    let request = auth_transport::http::Request::post(server.url("/echo"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body(Bytes::from(body.to_string()))
+        .expect("json request");
     let response = t.send(request).await.expect("POST succeeds");
     let echo = json(response.body());
     assert_eq!(echo["method"], "POST");

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use auth_signing::eip712::TypedData;
 use serde::Serialize;
 
+use crate::failure::Failure;
 use crate::secrets::read_input;
 
 #[derive(Serialize)]
@@ -24,8 +25,10 @@ fn hex0x(bytes: [u8; 32]) -> String {
 pub(crate) fn typed_data(files: &[PathBuf], json: bool) -> ExitCode {
     let mut failed = false;
     for file in files {
-        let result =
-            read_input(file).and_then(|text| text.parse::<TypedData>().map_err(|e| e.to_string()));
+        let result = read_input(file).and_then(|text| {
+            text.parse::<TypedData>()
+                .map_err(|e| Failure::new(format!("{}: {e}", file.display())))
+        });
         match result {
             Ok(typed) => {
                 let h = typed.hashes();
@@ -47,7 +50,7 @@ pub(crate) fn typed_data(files: &[PathBuf], json: bool) -> ExitCode {
                 }
             }
             Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
+                eprintln!("error: {e}");
                 failed = true;
             }
         }

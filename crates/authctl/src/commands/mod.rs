@@ -1,9 +1,9 @@
 //! What each command does.
 
-use std::fmt;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, HashCommand, SignCommand};
+pub(crate) use crate::failure::Failure;
 
 mod address;
 mod hash;
@@ -11,41 +11,6 @@ mod pear;
 mod pump;
 mod sandbox;
 mod sign;
-
-/// A failure to report as one `error:` line on stderr: exit status 1, or 2 for a usage
-/// error that clap could not see.
-#[derive(Debug)]
-pub(crate) struct Failure {
-    message: String,
-    usage: bool,
-}
-
-impl Failure {
-    pub(crate) fn new(message: String) -> Self {
-        Failure {
-            message,
-            usage: false,
-        }
-    }
-
-    pub(crate) fn usage(message: String) -> Self {
-        Failure {
-            message,
-            usage: true,
-        }
-    }
-
-    /// The process exit status for this failure.
-    pub(crate) fn exit_code(&self) -> ExitCode {
-        ExitCode::from(if self.usage { 2 } else { 1 })
-    }
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
 
 /// Runs a parsed command line.
 pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {

@@ -10,7 +10,7 @@ use crate::cli::{EthKeyArgs, SolanaKeyArgs};
 use crate::secrets::{eth_key, read_input, solana_key};
 
 pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Failure> {
-    let text = read_input(file).map_err(|e| Failure::new(format!("{}: {e}", file.display())))?;
+    let text = read_input(file)?;
     let typed: TypedData = text
         .parse()
         .map_err(|e| Failure::new(format!("{}: {e}", file.display())))?;

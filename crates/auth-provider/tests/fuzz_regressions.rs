@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use auth_transport::{DecodeError, decode_json};
+use auth_provider::{DecodeError, decode_json};
 
 #[derive(Debug, serde::Deserialize)]
 #[allow(dead_code)]

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod body;
+mod client;
+mod config;
+mod decode;
+mod error;
+mod refusal;
+mod secrets;
+
+pub use body::JsonBody;
+pub use client::{Answer, ApiClient, ApiRequest, bearer_header};
+pub use config::ClientConfig;
+pub use decode::{DecodeError, decode_json};
+pub use error::{ApiError, ProviderError};
+pub use refusal::retry_after;
+pub use secrets::{REDACTED, Secrets};
+
+/// Re-exported for [`client_config_setters!`].
+pub use auth_transport::HttpTransport;
+/// Re-exported for [`client_config_setters!`].
+pub use auth_types::Clock;

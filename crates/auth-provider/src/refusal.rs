@@ -1,0 +1,180 @@
+//! Reading an error answer: NestJS bodies (`{"message": string | string[], "error": …}`),
+//! plain text, or nothing, plus `Retry-After`.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::header::RETRY_AFTER;
+use http::{HeaderMap, Response, StatusCode};
+
+use crate::secrets::Secrets;
+
+/// What a server said when it refused a request, already scrubbed of the request's
+/// secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub(crate) status: StatusCode,
+    pub(crate) message: String,
+    pub(crate) messages: Vec<String>,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl Refusal {
+    /// Reads an error response; `None` for a success (2xx) status.
+    pub(crate) fn read(response: &Response<Bytes>, secrets: &Secrets) -> Option<Refusal> {
+        let status = response.status();
+        if status.is_success() {
+            return None;
+        }
+        let body: Option<serde_json::Value> = serde_json::from_slice(response.body()).ok();
+        let messages: Vec<String> = match body.as_ref().and_then(|b| b.get("message")) {
+            Some(serde_json::Value::String(s)) => vec![secrets.redact(s)],
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(|s| secrets.redact(s)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let error = body
+            .as_ref()
+            .and_then(|b| b.get("error"))
+            .and_then(|e| e.as_str())
+            .map(|e| secrets.redact(e));
+        let message = if !messages.is_empty() {
+            messages.join("; ")
+        } else if let Some(e) = error {
+            e
+        } else {
+            plain_text_excerpt(response.body(), secrets)
+                .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned())
+        };
+        let messages = if messages.is_empty() {
+            vec![message.clone()]
+        } else {
+            messages
+        };
+        Some(Refusal {
+            status,
+            message,
+            messages,
+            retry_after: retry_after(response.headers()),
+        })
+    }
+}
+
+/// The first 200 characters of a non-JSON body, on one line, if it is text.
+fn plain_text_excerpt(body: &[u8], secrets: &Secrets) -> Option<String> {
+    let text = secrets.redact(std::str::from_utf8(body).ok()?.trim());
+    if text.is_empty() {
+        return None;
+    }
+    Some(
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .take(200)
+            .collect(),
+    )
+}
+
+/// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date.
+///
+/// ```
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("retry-after", "3".parse()?);
+/// assert_eq!(auth_provider::retry_after(&headers), Some(std::time::Duration::from_secs(3)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(
+        date.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn response(status: u16, body: &'static str) -> Response<Bytes> {
+        Response::builder()
+            .status(status)
+            .header("retry-after", "3")
+            .body(Bytes::from_static(body.as_bytes()))
+            .unwrap()
+    }
+
+    #[test]
+    fn string_list_and_plain() {
+        let none = Secrets::default();
+        let e = Refusal::read(
+            &response(
+                401,
+                r#"{"message":"Invalid signature","error":"Unauthorized","statusCode":401}"#,
+            ),
+            &none,
+        )
+        .unwrap();
+        assert_eq!(e.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(e.message, "Invalid signature");
+        assert_eq!(e.retry_after, Some(Duration::from_secs(3)));
+
+        let e = Refusal::read(
+            &response(
+                400,
+                r#"{"message":["address must be an Ethereum address","clientId should not be empty"],"error":"Bad Request","statusCode":400}"#,
+            ),
+            &none,
+        )
+        .unwrap();
+        assert_eq!(e.messages.len(), 2);
+        assert_eq!(
+            e.message,
+            "address must be an Ethereum address; clientId should not be empty"
+        );
+
+        let e = Refusal::read(&response(403, r#"{"error":"Forbidden"}"#), &none).unwrap();
+        assert_eq!(e.message, "Forbidden");
+        let e = Refusal::read(&response(502, "Bad gateway\nfrom proxy"), &none).unwrap();
+        assert_eq!(e.message, "Bad gateway from proxy");
+        let e = Refusal::read(&response(500, ""), &none).unwrap();
+        assert_eq!(e.message, "Internal Server Error");
+        assert!(Refusal::read(&response(200, "{}"), &none).is_none());
+    }
+
+    #[test]
+    fn echoed_secrets_are_redacted_everywhere() {
+        let mut secrets = Secrets::default();
+        secrets.record("eyJsecret.token");
+        let e = Refusal::read(
+            &response(
+                400,
+                r#"{"message":["refreshToken eyJsecret.token is malformed"],"error":"Bad Request"}"#,
+            ),
+            &secrets,
+        )
+        .unwrap();
+        assert_eq!(e.message, "refreshToken <redacted> is malformed");
+        assert!(!format!("{e:?}").contains("eyJsecret"));
+        let e = Refusal::read(&response(401, r#"{"error":"bad eyJsecret.token"}"#), &secrets)
+            .unwrap();
+        assert_eq!(e.message, "bad <redacted>");
+        let e = Refusal::read(&response(502, "echo: eyJsecret.token"), &secrets).unwrap();
+        assert_eq!(e.message, "echo: <redacted>");
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers), None);
+    }
+}
