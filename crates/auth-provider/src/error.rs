@@ -156,16 +156,6 @@ impl ApiError {
         }
     }
 
-    /// How a session treats this failure: transient ones keep the current token and try
-    /// again later; everything else is returned to the caller.
-    pub fn failure_kind(&self) -> FailureKind {
-        if self.is_transient() {
-            FailureKind::Transient
-        } else {
-            FailureKind::Permanent
-        }
-    }
-
     /// The decode error of a malformed answer.
     pub fn decode_error(&self) -> Option<&DecodeError> {
         match self {
@@ -176,7 +166,24 @@ impl ApiError {
 }
 
 /// What every provider's error has in common, for code that handles any provider (a
-/// metrics layer, a fuzz harness, a retry loop).
+/// session, a metrics layer, a fuzz harness, a retry loop). A provider's error wraps an
+/// [`ApiError`] for the failures every provider can have and adds its own variants; it
+/// implements [`api_error`](Self::api_error) and [`status`](Self::status), and gets the
+/// rest.
+///
+/// ```
+/// use auth_provider::{ApiError, ProviderError};
+///
+/// let err = ApiError::Refused {
+///     api: "Pear",
+///     status: http::StatusCode::TOO_MANY_REQUESTS,
+///     message: "slow down".into(),
+///     messages: vec!["slow down".into()],
+///     retry_after: Some(std::time::Duration::from_secs(3)),
+/// };
+/// assert!(err.is_transient());
+/// assert_eq!(ProviderError::retry_after(&err), Some(std::time::Duration::from_secs(3)));
+/// ```
 pub trait ProviderError: std::error::Error + Send + Sync + 'static {
     /// The failure any provider can have, if this is one.
     fn api_error(&self) -> Option<&ApiError>;
@@ -187,6 +194,29 @@ pub trait ProviderError: std::error::Error + Send + Sync + 'static {
     /// Whether trying again later could succeed: network failures, 429 and 5xx.
     fn is_transient(&self) -> bool {
         self.api_error().is_some_and(ApiError::is_transient)
+    }
+
+    /// Whether the request may have reached the server: `false` only when it provably
+    /// never left. A provider's own variants count as reached unless it says otherwise.
+    fn may_have_reached_server(&self) -> bool {
+        self.api_error()
+            .is_none_or(ApiError::may_have_reached_server)
+    }
+
+    /// The `Retry-After` the server sent with a refusal.
+    fn retry_after(&self) -> Option<Duration> {
+        self.api_error().and_then(ApiError::retry_after)
+    }
+
+    /// How a session treats this failure when the provider has no more to say:
+    /// transient ones keep the current token and try again later, everything else is
+    /// returned to the caller.
+    fn failure_kind(&self) -> FailureKind {
+        if self.is_transient() {
+            FailureKind::Transient
+        } else {
+            FailureKind::Permanent
+        }
     }
 }
 

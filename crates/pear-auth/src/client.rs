@@ -12,7 +12,7 @@ use auth_transport::http::header::AUTHORIZATION;
 use auth_transport::http::{Request, StatusCode};
 use auth_types::{AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken};
 
-use crate::error::{API, PearError};
+use crate::error::PearError;
 use crate::message::{LoginMessage, check_login_message};
 use crate::tokens::{ApiKeyInfo, CreatedApiKey, PearTokens, TokenResponse};
 
@@ -22,6 +22,9 @@ struct MessageEnvelope {
     #[serde(default)]
     timestamp: Option<serde_json::Value>,
 }
+
+/// The name errors give the API.
+const API: &str = "Pear";
 
 /// Pear's production API.
 pub const DEFAULT_BASE_URL: &str = "https://hl-v2.pearprotocol.io";

@@ -1,12 +1,7 @@
 //! Everything that can go wrong talking to Pear, typed.
 
-use std::time::Duration;
-
-use auth_provider::ApiError;
+use auth_provider::{ApiError, ProviderError};
 use auth_transport::http::StatusCode;
-
-/// The name errors give Pear's API.
-pub(crate) const API: &str = "Pear";
 
 /// A failed Pear operation. What every provider shares (settings, transport, refusals
 /// with status and Pear's messages, malformed answers, signers) is [`PearError::Api`];
@@ -46,52 +41,43 @@ pub enum PearError {
     },
 }
 
-impl PearError {
-    /// The HTTP status, when Pear answered.
-    pub fn status(&self) -> Option<StatusCode> {
+impl ProviderError for PearError {
+    fn api_error(&self) -> Option<&ApiError> {
         match self {
-            PearError::Api(e) => e.status(),
-            PearError::RefreshRejected { status, .. } => Some(*status),
-            PearError::RefreshUncertain { source } => source.status(),
-            PearError::UnsafeMessage { .. } => None,
+            PearError::Api(e) => Some(e),
+            PearError::RefreshUncertain { source } => source.api_error(),
+            PearError::RefreshRejected { .. } | PearError::UnsafeMessage { .. } => None,
         }
     }
 
-    /// Whether trying the same operation later could succeed: network failures, 429 and
-    /// 5xx. (A refresh that may have reached Pear must not be retried with the same
-    /// token; the session logs in again instead.)
-    pub fn is_transient(&self) -> bool {
+    /// The HTTP status, when Pear answered.
+    fn status(&self) -> Option<StatusCode> {
+        match self {
+            PearError::RefreshRejected { status, .. } => Some(*status),
+            other => other.api_error().and_then(ApiError::status),
+        }
+    }
+
+    /// Network failures, 429 and 5xx. A refresh that may have reached Pear is not: it
+    /// must not be retried with the same token (the session logs in again instead).
+    fn is_transient(&self) -> bool {
         matches!(self, PearError::Api(e) if e.is_transient())
     }
 
-    /// Whether the request may have reached Pear (`false` only when it provably never
-    /// left: local failures, connect errors, a refused message).
-    pub fn may_have_reached_server(&self) -> bool {
+    /// A refused message never left this machine.
+    fn may_have_reached_server(&self) -> bool {
         match self {
             PearError::Api(e) => e.may_have_reached_server(),
             PearError::UnsafeMessage { .. } => false,
             PearError::RefreshRejected { .. } | PearError::RefreshUncertain { .. } => true,
         }
     }
-
-    /// The `Retry-After` Pear sent with a 429.
-    pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            PearError::Api(e) => e.retry_after(),
-            _ => None,
-        }
-    }
 }
 
-impl auth_provider::ProviderError for PearError {
-    fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            PearError::Api(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    fn status(&self) -> Option<StatusCode> {
-        PearError::status(self)
+impl PearError {
+    /// The HTTP status, when Pear answered (also on [`ProviderError`], with the rest of
+    /// what every provider's error tells).
+    pub fn status(&self) -> Option<StatusCode> {
+        ProviderError::status(self)
     }
 }

@@ -13,7 +13,7 @@ pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CLIENT_ID, DEFAULT_TIMESTAMP_WINDOW, PearClient, PearClientBuilder,
     authorize,
 };
-pub use auth_provider::ApiError;
+pub use auth_provider::{ApiError, ProviderError};
 pub use error::PearError;
 pub use message::{AUTHENTICATION_TYPE, LoginMessage, check_login_message};
 pub use session::{PearAuthenticator, PearCredentials, PearSession};

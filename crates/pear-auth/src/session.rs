@@ -11,6 +11,7 @@ use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken
 
 use crate::client::PearClient;
 use crate::error::PearError;
+use auth_provider::ProviderError;
 use crate::tokens::PearTokens;
 
 /// A session that keeps a live Pear access token: it refreshes before expiry (rotating
@@ -145,12 +146,11 @@ impl AuthError for PearError {
             PearError::RefreshRejected { .. } | PearError::RefreshUncertain { .. } => {
                 FailureKind::RefreshRejected
             }
-            e if e.is_transient() => FailureKind::Transient,
-            _ => FailureKind::Permanent,
+            other => other.failure_kind(),
         }
     }
 
     fn retry_after(&self) -> Option<Duration> {
-        PearError::retry_after(self)
+        ProviderError::retry_after(self)
     }
 }

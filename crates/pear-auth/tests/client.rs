@@ -15,7 +15,7 @@ use auth_transport::{
 };
 use auth_types::{ApiKey, EvmAddress, PrivyAccessToken};
 use bytes::Bytes;
-use pear_auth::{ApiError, PearClient, PearError, authorize};
+use pear_auth::{ApiError, PearClient, PearError, ProviderError, authorize};
 
 /// A signer that counts what it signs, to prove when nothing was.
 #[derive(Debug)]

@@ -10,7 +10,10 @@ use auth_transport::http::header::{ORIGIN, SET_COOKIE};
 use auth_types::{AccessToken, Clock};
 use serde::Deserialize;
 
-use crate::error::{API, PumpError};
+use crate::error::PumpError;
+
+/// The name errors give the API.
+const API: &str = "pump.fun";
 
 /// pump.fun's production API.
 pub const DEFAULT_BASE_URL: &str = "https://frontend-api-v3.pump.fun";

@@ -1,12 +1,7 @@
 //! Everything that can go wrong talking to pump.fun, typed.
 
-use std::time::Duration;
-
-use auth_provider::ApiError;
+use auth_provider::{ApiError, ProviderError};
 use auth_transport::http::StatusCode;
-
-/// The name errors give pump.fun's API.
-pub(crate) const API: &str = "pump.fun";
 
 /// A failed pump.fun operation. What every provider shares (settings, transport,
 /// refusals with status and pump.fun's message, malformed answers, signers) is
@@ -15,9 +10,6 @@ pub(crate) const API: &str = "pump.fun";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PumpError {
-    /// A failure any provider can have: see [`ApiError`].
-    #[error(transparent)]
-    Api(#[from] ApiError),
     /// The login succeeded but no token came back, neither in the body nor in an
     /// `auth_token` cookie.
     #[error(
@@ -27,48 +19,32 @@ pub enum PumpError {
         /// The HTTP status.
         status: StatusCode,
     },
+    /// A failure any provider can have: see [`ApiError`].
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+impl ProviderError for PumpError {
+    fn api_error(&self) -> Option<&ApiError> {
+        let PumpError::Api(e) = self else {
+            return None;
+        };
+        Some(e)
+    }
+
+    /// The HTTP status, when pump.fun answered.
+    fn status(&self) -> Option<StatusCode> {
+        let PumpError::NoToken { status } = self else {
+            return self.api_error().and_then(ApiError::status);
+        };
+        Some(*status)
+    }
 }
 
 impl PumpError {
-    /// The HTTP status, when pump.fun answered.
+    /// The HTTP status, when pump.fun answered (also on [`ProviderError`], with the rest of
+    /// what every provider's error tells).
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            PumpError::Api(e) => e.status(),
-            PumpError::NoToken { status } => Some(*status),
-        }
-    }
-
-    /// Whether trying again later could succeed: network failures, 429 and 5xx.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, PumpError::Api(e) if e.is_transient())
-    }
-
-    /// Whether the request may have reached pump.fun.
-    pub fn may_have_reached_server(&self) -> bool {
-        match self {
-            PumpError::Api(e) => e.may_have_reached_server(),
-            PumpError::NoToken { .. } => true,
-        }
-    }
-
-    /// The `Retry-After` pump.fun sent with a 429.
-    pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            PumpError::Api(e) => e.retry_after(),
-            PumpError::NoToken { .. } => None,
-        }
-    }
-}
-
-impl auth_provider::ProviderError for PumpError {
-    fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            PumpError::Api(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    fn status(&self) -> Option<StatusCode> {
-        PumpError::status(self)
+        ProviderError::status(self)
     }
 }

@@ -11,6 +11,6 @@ pub use client::{
     DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource,
     PumpClient, PumpClientBuilder, PumpLogin, PumpUser,
 };
-pub use auth_provider::ApiError;
+pub use auth_provider::{ApiError, ProviderError};
 pub use error::PumpError;
 pub use session::{ASSUMED_LIFETIME, PumpAuthenticator, PumpSession};

@@ -10,6 +10,7 @@ use auth_types::{AccessToken, RefreshToken};
 
 use crate::client::PumpClient;
 use crate::error::PumpError;
+use auth_provider::ProviderError;
 
 /// A session that keeps a live pump.fun token. pump.fun has no refresh: the session signs
 /// in again before the token expires. See [`auth_session::Session`].
@@ -59,16 +60,13 @@ impl Authenticator for PumpAuthenticator {
 }
 
 impl AuthError for PumpError {
-    /// Network trouble, 429 and 5xx are transient; everything else is permanent.
+    /// Network trouble, 429 and 5xx are transient; everything else is permanent (there is
+    /// no refresh token to reject).
     fn kind(&self) -> FailureKind {
-        if self.is_transient() {
-            FailureKind::Transient
-        } else {
-            FailureKind::Permanent
-        }
+        self.failure_kind()
     }
 
     fn retry_after(&self) -> Option<Duration> {
-        PumpError::retry_after(self)
+        ProviderError::retry_after(self)
     }
 }

@@ -10,7 +10,7 @@ use auth_signing::solana::SolanaKeypair;
 use auth_transport::{HttpTransport, HyperTransport, ReqwestTransport, from_fn};
 use auth_types::AccessToken;
 use bytes::Bytes;
-use pump_auth::{ApiError, LoginFormat, PumpClient, PumpError};
+use pump_auth::{ApiError, LoginFormat, ProviderError, PumpClient, PumpError};
 
 type Make = fn() -> Arc<dyn HttpTransport>;
 
