@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask ci`: the checks CI runs (format, lints, docs, tests).
 //! - `cargo xtask test`: the test command of the README.
+//! - `cargo xtask layers`: the dependency rules of ARCHITECTURE.md (`cargo tree`).
 //! - `cargo xtask fuzz [seconds] [target...]`: every fuzz target of `fuzz/` for `seconds`
 //!   each (default 60), one at a time, with cargo-fuzz (installed if missing).
 //! - `cargo xtask bench [criterion options]`: the benchmarks of `benches/` (its own
@@ -11,6 +12,8 @@
 //!
 //! (cargo-deny runs in `.ci/run`, which installs it; run `cargo deny check` locally if you
 //! have it.)
+
+mod layers;
 
 use std::process::{Command, ExitCode};
 // For `fuzz`.
@@ -81,6 +84,16 @@ const TRANSPORT_HYPER: Step = Step {
         "--features",
         "hyper",
     ],
+    env: &[],
+};
+const PEAR_NO_BACKEND: Step = Step {
+    name: "pear-auth without an HTTP backend",
+    args: &["check", "-p", "pear-auth", "--no-default-features"],
+    env: &[],
+};
+const PUMP_NO_BACKEND: Step = Step {
+    name: "pump-auth without an HTTP backend",
+    args: &["check", "-p", "pump-auth", "--no-default-features"],
     env: &[],
 };
 const QUICKSTART: Step = Step {
@@ -165,11 +178,23 @@ fn main() -> ExitCode {
             &TRANSPORT_NO_FEATURES,
             &TRANSPORT_REQWEST,
             &TRANSPORT_HYPER,
+            &PEAR_NO_BACKEND,
+            &PUMP_NO_BACKEND,
             &TEST,
             &QUICKSTART,
             &BENCH_CHECK,
         ],
         Some("test") => &[&TEST],
+        Some("layers") => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .unwrap_or(Path::new("."));
+            return if layers::check(root) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            };
+        }
         Some("bench-check") => &[&BENCH_CHECK],
         Some("bench") => {
             // Options after `bench` go to criterion, e.g. a filter: `cargo xtask bench mail`.
@@ -187,11 +212,12 @@ fn main() -> ExitCode {
             return fuzz(&args);
         }
         _ => {
-            eprintln!("usage: cargo xtask <ci|test|fuzz|bench|bench-check>");
+            eprintln!("usage: cargo xtask <ci|test|layers|fuzz|bench|bench-check>");
             eprintln!(
                 "  ci    format check, clippy -D warnings, docs, tests, quickstart, benchmarks compile (what .ci/run runs)"
             );
             eprintln!("  test  cargo test --workspace --all-features");
+            eprintln!("  layers  check the dependency rules of ARCHITECTURE.md with cargo tree");
             eprintln!(
                 "  fuzz [seconds] [target...]  run the fuzz targets, each for seconds (default 60)"
             );
@@ -204,6 +230,14 @@ fn main() -> ExitCode {
     };
     for step in steps {
         if !run(step) {
+            return ExitCode::from(1);
+        }
+    }
+    if task.as_deref() == Some("ci") {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap_or(Path::new("."));
+        if !layers::check(root) {
             return ExitCode::from(1);
         }
     }
