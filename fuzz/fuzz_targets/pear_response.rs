@@ -12,7 +12,7 @@ use auth_transport::from_fn;
 use auth_transport::http::StatusCode;
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
 use libfuzzer_sys::fuzz_target;
-use pear_auth::{PearClient, PearError, PearTokens};
+use pear_auth::{PearClient, PearError, PearTokens, ProviderError};
 use wallet_auth_fuzz::{FuzzResponse, SECRET, check_result, runtime};
 
 /// The signer of the shared test vectors (its login message is in the seeds).
