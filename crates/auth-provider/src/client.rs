@@ -121,12 +121,13 @@ impl fmt::Debug for ApiClient {
 /// # Ok::<(), auth_provider::ApiError>(())
 /// ```
 pub fn bearer_header(api: &'static str, token: &AccessToken) -> Result<HeaderValue, ApiError> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(
-        |_| ApiError::InvalidHeader {
-            api,
-            header: "authorization",
-        },
-    )?;
+    let mut value =
+        HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            ApiError::InvalidHeader {
+                api,
+                header: "authorization",
+            }
+        })?;
     value.set_sensitive(true);
     Ok(value)
 }

@@ -157,8 +157,7 @@ macro_rules! client_config_setters {
 
         /// The transport (default: reqwest with the `reqwest` feature).
         pub fn transport(mut self, transport: impl $crate::HttpTransport + 'static) -> Self {
-            self.$config
-                .set_transport(::std::sync::Arc::new(transport));
+            self.$config.set_transport(::std::sync::Arc::new(transport));
             self
         }
 

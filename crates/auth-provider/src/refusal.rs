@@ -161,8 +161,11 @@ mod tests {
         .unwrap();
         assert_eq!(e.message, "refreshToken <redacted> is malformed");
         assert!(!format!("{e:?}").contains("eyJsecret"));
-        let e = Refusal::read(&response(401, r#"{"error":"bad eyJsecret.token"}"#), &secrets)
-            .unwrap();
+        let e = Refusal::read(
+            &response(401, r#"{"error":"bad eyJsecret.token"}"#),
+            &secrets,
+        )
+        .unwrap();
         assert_eq!(e.message, "bad <redacted>");
         let e = Refusal::read(&response(502, "echo: eyJsecret.token"), &secrets).unwrap();
         assert_eq!(e.message, "echo: <redacted>");
@@ -172,7 +175,10 @@ mod tests {
     fn retry_after_forms() {
         let mut headers = HeaderMap::new();
         assert_eq!(retry_after(&headers), None);
-        headers.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        headers.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
