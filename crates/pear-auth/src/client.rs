@@ -1,6 +1,5 @@
 //! The Pear auth API client.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,40 +44,24 @@ pub const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(300);
 /// let key = client.create_api_key(&tokens.access_token, Some("my bot")).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct PearClient {
     inner: Arc<Inner>,
 }
 
+#[derive(Debug)]
 struct Inner {
     api: ApiClient,
     client_id: String,
     timestamp_window: Duration,
 }
 
-impl fmt::Debug for PearClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PearClient")
-            .field("api", &self.inner.api)
-            .field("client_id", &self.inner.client_id)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Builds a [`PearClient`].
+#[derive(Debug)]
 pub struct PearClientBuilder {
     config: ClientConfig,
     client_id: String,
     timestamp_window: Duration,
-}
-
-impl fmt::Debug for PearClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PearClientBuilder")
-            .field("config", &self.config)
-            .field("client_id", &self.client_id)
-            .finish_non_exhaustive()
-    }
 }
 
 impl PearClientBuilder {

@@ -7,13 +7,13 @@ mod message;
 mod session;
 mod tokens;
 
+pub use auth_provider::{ApiError, ProviderError};
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CLIENT_ID, DEFAULT_TIMESTAMP_WINDOW, PearClient, PearClientBuilder,
     authorize,
 };
-pub use auth_provider::{ApiError, ProviderError};
 pub use error::PearError;
 pub use message::{AUTHENTICATION_TYPE, LoginMessage, check_login_message};
 pub use session::{PearAuthenticator, PearCredentials, PearSession};

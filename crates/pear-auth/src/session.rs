@@ -11,8 +11,8 @@ use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken
 
 use crate::client::PearClient;
 use crate::error::PearError;
-use auth_provider::ProviderError;
 use crate::tokens::PearTokens;
+use auth_provider::ProviderError;
 
 /// A session that keeps a live Pear access token: it refreshes before expiry (rotating
 /// the refresh token), and logs in again with its credentials when the refresh token is

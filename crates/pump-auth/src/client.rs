@@ -78,52 +78,45 @@ pub struct PumpLogin {
 /// client.logout(&login.token).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct PumpClient {
     inner: Arc<Inner>,
 }
 
+#[derive(Debug)]
 struct Inner {
     api: ApiClient,
-    origin: String,
-    message_source: Option<MessageSource>,
+    message_source: CustomSource,
     format: LoginFormat,
 }
 
-impl fmt::Debug for PumpClient {
+/// A custom sign-in text, if one was set (`Debug` says only whether).
+#[derive(Clone, Default)]
+struct CustomSource(Option<MessageSource>);
+
+impl fmt::Debug for CustomSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PumpClient")
-            .field("api", &self.inner.api)
-            .field("origin", &self.inner.origin)
-            .field("format", &self.inner.format)
-            .finish_non_exhaustive()
+        f.write_str(if self.0.is_some() {
+            "custom"
+        } else {
+            "standard"
+        })
     }
 }
 
 /// Builds a [`PumpClient`].
+#[derive(Debug)]
 pub struct PumpClientBuilder {
-    config: ClientConfig,
-    origin: String,
-    message_source: Option<MessageSource>,
     format: LoginFormat,
-}
-
-impl fmt::Debug for PumpClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PumpClientBuilder")
-            .field("config", &self.config)
-            .field("origin", &self.origin)
-            .field("format", &self.format)
-            .finish_non_exhaustive()
-    }
+    message_source: CustomSource,
+    origin: String,
+    config: ClientConfig,
 }
 
 impl PumpClientBuilder {
-    auth_provider::client_config_setters!(config);
-
-    /// The `Origin` header (default [`DEFAULT_ORIGIN`]).
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.origin = origin.into();
+    /// The login body format (default [`LoginFormat::Documented`]).
+    pub fn login_format(mut self, format: LoginFormat) -> Self {
+        self.format = format;
         self
     }
 
@@ -133,24 +126,24 @@ impl PumpClientBuilder {
         mut self,
         source: impl Fn(u64) -> String + Send + Sync + 'static,
     ) -> Self {
-        self.message_source = Some(Arc::new(source));
+        self.message_source = CustomSource(Some(Arc::new(source)));
         self
     }
 
-    /// The login body format (default [`LoginFormat::Documented`]).
-    pub fn login_format(mut self, format: LoginFormat) -> Self {
-        self.format = format;
+    /// The `Origin` header (default [`DEFAULT_ORIGIN`]).
+    pub fn origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = origin.into();
         self
     }
+
+    auth_provider::client_config_setters!(config);
 
     /// Builds the client.
     pub fn build(mut self) -> Result<PumpClient, PumpError> {
-        self.config
-            .default_header(ORIGIN, &self.origin, "origin")?;
+        self.config.default_header(ORIGIN, &self.origin, "origin")?;
         Ok(PumpClient {
             inner: Arc::new(Inner {
                 api: self.config.build()?,
-                origin: self.origin,
                 message_source: self.message_source,
                 format: self.format,
             }),
@@ -180,7 +173,7 @@ impl PumpClient {
         PumpClientBuilder {
             config: ClientConfig::new(API, DEFAULT_BASE_URL),
             origin: DEFAULT_ORIGIN.to_owned(),
-            message_source: None,
+            message_source: CustomSource::default(),
             format: LoginFormat::Documented,
         }
     }
@@ -193,7 +186,7 @@ impl PumpClient {
     /// The text to sign now: `Sign in to pump.fun: <unix ms>` (or the custom source's).
     pub fn sign_in_message(&self) -> String {
         let now = self.inner.api.clock().unix_millis();
-        match &self.inner.message_source {
+        match &self.inner.message_source.0 {
             Some(source) => source(now),
             None => format!("{MESSAGE_PREFIX}{now}"),
         }

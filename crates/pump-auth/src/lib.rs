@@ -5,12 +5,12 @@ mod client;
 mod error;
 mod session;
 
+pub use auth_provider::{ApiError, ProviderError};
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
 pub use client::{
-    DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource,
-    PumpClient, PumpClientBuilder, PumpLogin, PumpUser,
+    DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource, PumpClient,
+    PumpClientBuilder, PumpLogin, PumpUser,
 };
-pub use auth_provider::{ApiError, ProviderError};
 pub use error::PumpError;
 pub use session::{ASSUMED_LIFETIME, PumpAuthenticator, PumpSession};
