@@ -8,9 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use auth_sandbox::{Faults, Sandbox, SandboxConfig};
 use auth_signing::eip712::TypedData;
+use auth_test_support::keys::eth_signer as signer;
+use auth_test_support::sandbox::whoami;
 use auth_transport::TransportError;
 use auth_transport::http::Method;
-use common::{bearer, get, pear_login, post, send, signer};
+use common::{bearer, get, pear_login, post, send, token};
 use serde_json::json;
 
 async fn sandbox() -> Sandbox {
@@ -87,12 +89,7 @@ async fn eip712_login_then_protected_endpoint() {
     assert_eq!(who.status, 200);
     assert_eq!(who.body["address"], s.address().to_lowercase_hex());
     // The refresh token is not an access token.
-    let who = get(
-        &format!("{}/sandbox/whoami", sb.pear_url()),
-        &[("authorization", &bearer(&login.body["refreshToken"]))],
-    )
-    .await;
-    assert_eq!(who.status, 401);
+    assert_eq!(whoami(&sb, &token(&login.body["refreshToken"])).await, 401);
     let c = sb.counters();
     assert_eq!(
         (c.pear_logins, c.protected_ok, c.protected_refused),
@@ -198,12 +195,7 @@ async fn refresh_rotates_and_refuses_reuse() {
     )
     .await;
     assert_eq!(again.status, 200);
-    let who = get(
-        &format!("{}/sandbox/whoami", sb.pear_url()),
-        &[("authorization", &bearer(&again.body["accessToken"]))],
-    )
-    .await;
-    assert_eq!(who.status, 200);
+    assert_eq!(whoami(&sb, &token(&again.body["accessToken"])).await, 200);
     assert_eq!(sb.counters().pear_refreshes, 2);
     // Garbage and missing tokens.
     assert_eq!(
@@ -221,19 +213,11 @@ async fn revoke_kills_the_session_of_a_token_early() {
     let login = pear_login(&sb.pear_url(), &signer(7), "APITRADER").await;
     let other = pear_login(&sb.pear_url(), &signer(8), "APITRADER").await;
     let access = login.body["accessToken"].as_str().unwrap();
-    let whoami = |token: serde_json::Value| {
-        let url = format!("{}/sandbox/whoami", sb.pear_url());
-        async move {
-            get(&url, &[("authorization", &bearer(&token))])
-                .await
-                .status
-        }
-    };
-    assert_eq!(whoami(login.body["accessToken"].clone()).await, 200);
+    assert_eq!(whoami(&sb, &token(&login.body["accessToken"])).await, 200);
     assert!(sb.revoke(access));
     assert!(!sb.revoke(access), "already dead");
     assert!(!sb.revoke("not-a-token"));
-    assert_eq!(whoami(login.body["accessToken"].clone()).await, 401);
+    assert_eq!(whoami(&sb, &token(&login.body["accessToken"])).await, 401);
     let refresh = post(
         &format!("{}/auth/refresh", sb.pear_url()),
         &json!({"refreshToken": login.body["refreshToken"]}),
@@ -242,7 +226,7 @@ async fn revoke_kills_the_session_of_a_token_early() {
     .await;
     assert_eq!(refresh.status, 401, "the refresh token died with it");
     // Another login session is untouched.
-    assert_eq!(whoami(other.body["accessToken"].clone()).await, 200);
+    assert_eq!(whoami(&sb, &token(&other.body["accessToken"])).await, 200);
     assert_eq!(sb.counters().refused_reuses, 0);
 }
 
@@ -257,12 +241,7 @@ async fn logout_kills_the_session() {
     )
     .await;
     assert_eq!(out.status, 200);
-    let who = get(
-        &format!("{}/sandbox/whoami", sb.pear_url()),
-        &[("authorization", &bearer(&login.body["accessToken"]))],
-    )
-    .await;
-    assert_eq!(who.status, 401);
+    assert_eq!(whoami(&sb, &token(&login.body["accessToken"])).await, 401);
     let refresh = post(
         &format!("{}/auth/refresh", sb.pear_url()),
         &json!({"refreshToken": login.body["refreshToken"]}),
@@ -361,21 +340,16 @@ async fn access_tokens_expire() {
         .unwrap();
     let login = pear_login(&sb.pear_url(), &signer(10), "APITRADER").await;
     assert_eq!(login.body["expiresIn"], 1);
-    let token = login.body["accessToken"].as_str().unwrap();
-    assert!(sb.pear_access_token_valid_at(token, SystemTime::now()));
-    assert!(!sb.pear_access_token_valid_at(token, SystemTime::now() + Duration::from_secs(3)));
+    let access = login.body["accessToken"].as_str().unwrap();
+    assert!(sb.pear_access_token_valid_at(access, SystemTime::now()));
+    assert!(!sb.pear_access_token_valid_at(access, SystemTime::now() + Duration::from_secs(3)));
     assert!(
-        !sb.pump_token_valid_at(token, SystemTime::now()),
+        !sb.pump_token_valid_at(access, SystemTime::now()),
         "wrong type"
     );
     // The token's `exp` is whole seconds: after two seconds it has certainly passed.
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let who = get(
-        &format!("{}/sandbox/whoami", sb.pear_url()),
-        &[("authorization", &bearer(&login.body["accessToken"]))],
-    )
-    .await;
-    assert_eq!(who.status, 401);
+    assert_eq!(whoami(&sb, &token(&login.body["accessToken"])).await, 401);
 }
 
 #[tokio::test]
@@ -480,12 +454,7 @@ async fn injected_faults() {
 async fn tokens_from_another_sandbox_are_refused() {
     let (a, b) = (sandbox().await, sandbox().await);
     let login = pear_login(&a.pear_url(), &signer(13), "APITRADER").await;
-    let who = get(
-        &format!("{}/sandbox/whoami", b.pear_url()),
-        &[("authorization", &bearer(&login.body["accessToken"]))],
-    )
-    .await;
-    assert_eq!(who.status, 401);
+    assert_eq!(whoami(&b, &token(&login.body["accessToken"])).await, 401);
 }
 
 #[tokio::test]

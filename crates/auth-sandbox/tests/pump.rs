@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use auth_sandbox::{PUMP_ORIGIN, Sandbox, SandboxConfig};
 use auth_signing::solana::SolanaKeypair;
+use auth_test_support::keys::solana_keypair as keypair;
 use common::{get, post};
 use serde_json::json;
 
@@ -16,10 +17,6 @@ fn now_ms() -> u64 {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_millis() as u64
-}
-
-fn keypair(seed: u8) -> SolanaKeypair {
-    SolanaKeypair::from_seed_bytes([seed; 32])
 }
 
 fn documented_login(kp: &SolanaKeypair, millis: u64) -> serde_json::Value {

@@ -10,10 +10,14 @@ use async_trait::async_trait;
 use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_signing::ethereum::{EthSignature, LocalEthSigner};
 use auth_signing::{EthSigner, SignerError};
+use auth_test_support::both_backends;
+use auth_test_support::keys::eth_signer;
+use auth_test_support::sandbox::whoami;
+use auth_test_support::transport::{Make, canned};
 use auth_transport::{
-    HttpTransport, HyperTransport, ReqwestTransport, TransportConfig, TransportError, from_fn,
+    HttpTransport, HyperTransport, ReqwestTransport, TransportConfig, TransportError,
 };
-use auth_types::{ApiKey, EvmAddress, PrivyAccessToken};
+use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken};
 use bytes::Bytes;
 use pear_auth::{ApiError, PearClient, PearError, ProviderError, authorize};
 
@@ -27,7 +31,7 @@ struct CountingSigner {
 impl CountingSigner {
     fn new(seed: u8) -> Self {
         CountingSigner {
-            inner: LocalEthSigner::from_hex(&format!("{seed:02x}").repeat(32)).unwrap(),
+            inner: eth_signer(seed),
             signed: AtomicUsize::new(0),
         }
     }
@@ -45,41 +49,12 @@ impl EthSigner for CountingSigner {
     }
 }
 
-type Make = fn() -> Arc<dyn HttpTransport>;
-
-fn reqwest() -> Arc<dyn HttpTransport> {
-    Arc::new(ReqwestTransport::new().unwrap())
-}
-
-fn hyper() -> Arc<dyn HttpTransport> {
-    Arc::new(HyperTransport::new().unwrap())
-}
-
 fn client(sb: &Sandbox, make: Make) -> PearClient {
     PearClient::builder()
         .base_url(sb.pear_url())
         .shared_transport(make())
         .build()
         .unwrap()
-}
-
-async fn whoami(sb: &Sandbox, token: &auth_types::AccessToken) -> u16 {
-    let mut request = http::Request::get(format!("{}/sandbox/whoami", sb.pear_url()))
-        .body(Bytes::new())
-        .unwrap();
-    authorize(&mut request, token).unwrap();
-    reqwest().send(request).await.unwrap().status().as_u16()
-}
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod with_reqwest {
-            $( #[tokio::test] async fn $name() { super::$name(super::reqwest).await } )*
-        }
-        mod with_hyper {
-            $( #[tokio::test] async fn $name() { super::$name(super::hyper).await } )*
-        }
-    };
 }
 
 both_backends!(
@@ -277,24 +252,18 @@ async fn oversized_responses_are_refused_by_both_backends() {
     }
 }
 
-fn canned(status: u16, body: &'static str) -> PearClient {
-    let transport = from_fn(move |_req: http::Request<Bytes>| async move {
-        Ok(http::Response::builder()
-            .status(status)
-            .header("content-type", "application/json")
-            .body(Bytes::from_static(body.as_bytes()))
-            .unwrap())
-    });
+/// A client whose every request gets `status` and `body`, without a network.
+fn canned_client(status: u16, body: &'static str) -> PearClient {
     PearClient::builder()
         .base_url("http://127.0.0.1:9")
-        .transport(transport)
+        .transport(canned(status, body))
         .build()
         .unwrap()
 }
 
 #[tokio::test]
 async fn malformed_success_bodies_are_typed_errors_naming_the_field() {
-    let pear = canned(
+    let pear = canned_client(
         200,
         r#"{"accessToken": "eyJ-leak", "refreshToken": 5, "expiresIn": 900}"#,
     );
@@ -311,10 +280,13 @@ async fn malformed_success_bodies_are_typed_errors_naming_the_field() {
     }
     assert!(!err.to_string().contains("eyJ-leak"));
     // An unreadable answer to a refresh: Pear may have spent the token.
-    let pear = canned(200, "<html>maintenance</html>");
+    let pear = canned_client(200, "<html>maintenance</html>");
     match pear.refresh(&auth_types::RefreshToken::new("r")).await {
         Err(PearError::RefreshUncertain { source }) => {
-            assert!(matches!(*source, PearError::Api(ApiError::Malformed { .. })))
+            assert!(matches!(
+                *source,
+                PearError::Api(ApiError::Malformed { .. })
+            ))
         }
         other => panic!("{other:?}"),
     }
@@ -322,7 +294,7 @@ async fn malformed_success_bodies_are_typed_errors_naming_the_field() {
 
 #[tokio::test]
 async fn bad_requests_carry_every_message_and_echoed_secrets_are_hidden() {
-    let pear = canned(
+    let pear = canned_client(
         400,
         r#"{"message":["apiKey pk_secret-123 is malformed","clientId should not be empty"],"error":"Bad Request","statusCode":400}"#,
     );
@@ -339,7 +311,7 @@ async fn bad_requests_carry_every_message_and_echoed_secrets_are_hidden() {
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("pk_secret-123"), "{shown}");
     assert!(shown.contains("<redacted>"));
-    let pear = canned(503, "");
+    let pear = canned_client(503, "");
     let err = pear
         .logout(&auth_types::RefreshToken::new("r"))
         .await
@@ -354,7 +326,7 @@ async fn bad_requests_carry_every_message_and_echoed_secrets_are_hidden() {
     assert!(matches!(err, PearError::RefreshUncertain { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     // A 429 to a refresh: refused before processing, the token is still good.
-    let err = canned(429, "{}")
+    let err = canned_client(429, "{}")
         .refresh(&auth_types::RefreshToken::new("r"))
         .await
         .unwrap_err();
@@ -388,6 +360,25 @@ fn plaintext_http_to_remote_hosts_is_refused() {
         .build()
         .unwrap();
     assert!(PearClient::builder().base_url("not a url").build().is_err());
+}
+
+/// `authorize` writes the bearer header the sandbox and Pear read, and refuses a token a
+/// header cannot carry without quoting it.
+#[test]
+fn authorize_sets_a_sensitive_bearer_header() {
+    let mut request = http::Request::get("http://127.0.0.1:9/sandbox/whoami")
+        .body(Bytes::new())
+        .unwrap();
+    authorize(&mut request, &AccessToken::new("eyJ.a.b")).unwrap();
+    let value = &request.headers()[http::header::AUTHORIZATION];
+    assert_eq!(value, "Bearer eyJ.a.b");
+    assert!(value.is_sensitive());
+    let err = authorize(&mut request, &AccessToken::new("bad\ntoken")).unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("bad\ntoken"), "{err:?}");
+    assert_eq!(
+        request.headers()[http::header::AUTHORIZATION],
+        "Bearer eyJ.a.b"
+    );
 }
 
 #[test]

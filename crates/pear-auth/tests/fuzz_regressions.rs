@@ -4,25 +4,17 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use std::sync::Arc;
-
-use auth_transport::from_fn;
+use auth_test_support::transport::canned;
 use auth_types::{AccessToken, ApiKey, EvmAddress};
-use bytes::Bytes;
 use pear_auth::{ApiError, PearClient, PearError};
 
 const SECRET: &str = "SECRET-TOKEN-123";
 
 /// A client whose every request gets `status` and `body`.
 fn answering(status: u16, body: &'static [u8]) -> PearClient {
-    let transport = from_fn(move |_request| async move {
-        let mut response = http::Response::new(Bytes::from_static(body));
-        *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
-        Ok(response)
-    });
     PearClient::builder()
         .base_url("http://127.0.0.1:9")
-        .shared_transport(Arc::new(transport))
+        .transport(canned(status, body))
         .build()
         .unwrap()
 }

@@ -7,27 +7,13 @@ use std::time::{Duration, Instant};
 
 use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_signing::ethereum::LocalEthSigner;
+use auth_test_support::keys::eth_signer;
+use auth_test_support::sandbox::whoami;
 use auth_transport::{HttpTransport, HyperTransport, ReqwestTransport};
-use auth_types::AccessToken;
-use bytes::Bytes;
-use pear_auth::{PearAuthenticator, PearClient, PearSession, authorize};
-
-async fn whoami(sb: &Sandbox, token: &AccessToken) -> u16 {
-    let mut request = http::Request::get(format!("{}/sandbox/whoami", sb.pear_url()))
-        .body(Bytes::new())
-        .unwrap();
-    authorize(&mut request, token).unwrap();
-    ReqwestTransport::new()
-        .unwrap()
-        .send(request)
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
+use pear_auth::{PearAuthenticator, PearClient, PearSession};
 
 fn wallet(seed: u8) -> Arc<LocalEthSigner> {
-    Arc::new(LocalEthSigner::from_hex(&format!("{seed:02x}").repeat(32)).unwrap())
+    Arc::new(eth_signer(seed))
 }
 
 fn session(sb: &Sandbox, transport: Arc<dyn HttpTransport>, seed: u8) -> PearSession {

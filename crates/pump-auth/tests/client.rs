@@ -2,45 +2,19 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use auth_sandbox::{Sandbox, SandboxConfig};
-use auth_signing::solana::SolanaKeypair;
-use auth_transport::{HttpTransport, HyperTransport, ReqwestTransport, from_fn};
+use auth_test_support::both_backends;
+use auth_test_support::keys::solana_keypair as keypair;
+use auth_test_support::transport::{Make, canned_checking};
 use auth_types::AccessToken;
-use bytes::Bytes;
 use pump_auth::{ApiError, LoginFormat, ProviderError, PumpClient, PumpError};
-
-type Make = fn() -> Arc<dyn HttpTransport>;
-
-fn reqwest() -> Arc<dyn HttpTransport> {
-    Arc::new(ReqwestTransport::new().unwrap())
-}
-
-fn hyper() -> Arc<dyn HttpTransport> {
-    Arc::new(HyperTransport::new().unwrap())
-}
-
-fn keypair(seed: u8) -> SolanaKeypair {
-    SolanaKeypair::from_seed_bytes([seed; 32])
-}
 
 fn client(sb: &Sandbox, make: Make) -> pump_auth::PumpClientBuilder {
     PumpClient::builder()
         .base_url(sb.pump_url())
         .shared_transport(make())
-}
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod with_reqwest {
-            $( #[tokio::test] async fn $name() { super::$name(super::reqwest).await } )*
-        }
-        mod with_hyper {
-            $( #[tokio::test] async fn $name() { super::$name(super::hyper).await } )*
-        }
-    };
 }
 
 both_backends!(
@@ -141,14 +115,10 @@ async fn rate_limit_is_a_typed_error(make: Make) {
 }
 
 fn canned(status: u16, body: &'static str) -> PumpClient {
-    let transport = from_fn(move |request: http::Request<Bytes>| async move {
+    let transport = canned_checking(status, body, |request| {
         // Every request carries Accept and Origin.
         assert_eq!(request.headers()["origin"], "https://pump.fun");
         assert_eq!(request.headers()["accept"], "application/json");
-        Ok(http::Response::builder()
-            .status(status)
-            .body(Bytes::from_static(body.as_bytes()))
-            .unwrap())
     });
     PumpClient::builder()
         .base_url("http://127.0.0.1:9")

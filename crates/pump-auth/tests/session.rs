@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use auth_sandbox::{Sandbox, SandboxConfig};
-use auth_signing::solana::SolanaKeypair;
+use auth_test_support::keys::solana_keypair;
 use auth_transport::{HttpTransport, HyperTransport, ReqwestTransport};
 use pump_auth::{PumpAuthenticator, PumpClient, PumpError, PumpSession};
 
@@ -23,7 +23,7 @@ fn client_and_session(
         .unwrap();
     let session = PumpSession::new(PumpAuthenticator::new(
         client.clone(),
-        Arc::new(SolanaKeypair::from_seed_bytes([seed; 32])),
+        Arc::new(solana_keypair(seed)),
     ));
     (client, session)
 }

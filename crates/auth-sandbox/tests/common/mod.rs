@@ -6,6 +6,7 @@ use auth_signing::eip712::TypedData;
 use auth_signing::ethereum::LocalEthSigner;
 use auth_transport::http::{HeaderMap, Method, Request, StatusCode};
 use auth_transport::{HttpTransport, ReqwestTransport, TransportError};
+use auth_types::AccessToken;
 use bytes::Bytes;
 use serde_json::Value;
 
@@ -53,10 +54,6 @@ pub async fn post(url: &str, body: &Value, headers: &[(&str, &str)]) -> Reply {
         .expect("POST")
 }
 
-pub fn signer(seed: u8) -> LocalEthSigner {
-    LocalEthSigner::from_hex(&format!("{seed:02x}").repeat(32)).expect("key")
-}
-
 /// Fetches the message for `signer`, signs it, and posts the login.
 pub async fn pear_login(base: &str, signer: &LocalEthSigner, client_id: &str) -> Reply {
     let address = signer.address().to_lowercase_hex();
@@ -84,4 +81,9 @@ pub async fn pear_login(base: &str, signer: &LocalEthSigner, client_id: &str) ->
 
 pub fn bearer(token: &Value) -> String {
     format!("Bearer {}", token.as_str().expect("token string"))
+}
+
+/// A token from a JSON answer, as the access token `whoami` presents.
+pub fn token(token: &Value) -> AccessToken {
+    AccessToken::new(token.as_str().expect("token string"))
 }
