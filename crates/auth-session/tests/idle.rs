@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use auth_session::Session;
-use support::FakeAuth;
+use support::{FakeAuth, settle, token};
 
 const SECOND: Duration = Duration::from_secs(1);
 const IDLE: Duration = Duration::from_secs(600);
@@ -16,25 +16,10 @@ fn session(auth: &FakeAuth) -> Session<FakeAuth> {
     Session::builder(auth.clone()).idle_timeout(IDLE).build()
 }
 
-async fn token(session: &Session<FakeAuth>) -> String {
-    session
-        .access_token()
-        .await
-        .unwrap()
-        .expose_secret()
-        .to_owned()
-}
-
 fn alive_tasks() -> usize {
     tokio::runtime::Handle::current()
         .metrics()
         .num_alive_tasks()
-}
-
-async fn settle() {
-    for _ in 0..10 {
-        tokio::task::yield_now().await;
-    }
 }
 
 #[tokio::test(start_paused = true)]

@@ -9,8 +9,9 @@ use std::time::{Duration, SystemTime};
 use auth_session::{
     FailureKind, MemoryStore, Session, SessionError, StoreError, StoredTokens, TokenStore,
 };
+use auth_test_support::tokens::jwt_with_exp;
 use auth_types::{AccessToken, RefreshToken};
-use support::{FakeAuth, FakeError, WALL_START, jwt_with_exp, paused_wall_clock};
+use support::{FakeAuth, FakeError, WALL_START, paused_wall_clock, token};
 use tokio::time::{Instant, advance};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -21,15 +22,6 @@ fn session(auth: &FakeAuth) -> Session<FakeAuth> {
         .refresh_jitter(Duration::ZERO)
         .wall_clock(paused_wall_clock())
         .build()
-}
-
-async fn token(session: &Session<FakeAuth>) -> String {
-    session
-        .access_token()
-        .await
-        .unwrap()
-        .expose_secret()
-        .to_owned()
 }
 
 #[tokio::test(start_paused = true)]

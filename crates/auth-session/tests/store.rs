@@ -12,7 +12,7 @@ use auth_session::{
     FileStore, MemoryStore, Session, SessionError, StoreError, StoredTokens, TokenStore,
 };
 use auth_types::{AccessToken, RefreshToken};
-use support::{FakeAuth, WALL_START, paused_wall_clock};
+use support::{FakeAuth, WALL_START, paused_wall_clock, token};
 
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -32,15 +32,6 @@ fn exposed(t: &StoredTokens) -> (String, Option<String>, SystemTime) {
             .map(|r| r.expose_secret().to_owned()),
         t.expires_at,
     )
-}
-
-async fn token(session: &Session<FakeAuth>) -> String {
-    session
-        .access_token()
-        .await
-        .unwrap()
-        .expose_secret()
-        .to_owned()
 }
 
 #[tokio::test]

@@ -2,9 +2,11 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use std::io::Write;
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+
+use support::authctl_with_stdin as authctl;
 
 const COW_KEY: &str = "c85ef7d79691fe79573b1a7064c19c1a9819ebdbd1faaab1a8ec92344438aaf4";
 const COW_ADDRESS: &str = "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826";
@@ -49,23 +51,6 @@ fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("authctl-test-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     Scratch(dir)
-}
-
-fn authctl(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authctl"));
-    cmd.args(args)
-        .env_remove("PK")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

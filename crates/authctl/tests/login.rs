@@ -2,26 +2,17 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use auth_sandbox::{Sandbox, SandboxConfig};
 use serde_json::Value;
+use support::{authctl, stderr};
 
 const KEY: &str = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
-
-fn authctl(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authctl"));
-    cmd.args(args)
-        .env_remove("PEAR_BASE_URL")
-        .env_remove("PUMP_BASE_URL")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
 
 fn json(out: &Output) -> Value {
     assert!(
@@ -31,10 +22,6 @@ fn json(out: &Output) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn text(v: &Value) -> &str {

@@ -7,8 +7,9 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
+mod support;
+
 use std::fmt::Write as _;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +17,7 @@ use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_session::{Session, StoredTokens};
 use auth_signing::ethereum::LocalEthSigner;
 use auth_signing::solana::SolanaKeypair;
-use auth_transport::from_fn;
+use auth_test_support::transport::echoing;
 use auth_types::{ApiKey, PrivyAccessToken, SecretBytes32};
 use pear_auth::{PearAuthenticator, PearClient, PearCredentials, PearSession};
 use pump_auth::{PumpAuthenticator, PumpClient, PumpSession};
@@ -65,16 +66,7 @@ impl tracing::Subscriber for Capture {
 }
 
 fn authctl_stderr(args: &[&str], env: &[(&str, &str)]) -> String {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authctl"));
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .env_remove("PEAR_BASE_URL")
-        .env_remove("PUMP_BASE_URL");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    support::stderr(&support::authctl(args, env))
 }
 
 #[test]
@@ -148,15 +140,7 @@ fn no_secret_appears_anywhere() {
         );
 
         // A failed API-key login against a server that echoes the whole request.
-        let echo = from_fn(|request: http::Request<bytes::Bytes>| async move {
-            let body = String::from_utf8_lossy(request.body()).replace('"', "'");
-            Ok(http::Response::builder()
-                .status(401)
-                .body(bytes::Bytes::from(format!(
-                    r#"{{"message":"rejected {body}","error":"Unauthorized","statusCode":401}}"#
-                )))
-                .unwrap())
-        });
+        let echo = echoing(401);
         let echoing = PearClient::builder()
             .base_url("http://127.0.0.1:9")
             .transport(echo)

@@ -7,9 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use auth_session::{AuthError, Authenticator, FailureKind, Tokens};
+use auth_session::{AuthError, Authenticator, FailureKind, Session, Tokens};
 use auth_types::{AccessToken, RefreshToken};
-use base64::Engine as _;
 
 /// A fixed start on the wall clock: 2023-11-14T22:13:20Z.
 pub const WALL_START: u64 = 1_700_000_000;
@@ -20,14 +19,21 @@ pub fn paused_wall_clock() -> impl Fn() -> SystemTime + Send + Sync + Clone + 's
     move || SystemTime::UNIX_EPOCH + Duration::from_secs(WALL_START) + start.elapsed()
 }
 
-/// A JWT (unsigned, fake signature) whose payload holds `exp`.
-pub fn jwt_with_exp(exp: u64) -> String {
-    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    format!(
-        "{}.{}.c2lnbmF0dXJl",
-        b64.encode(r#"{"alg":"HS256","typ":"JWT"}"#),
-        b64.encode(format!(r#"{{"sub":"bot","exp":{exp}}}"#))
-    )
+/// The session's current access token, as text (fails the test on an error).
+pub async fn token(session: &Session<FakeAuth>) -> String {
+    session
+        .access_token()
+        .await
+        .unwrap()
+        .expose_secret()
+        .to_owned()
+}
+
+/// Lets spawned tasks (the idle watcher, background saves) run until they wait again.
+pub async fn settle() {
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
