@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -13,13 +15,14 @@ use auth_signing::{EthSigner, SignerError};
 use auth_test_support::both_backends;
 use auth_test_support::keys::eth_signer;
 use auth_test_support::sandbox::whoami;
-use auth_test_support::transport::{Make, canned};
+use auth_test_support::transport::Make;
 use auth_transport::{
     HttpTransport, HyperTransport, ReqwestTransport, TransportConfig, TransportError,
 };
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken};
 use bytes::Bytes;
 use pear_auth::{ApiError, PearClient, PearError, ProviderError, authorize};
+use support::canned_client;
 
 /// A signer that counts what it signs, to prove when nothing was.
 #[derive(Debug)]
@@ -57,16 +60,7 @@ fn client(sb: &Sandbox, make: Make) -> PearClient {
         .unwrap()
 }
 
-both_backends!(
-    wallet_login_refresh_rotation_and_logout,
-    api_key_created_listed_and_used,
-    privy_login,
-    wrong_api_key_is_a_typed_401,
-    hostile_typed_data_is_refused_with_nothing_signed,
-    a_skewed_clock_refuses_the_message,
-    rate_limit_is_a_typed_error_with_the_delay,
-);
-
+both_backends!(wallet_login_refresh_rotation_and_logout);
 async fn wallet_login_refresh_rotation_and_logout(make: Make) {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let pear = client(&sb, make);
@@ -104,6 +98,7 @@ async fn wallet_login_refresh_rotation_and_logout(make: Make) {
     );
 }
 
+both_backends!(api_key_created_listed_and_used);
 async fn api_key_created_listed_and_used(make: Make) {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let pear = client(&sb, make);
@@ -126,6 +121,7 @@ async fn api_key_created_listed_and_used(make: Make) {
     assert_eq!(signer.signed.load(Ordering::SeqCst), 1);
 }
 
+both_backends!(privy_login);
 async fn privy_login(make: Make) {
     let signer = CountingSigner::new(3);
     let sb = Sandbox::start(SandboxConfig::default().with_privy_token(
@@ -155,6 +151,7 @@ async fn privy_login(make: Make) {
     assert!(matches!(refused, Err(PearError::Api(ref e)) if e.is_unauthorized()));
 }
 
+both_backends!(wrong_api_key_is_a_typed_401);
 async fn wrong_api_key_is_a_typed_401(make: Make) {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let pear = client(&sb, make);
@@ -171,6 +168,7 @@ async fn wrong_api_key_is_a_typed_401(make: Make) {
     );
 }
 
+both_backends!(hostile_typed_data_is_refused_with_nothing_signed);
 async fn hostile_typed_data_is_refused_with_nothing_signed(make: Make) {
     let sb = Sandbox::start(SandboxConfig::default().with_hostile(true))
         .await
@@ -188,6 +186,7 @@ async fn hostile_typed_data_is_refused_with_nothing_signed(make: Make) {
     assert_eq!(sb.counters().pear_logins, 0);
 }
 
+both_backends!(a_skewed_clock_refuses_the_message);
 async fn a_skewed_clock_refuses_the_message(make: Make) {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let pear = PearClient::builder()
@@ -204,6 +203,7 @@ async fn a_skewed_clock_refuses_the_message(make: Make) {
     assert_eq!(signer.signed.load(Ordering::SeqCst), 0);
 }
 
+both_backends!(rate_limit_is_a_typed_error_with_the_delay);
 async fn rate_limit_is_a_typed_error_with_the_delay(make: Make) {
     let sb = Sandbox::start(SandboxConfig::default().with_rate_limit(1, Duration::from_secs(30)))
         .await
@@ -250,15 +250,6 @@ async fn oversized_responses_are_refused_by_both_backends() {
             "{err:?}"
         );
     }
-}
-
-/// A client whose every request gets `status` and `body`, without a network.
-fn canned_client(status: u16, body: &'static str) -> PearClient {
-    PearClient::builder()
-        .base_url("http://127.0.0.1:9")
-        .transport(canned(status, body))
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]

@@ -4,20 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use auth_test_support::transport::canned;
+mod support;
+
 use auth_types::{AccessToken, ApiKey, EvmAddress};
-use pear_auth::{ApiError, PearClient, PearError};
+use pear_auth::{ApiError, PearError};
+use support::canned_client as answering;
 
 const SECRET: &str = "SECRET-TOKEN-123";
-
-/// A client whose every request gets `status` and `body`.
-fn answering(status: u16, body: &'static [u8]) -> PearClient {
-    PearClient::builder()
-        .base_url("http://127.0.0.1:9")
-        .transport(canned(status, body))
-        .build()
-        .unwrap()
-}
 
 /// Found by `pear_response`: a 2xx answer whose list entry is a string containing
 /// `, expected ` was quoted in the `MalformedResponse` error.

@@ -13,8 +13,9 @@ pub mod tokens;
 pub mod transport;
 
 /// Generates, for each named `async fn(Make)`, one `#[tokio::test]` per transport backend:
-/// `with_reqwest::<name>` and `with_hyper::<name>`, each calling `<name>` with the
-/// matching [`transport::Make`].
+/// `<name>::with_reqwest` and `<name>::with_hyper`, each calling `<name>` with the
+/// matching [`transport::Make`]. (The module `<name>` and the function `<name>` live in
+/// different namespaces, so the invocation can stand right above the function.)
 ///
 /// The test file needs `tokio` (with `macros` and a runtime) as a dev-dependency, and
 /// each named function must take a [`transport::Make`]:
@@ -33,11 +34,17 @@ pub mod transport;
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
-        mod with_reqwest {
-            $( #[tokio::test] async fn $name() { super::$name($crate::transport::reqwest).await } )*
-        }
-        mod with_hyper {
-            $( #[tokio::test] async fn $name() { super::$name($crate::transport::hyper).await } )*
-        }
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn with_reqwest() {
+                    super::$name($crate::transport::reqwest).await
+                }
+                #[tokio::test]
+                async fn with_hyper() {
+                    super::$name($crate::transport::hyper).await
+                }
+            }
+        )*
     };
 }
