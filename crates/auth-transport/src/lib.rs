@@ -14,8 +14,8 @@ pub use backends::hyper::{HyperClient, HyperTransport};
 #[cfg(feature = "reqwest")]
 pub use backends::reqwest::ReqwestTransport;
 pub use config::{DEFAULT_USER_AGENT, TransportConfig};
-pub use error::{BoxError, TransportError};
 pub use default::default_transport;
+pub use error::{BoxError, TransportError};
 pub use policy::{UrlPolicy, is_loopback_host};
 pub use transport::{FnTransport, HttpTransport, from_fn};
 
