@@ -5,7 +5,7 @@
 //! same errors and paths), plus one of its own: each [`TypedValue`] variant must suit its
 //! type, so that `Bytes` in a `string` field cannot sign the text of some hex.
 
-use super::domain::{CANONICAL_DOMAIN, Eip712Domain, canonical_type_hash, inferred_fields};
+use super::domain::{CANONICAL_DOMAIN, Eip712Domain, inferred_fields};
 use super::encode::{Document, Node};
 use super::error::Eip712Error;
 use super::types::{Kind, Resolved, TypeDefs, Types};
@@ -47,15 +47,8 @@ pub(crate) fn build_document(
             .iter()
             .all(|(n, _)| CANONICAL_DOMAIN.iter().any(|(c, _)| c == n))
     );
-    if defs.get(primary_type).is_none() {
-        return Err(Eip712Error::MissingPrimaryType {
-            primary_type: primary_type.to_owned(),
-        });
-    }
-    let resolved = Resolved::resolve(&defs, &[DOMAIN_TYPE, primary_type], &canonical_type_hash)?;
+    let (resolved, domain_id, primary_id) = Resolved::for_document(&defs, primary_type)?;
     drop(defs);
-    let domain_id = resolved.id(DOMAIN_TYPE).unwrap_or(0);
-    let primary_id = resolved.id(primary_type).unwrap_or(0);
 
     let mut builder = Builder {
         resolved: &resolved,

@@ -5,7 +5,7 @@
 
 use sha3::{Digest, Keccak256};
 
-use super::domain::{CANONICAL_DOMAIN, canonical_type_hash, inferred_fields};
+use super::domain::{CANONICAL_DOMAIN, inferred_fields};
 use super::encode::{Document, Node};
 use super::error::Eip712Error;
 use super::number::{ParseU256Error, U256};
@@ -69,15 +69,8 @@ pub(crate) fn parse_document(doc: &Raw<'_>) -> Result<Document, Eip712Error> {
             types.insert_new(DOMAIN_TYPE, fields);
         }
     }
-    if types.get(primary_type).is_none() {
-        return Err(Eip712Error::MissingPrimaryType {
-            primary_type: primary_type.to_owned(),
-        });
-    }
-    let resolved = Resolved::resolve(&types, &[DOMAIN_TYPE, primary_type], &canonical_type_hash)?;
+    let (resolved, domain_id, primary_id) = Resolved::for_document(&types, primary_type)?;
     drop(types);
-    let domain_id = resolved.id(DOMAIN_TYPE).unwrap_or(0);
-    let primary_id = resolved.id(primary_type).unwrap_or(0);
 
     let mut encoder = Encoder {
         resolved: &resolved,

@@ -344,6 +344,27 @@ impl Resolved {
         Ok(resolved)
     }
 
+    /// Resolves what a document needs, the domain type and `primary_type` (which must be
+    /// defined), and returns them with their ids `(resolved, domain_id, primary_id)`.
+    pub(crate) fn for_document(
+        defs: &TypeDefs<'_>,
+        primary_type: &str,
+    ) -> Result<(Resolved, usize, usize), Eip712Error> {
+        if defs.get(primary_type).is_none() {
+            return Err(Eip712Error::MissingPrimaryType {
+                primary_type: primary_type.to_owned(),
+            });
+        }
+        let resolved = Resolved::resolve(
+            defs,
+            &[super::DOMAIN_TYPE, primary_type],
+            &super::domain::canonical_type_hash,
+        )?;
+        let domain_id = resolved.id(super::DOMAIN_TYPE).unwrap_or(0);
+        let primary_id = resolved.id(primary_type).unwrap_or(0);
+        Ok((resolved, domain_id, primary_id))
+    }
+
     pub(crate) fn id(&self, name: &str) -> Option<usize> {
         self.by_name
             .binary_search_by(|id| self.structs[*id].name().cmp(name))
