@@ -27,19 +27,19 @@ impl Refusal {
             return None;
         }
         let body: Option<serde_json::Value> = serde_json::from_slice(response.body()).ok();
+        let clean = |text: &str| printable(&secrets.redact(text));
         let messages: Vec<String> = match body.as_ref().and_then(|b| b.get("message")) {
-            Some(serde_json::Value::String(s)) => vec![secrets.redact(s)],
-            Some(serde_json::Value::Array(items)) => items
-                .iter()
-                .filter_map(|i| i.as_str().map(|s| secrets.redact(s)))
-                .collect(),
+            Some(serde_json::Value::String(s)) => vec![clean(s)],
+            Some(serde_json::Value::Array(items)) => {
+                items.iter().filter_map(|i| i.as_str().map(clean)).collect()
+            }
             _ => Vec::new(),
         };
         let error = body
             .as_ref()
             .and_then(|b| b.get("error"))
             .and_then(|e| e.as_str())
-            .map(|e| secrets.redact(e));
+            .map(clean);
         let message = if !messages.is_empty() {
             messages.join("; ")
         } else if let Some(e) = error {
@@ -62,18 +62,22 @@ impl Refusal {
     }
 }
 
-/// The first 200 characters of a non-JSON body, on one line, if it is text.
+/// The first 200 characters of a non-JSON body, on one line, if it is text. Redacted
+/// before it is cut, so a secret crossing the cut cannot leave its start behind.
 fn plain_text_excerpt(body: &[u8], secrets: &Secrets) -> Option<String> {
     let text = secrets.redact(std::str::from_utf8(body).ok()?.trim());
     if text.is_empty() {
         return None;
     }
-    Some(
-        text.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .take(200)
-            .collect(),
-    )
+    Some(printable(&text).chars().take(200).collect())
+}
+
+/// Server text with control characters (newlines, escapes) replaced by spaces, so it can
+/// neither forge a log line nor drive a terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date.
@@ -101,11 +105,11 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn response(status: u16, body: &'static str) -> Response<Bytes> {
+    fn response(status: u16, body: &str) -> Response<Bytes> {
         Response::builder()
             .status(status)
             .header("retry-after", "3")
-            .body(Bytes::from_static(body.as_bytes()))
+            .body(Bytes::copy_from_slice(body.as_bytes()))
             .unwrap()
     }
 
@@ -169,6 +173,34 @@ mod tests {
         assert_eq!(e.message, "bad <redacted>");
         let e = Refusal::read(&response(502, "echo: eyJsecret.token"), &secrets).unwrap();
         assert_eq!(e.message, "echo: <redacted>");
+    }
+
+    #[test]
+    fn a_secret_crossing_the_cut_leaves_nothing_behind() {
+        let secret = "refresh-SECRET-0123456789-abcdefghij";
+        let mut secrets = Secrets::default();
+        secrets.record(secret);
+        let body = format!("{} {secret} tail", "x".repeat(185));
+        let e = Refusal::read(&response(502, &body), &secrets).unwrap();
+        assert!(e.message.contains(" <redacted>"), "{}", e.message);
+        assert!(!e.message.contains("refresh-S"), "{}", e.message);
+    }
+
+    #[test]
+    fn control_characters_in_server_text_are_replaced() {
+        let none = Secrets::default();
+        let e = Refusal::read(
+            &response(
+                401,
+                "{\"message\":\"bad\\nINFO forged line \\u001b[31mred\",\"error\":\"x\\ry\"}",
+            ),
+            &none,
+        )
+        .unwrap();
+        assert_eq!(e.message, "bad INFO forged line  [31mred");
+        assert!(!e.message.chars().any(char::is_control));
+        let e = Refusal::read(&response(400, r#"{"error":"a\u0007b"}"#), &none).unwrap();
+        assert_eq!(e.message, "a b");
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub const REDACTED: &str = "<redacted>";
 /// without protecting anything worth a secret's name.
 const MIN_SECRET_LEN: usize = 4;
 
+/// A server that cuts an echoed secret short still shows its start: any prefix of a secret
+/// at least this long is redacted too.
+const MIN_PREFIX_LEN: usize = 8;
+
 /// The secret values one request carries (tokens, keys, signatures), recorded as the
 /// request is built by [`JsonBody::secret`](crate::JsonBody::secret) and
 /// [`ApiRequest::bearer`](crate::ApiRequest::bearer). Wiped on drop; `Debug` shows only
@@ -50,16 +54,50 @@ impl Secrets {
         self.values.is_empty()
     }
 
-    /// `text` with every occurrence of a recorded secret replaced by `<redacted>`.
+    /// `text` with every occurrence of a recorded secret replaced by `<redacted>`, and
+    /// every occurrence of a prefix of one of 8 characters or more (a server that cut the
+    /// secret short).
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for secret in &self.values {
             if out.contains(secret.as_str()) {
                 out = out.replace(secret.as_str(), REDACTED);
             }
+            out = redact_prefixes(&out, secret);
         }
         out
     }
+}
+
+/// `text` with every run that is a prefix of `secret` of [`MIN_PREFIX_LEN`] bytes or more
+/// replaced by `<redacted>`.
+fn redact_prefixes(text: &str, secret: &str) -> String {
+    let Some(head) = secret.get(..MIN_PREFIX_LEN) else {
+        return text.to_owned();
+    };
+    if !text.contains(head) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(head) {
+        out.push_str(&rest[..at]);
+        let candidate = &rest[at..];
+        // The longest prefix of the secret the text goes on with (byte-wise, then back to a
+        // character boundary of the text).
+        let mut len = candidate
+            .bytes()
+            .zip(secret.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !candidate.is_char_boundary(len) {
+            len -= 1;
+        }
+        out.push_str(REDACTED);
+        rest = &candidate[len.max(1)..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl fmt::Debug for Secrets {
@@ -71,6 +109,26 @@ impl fmt::Debug for Secrets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_secret_is_redacted_from_eight_characters_on() {
+        let mut secrets = Secrets::default();
+        secrets.record("eyJhbGciOiJIUzI1NiJ9.payload.signature");
+        assert_eq!(
+            secrets.redact("token eyJhbGciOiJIUz… is invalid"),
+            "token <redacted>… is invalid"
+        );
+        assert_eq!(
+            secrets.redact("a eyJhbGciOiJIUzI1NiJ9.pay b eyJhbGciOiJIUzI1NiJ9.payload.signature"),
+            "a <redacted> b <redacted>"
+        );
+        // Seven characters of it are not enough to say it is the secret.
+        assert_eq!(secrets.redact("eyJhbGc"), "eyJhbGc");
+        // Short secrets are only redacted whole.
+        let mut short = Secrets::default();
+        short.record("pk_12");
+        assert_eq!(short.redact("pk_12 pk_1"), "<redacted> pk_1");
+    }
 
     #[test]
     fn longest_secret_first_and_short_values_ignored() {
