@@ -11,7 +11,7 @@ use auth_session::{
 };
 use auth_test_support::tokens::jwt_with_exp;
 use auth_types::{AccessToken, RefreshToken};
-use support::{FakeAuth, FakeError, WALL_START, paused_wall_clock, token};
+use support::{FakeAuth, FakeError, WALL_START, paused_wall_clock, settle, token};
 use tokio::time::{Instant, advance};
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -42,6 +42,9 @@ async fn refreshes_within_the_buffer() {
     let session = session(&auth);
     assert_eq!(token(&session).await, "access-1");
     advance(841 * SECOND).await;
+    // Due: the current token at once, the refresh in the background.
+    assert_eq!(token(&session).await, "access-1");
+    settle().await;
     assert_eq!(token(&session).await, "access-2");
     assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 1));
     assert_eq!(*auth.0.presented.lock().unwrap(), ["refresh-1"]);
@@ -58,6 +61,8 @@ async fn jitter_refreshes_between_buffer_and_buffer_plus_jitter() {
     advance(809 * SECOND).await; // 91 s before expiry: beyond buffer + jitter.
     assert_eq!(token(&session).await, "access-1");
     advance(32 * SECOND).await; // 59 s before expiry: within the buffer.
+    assert_eq!(token(&session).await, "access-1"); // Renewed in the background.
+    settle().await;
     assert_eq!(token(&session).await, "access-2");
 }
 
@@ -151,7 +156,7 @@ async fn refresh_tokens_rotate_and_each_is_presented_once() {
     let session = session(&auth);
     assert_eq!(token(&session).await, "access-1");
     for round in 2..=6 {
-        advance(850 * SECOND).await;
+        advance(897 * SECOND).await; // Within the hard margin: callers wait.
         let mut callers = tokio::task::JoinSet::new();
         for _ in 0..50 {
             let session = session.clone();
@@ -181,7 +186,7 @@ async fn a_rejected_refresh_token_falls_back_to_login() {
     assert_eq!(token(&session).await, "access-1");
     auth.0
         .fail_refresh(FakeError::new(FailureKind::RefreshRejected));
-    advance(841 * SECOND).await;
+    advance(896 * SECOND).await; // Within the hard margin: the caller waits.
     assert_eq!(token(&session).await, "access-2");
     assert_eq!((auth.0.logins(), auth.0.refreshes()), (2, 1));
 }
@@ -191,7 +196,7 @@ async fn without_refresh_token_the_session_logs_in_again() {
     let auth = FakeAuth::new(900 * SECOND, false); // Like pump.fun.
     let session = session(&auth);
     assert_eq!(token(&session).await, "access-1");
-    advance(841 * SECOND).await;
+    advance(896 * SECOND).await;
     assert_eq!(token(&session).await, "access-2");
     assert_eq!((auth.0.logins(), auth.0.refreshes()), (2, 0));
 }
@@ -201,7 +206,7 @@ async fn a_transient_failure_keeps_the_unexpired_token_and_the_next_call_retries
     let auth = FakeAuth::pear_like();
     let session = session(&auth);
     assert_eq!(token(&session).await, "access-1");
-    advance(841 * SECOND).await;
+    advance(896 * SECOND).await; // Within the hard margin: the caller waits.
     auth.0.fail_refresh(FakeError::new(FailureKind::Transient));
     assert_eq!(token(&session).await, "access-1");
     assert_eq!(auth.0.refreshes(), 1);
@@ -238,7 +243,7 @@ async fn a_permanent_failure_is_returned_even_with_an_unexpired_token() {
     assert!(!error.is_transient());
 
     assert_eq!(token(&session).await, "access-1");
-    advance(841 * SECOND).await;
+    advance(896 * SECOND).await; // Within the hard margin: the caller waits.
     auth.0.fail_refresh(FakeError::new(FailureKind::Permanent));
     let error = session.access_token().await.unwrap_err();
     assert!(matches!(error, SessionError::Refresh { .. }), "{error:?}");
@@ -274,7 +279,7 @@ async fn during_a_backoff_the_unexpired_token_is_still_returned() {
     let auth = FakeAuth::pear_like();
     let session = session(&auth);
     assert_eq!(token(&session).await, "access-1");
-    advance(841 * SECOND).await;
+    advance(896 * SECOND).await; // Within the hard margin: callers wait.
     auth.0.fail_refresh(FakeError {
         kind: FailureKind::Transient,
         retry_after: Some(30 * SECOND),
@@ -297,7 +302,11 @@ async fn an_earlier_jwt_exp_wins_over_expires_in() {
     assert!(first.starts_with("eyJ"));
     advance(239 * SECOND).await;
     assert_eq!(token(&session).await, first);
+    settle().await;
+    assert_eq!(auth.0.refreshes(), 0);
     advance(2 * SECOND).await;
+    assert_eq!(token(&session).await, first); // Renewed in the background.
+    settle().await;
     assert_eq!(token(&session).await, "access-2");
 }
 
@@ -313,7 +322,11 @@ async fn a_later_jwt_exp_leaves_expires_in_in_charge() {
     let first = token(&session).await;
     advance(839 * SECOND).await;
     assert_eq!(token(&session).await, first);
+    settle().await;
+    assert_eq!(auth.0.refreshes(), 0);
     advance(2 * SECOND).await;
+    assert_eq!(token(&session).await, first); // Renewed in the background.
+    settle().await;
     assert_eq!(token(&session).await, "access-2");
 }
 
@@ -338,7 +351,11 @@ async fn short_lived_tokens_get_half_their_lifetime() {
     assert_eq!(token(&session).await, "access-1");
     advance(14 * SECOND).await;
     assert_eq!(token(&session).await, "access-1");
+    settle().await;
+    assert_eq!(auth.0.refreshes(), 0);
     advance(2 * SECOND).await;
+    assert_eq!(token(&session).await, "access-1"); // Renewed in the background.
+    settle().await;
     assert_eq!(token(&session).await, "access-2");
 }
 
@@ -567,4 +584,99 @@ async fn logout_still_revokes_an_invalidated_token() {
         *auth.0.logged_out.lock().unwrap(),
         [("access-1".to_owned(), Some("refresh-1".to_owned()))]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_caller_waits_while_a_slow_refresh_runs_in_the_background() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    *auth.0.latency.lock().unwrap() = 10 * SECOND;
+    advance(841 * SECOND).await; // Past the refresh point, 59 s before expiry.
+
+    let mut callers = tokio::task::JoinSet::new();
+    for _ in 0..100 {
+        let session = session.clone();
+        callers.spawn(async move {
+            let asked = Instant::now();
+            let token = token(&session).await;
+            (token, asked.elapsed())
+        });
+    }
+    let answers = callers.join_all().await;
+    assert!(
+        answers
+            .iter()
+            .all(|(t, waited)| t == "access-1" && waited.is_zero()),
+        "{answers:?}"
+    );
+    settle().await;
+    assert_eq!(
+        auth.0.refreshes(),
+        1,
+        "exactly one refresh, in the background"
+    );
+
+    // While it runs (10 s), callers still get the old token at once.
+    for _ in 0..9 {
+        advance(SECOND).await;
+        let asked = Instant::now();
+        assert_eq!(token(&session).await, "access-1");
+        assert_eq!(asked.elapsed(), Duration::ZERO);
+    }
+    advance(SECOND).await;
+    settle().await;
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn callers_wait_only_within_the_hard_margin() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth); // Expires at 900 s; hard margin 5 s.
+    assert_eq!(token(&session).await, "access-1");
+    *auth.0.latency.lock().unwrap() = 2 * SECOND;
+    *auth.0.gated.lock().unwrap() = true; // Every refresh hangs until let through.
+    advance(894 * SECOND).await;
+    let asked = Instant::now();
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!(
+        asked.elapsed(),
+        Duration::ZERO,
+        "outside the margin: no wait"
+    );
+    settle().await;
+    assert_eq!(auth.0.refreshes(), 1);
+
+    advance(SECOND).await; // 5 s before expiry: inside the margin.
+    let waiting = tokio::spawn({
+        let session = session.clone();
+        async move {
+            let asked = Instant::now();
+            (token(&session).await, asked.elapsed())
+        }
+    });
+    settle().await;
+    assert!(!waiting.is_finished(), "inside the margin the caller waits");
+    auth.0.gate.notify_one();
+    let (token, waited) = waiting.await.unwrap();
+    assert_eq!(token, "access-2");
+    assert_eq!(waited, 2 * SECOND, "for the refresh that was running");
+    assert_eq!(auth.0.refreshes(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_hard_margin_is_configurable() {
+    let auth = FakeAuth::pear_like();
+    let session = Session::builder(auth.clone())
+        .refresh_jitter(Duration::ZERO)
+        .hard_margin(20 * SECOND)
+        .wall_clock(paused_wall_clock())
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    *auth.0.latency.lock().unwrap() = SECOND;
+    advance(881 * SECOND).await; // 19 s before expiry: inside a 20 s margin.
+    let asked = Instant::now();
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!(asked.elapsed(), SECOND);
 }

@@ -169,8 +169,9 @@ async fn a_restarted_session_resumes_without_signing_again() {
     let second = start();
     assert_eq!(token(&second).await, "access-1");
     assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 0));
-    // The stored wall-clock expiry still applies: refresh 60 s before it.
-    tokio::time::advance(741 * SECOND).await;
+    // The stored wall-clock expiry still applies: refresh 60 s before it (in the
+    // background), wait within the 5 s hard margin.
+    tokio::time::advance(796 * SECOND).await;
     assert_eq!(token(&second).await, "access-2");
     assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 1));
     let stored = FileStore::new(&path).load().await.unwrap().unwrap();
@@ -289,7 +290,7 @@ async fn a_failing_save_keeps_the_fresh_tokens() {
         .build();
     assert_eq!(token(&session).await, "access-1");
     assert_eq!(token(&session).await, "access-1");
-    tokio::time::advance(841 * SECOND).await;
+    tokio::time::advance(896 * SECOND).await;
     assert_eq!(token(&session).await, "access-2");
     assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 1));
     assert!(store.inner.load().await.unwrap().is_none());

@@ -67,8 +67,9 @@ async fn a_thousand_callers_on_an_expiring_token_cause_one_refresh() {
         .unwrap();
     let session = session(&sb, Arc::new(ReqwestTransport::new().unwrap()), 3);
     session.access_token().await.unwrap();
-    // With a 2 s token the refresh margin is 1 s: after 1.2 s every caller needs a refresh.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // With a 2 s token the refresh margin is 1 s and the hard margin 0.5 s (half the
+    // refresh margin): after 1.65 s every caller must wait for the refresh.
+    tokio::time::sleep(Duration::from_millis(1650)).await;
     let before = sb.counters().pear_refreshes;
     let tasks: Vec<_> = (0..1000)
         .map(|_| {
@@ -120,8 +121,9 @@ async fn a_dead_refresh_token_means_a_new_login_with_the_api_key() {
     ));
     let token = session.access_token().await.unwrap();
     assert_eq!(whoami(&sb, &token).await, 200);
-    // Past the refresh margin (1 s of a 2 s token) and past the refresh token's life.
-    tokio::time::sleep(Duration::from_millis(1300)).await;
+    // Inside the hard margin (0.5 s of a 2 s token, where callers wait for the renewal)
+    // and past the refresh token's life.
+    tokio::time::sleep(Duration::from_millis(1650)).await;
     let next = session.access_token().await.unwrap();
     assert_ne!(next, token);
     assert_eq!(whoami(&sb, &next).await, 200);

@@ -18,6 +18,8 @@ use crate::store::{MemoryStore, TokenStore};
 const DEFAULT_REFRESH_BUFFER: Duration = Duration::from_secs(60);
 /// Default upper bound of the random extra added to the buffer.
 const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(15);
+/// Default hard margin: callers wait for a renewal only this close to expiry.
+const DEFAULT_HARD_MARGIN: Duration = Duration::from_secs(5);
 /// Default bound on waiting for a login or refresh.
 const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -51,6 +53,7 @@ impl<A: Authenticator> SessionBuilder<A> {
                 renew: RenewPolicy {
                     refresh_buffer: DEFAULT_REFRESH_BUFFER,
                     refresh_jitter: DEFAULT_REFRESH_JITTER,
+                    hard_margin: DEFAULT_HARD_MARGIN,
                 },
                 wait_timeout: DEFAULT_WAIT_TIMEOUT,
                 idle_timeout: None,
@@ -87,6 +90,16 @@ impl<A: Authenticator> SessionBuilder<A> {
     /// 15 s), so that many sessions do not refresh at the same moment. Zero turns it off.
     pub fn refresh_jitter(mut self, jitter: Duration) -> Self {
         self.config.renew.refresh_jitter = jitter;
+        self
+    }
+
+    /// How close to expiry a caller stops getting the current token at once and waits for
+    /// its renewal instead (default 5 s). Capped at half the refresh margin (the buffer plus
+    /// jitter, itself at most half the lifetime). Between the refresh point and this margin
+    /// every caller gets the current token at once while one renewal runs in the
+    /// background.
+    pub fn hard_margin(mut self, margin: Duration) -> Self {
+        self.config.renew.hard_margin = margin;
         self
     }
 
@@ -140,6 +153,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("refresh_buffer", &self.renew.refresh_buffer)
             .field("refresh_jitter", &self.renew.refresh_jitter)
+            .field("hard_margin", &self.renew.hard_margin)
             .field("wait_timeout", &self.wait_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .finish()

@@ -49,7 +49,9 @@ impl<A: Authenticator> Inner<A> {
     }
 
     /// Subscribes to the flight in progress, or starts one; refuses during a backoff.
-    fn join_or_start_flight(self: &Arc<Self>) -> Result<FlightResult<A::Error>, ErrorOf<A>> {
+    pub(super) fn join_or_start_flight(
+        self: &Arc<Self>,
+    ) -> Result<FlightResult<A::Error>, ErrorOf<A>> {
         let mut flight = lock(&self.flight);
         if let Some(backoff) = &flight.backoff {
             backoff.check(Instant::now())?;

@@ -1,8 +1,11 @@
 //! The session: a cached access token that one background task at a time renews.
 //!
 //! - The fast path loads the cached token from an [`ArcSwapOption`] (no lock) and returns
-//!   it while the renew policy ([`policy`]) calls it fresh.
-//! - Otherwise the caller joins the flight in progress, or starts one ([`flight`]): a
+//!   it while the renew policy ([`policy`]) calls it fresh. When the policy calls it due,
+//!   the caller still gets it at once, and starts a flight in the background (or finds
+//!   one running).
+//! - Within the hard margin of expiry, or after it, the caller joins the flight in
+//!   progress, or starts one ([`flight`]), and waits for it: a
 //!   spawned task that takes the `tokens` mutex (held across I/O), refreshes or logs in,
 //!   makes the new token current, saves it to the store, and publishes the result to every
 //!   waiting caller. Because the flight is a task of its own, a caller that gives up
@@ -48,12 +51,14 @@ type ErrorOf<A> = SessionError<<A as Authenticator>::Error>;
 
 /// A login session that hands out an access token that is alive.
 ///
-/// [`access_token`](Session::access_token) returns the cached token while it is more than
-/// the refresh buffer (default 60 s, plus a random 0 to 15 s so that many sessions do not
-/// refresh together) away from expiry. Closer to expiry, exactly one refresh runs, or a
-/// login when there is no refresh token or the server rejects it; all other callers wait
-/// for its result. A token never gets less than half its lifetime of use: the buffer is
-/// capped at half the lifetime.
+/// [`access_token`](Session::access_token) returns the cached token at once while it is
+/// more than the refresh buffer (default 60 s, plus a random 0 to 15 s so that many
+/// sessions do not refresh together) away from expiry. Closer to expiry it still returns
+/// the cached token at once, and exactly one refresh runs in the background (or a login,
+/// when there is no refresh token or the server rejects it). Only a token within the hard
+/// margin of expiry (default 5 s, see [`SessionBuilder::hard_margin`]), or expired, makes
+/// callers wait for that renewal's result. A token never gets less than half its lifetime
+/// of use: the buffer is capped at half the lifetime.
 ///
 /// Expiry is the announced lifetime (`expiresIn`) counted on Tokio's monotonic clock from
 /// when the answer arrived, or the JWT `exp` claim if that is earlier.
@@ -114,8 +119,12 @@ impl<A: Authenticator> Session<A> {
         SessionBuilder::new(authenticator)
     }
 
-    /// An access token that is valid for at least the refresh buffer (or half its
-    /// lifetime, if shorter), logging in or refreshing first if needed.
+    /// An access token that is valid for at least the hard margin (default 5 s), logging in
+    /// or refreshing first if needed.
+    ///
+    /// A token past its refresh point but outside the hard margin is returned at once, and
+    /// its renewal starts in the background (or is already running): no caller waits
+    /// while the session renews ahead of time.
     ///
     /// The first call reads the token store and uses stored tokens that are still good.
     ///
@@ -132,8 +141,14 @@ impl<A: Authenticator> Session<A> {
             activity.touch(now);
         }
         if let Some(live) = self.inner.current.load().as_deref() {
-            if live.deadlines.freshness(now) == Freshness::Fresh {
-                return Ok(live.access_token.clone());
+            match live.deadlines.freshness(now) {
+                Freshness::Fresh => return Ok(live.access_token.clone()),
+                Freshness::Due => {
+                    let token = live.access_token.clone();
+                    self.inner.renew_in_background();
+                    return Ok(token);
+                }
+                Freshness::Urgent | Freshness::Unusable => {}
             }
         }
         self.inner.renew().await
@@ -197,6 +212,7 @@ impl<A: Authenticator> fmt::Debug for Session<A> {
             .field("token_valid_for", &valid_for)
             .field("refresh_buffer", &config.renew.refresh_buffer)
             .field("refresh_jitter", &config.renew.refresh_jitter)
+            .field("hard_margin", &config.renew.hard_margin)
             .field("wait_timeout", &config.wait_timeout)
             .field("idle_timeout", &config.idle_timeout)
             .field("store", &self.inner.store)
@@ -212,6 +228,12 @@ impl<A: Authenticator> Inner<A> {
             Err(error) if error.is_transient() => self.unexpired_token().ok_or(error),
             Err(error) => Err(error),
         }
+    }
+
+    /// Starts a flight unless one is running or the server asked to wait; never waits.
+    fn renew_in_background(self: &Arc<Self>) {
+        // During a backoff nothing starts; the current token is still good.
+        let _ = self.join_or_start_flight();
     }
 
     /// The current token if it has not expired (even if it is due for renewal).

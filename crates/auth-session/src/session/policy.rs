@@ -1,4 +1,5 @@
-//! The renew policy: when a token is fresh, when it is due for renewal, when it is unusable.
+//! The renew policy: when a token is fresh, when it is renewed in the background, when a
+//! caller must wait for its renewal, when it is unusable.
 //!
 //! This is the one place that turns a token's lifetime into deadlines and a deadline into a
 //! decision; the session acts on [`Freshness`] and never compares instants itself.
@@ -13,33 +14,40 @@ use tokio::time::Instant;
 pub(crate) enum Freshness {
     /// Before its refresh deadline: hand it out.
     Fresh,
-    /// Past its refresh deadline but not expired: renew it; hand it out only when renewing
-    /// fails transiently.
+    /// Past its refresh deadline, before the hard margin: hand it out at once and renew it
+    /// in the background.
     Due,
+    /// Within the hard margin of expiry: wait for its renewal; hand it out only when
+    /// renewing fails transiently.
+    Urgent,
     /// Expired (or ended by [`Deadlines::ended`]): never hand it out.
     Unusable,
 }
 
 /// When a token is renewed: `refresh_buffer` plus a random extra of up to `refresh_jitter`
-/// before expiry, at most half the token's lifetime.
+/// before expiry, at most half the token's lifetime. Callers wait for the renewal only
+/// within `hard_margin` of expiry, at most half the refresh margin.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RenewPolicy {
     /// How long before expiry the token is renewed.
     pub(crate) refresh_buffer: Duration,
     /// The most that is randomly added to the buffer, per token.
     pub(crate) refresh_jitter: Duration,
+    /// How long before expiry callers stop getting the token at once and wait for its
+    /// renewal.
+    pub(crate) hard_margin: Duration,
 }
 
 impl RenewPolicy {
     /// The deadlines of a token valid for `lifetime` from `from`.
     pub(crate) fn deadlines(&self, from: Instant, lifetime: Duration) -> Deadlines {
         let expires_at = from.checked_add(lifetime).unwrap_or(from);
-        let refresh_at = expires_at
-            .checked_sub(self.margin(lifetime))
-            .unwrap_or(from)
-            .max(from);
+        let margin = self.margin(lifetime);
+        let before_expiry =
+            |margin: Duration| expires_at.checked_sub(margin).unwrap_or(from).max(from);
         Deadlines {
-            refresh_at,
+            refresh_at: before_expiry(margin),
+            wait_at: before_expiry(self.hard_margin.min(margin / 2)),
             expires_at,
         }
     }
@@ -53,11 +61,14 @@ impl RenewPolicy {
     }
 }
 
-/// A cached token's deadlines on Tokio's monotonic clock. `refresh_at <= expires_at`.
+/// A cached token's deadlines on Tokio's monotonic clock.
+/// `refresh_at <= wait_at <= expires_at`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Deadlines {
-    /// From here on, the token is due for renewal.
+    /// From here on, the token is due for renewal (in the background).
     refresh_at: Instant,
+    /// From here on, callers wait for the renewal.
+    wait_at: Instant,
     /// From here on, the token is never handed out.
     expires_at: Instant,
 }
@@ -67,17 +78,20 @@ impl Deadlines {
     pub(crate) fn ended(now: Instant) -> Self {
         Deadlines {
             refresh_at: now,
+            wait_at: now,
             expires_at: now,
         }
     }
 
-    /// How the token may be used at `now`. On the fast path: two comparisons at most.
+    /// How the token may be used at `now`. On the fast path: one comparison.
     #[inline]
     pub(crate) fn freshness(&self, now: Instant) -> Freshness {
         if now < self.refresh_at {
             Freshness::Fresh
-        } else if now < self.expires_at {
+        } else if now < self.wait_at {
             Freshness::Due
+        } else if now < self.expires_at {
+            Freshness::Urgent
         } else {
             Freshness::Unusable
         }
@@ -110,6 +124,7 @@ mod tests {
         RenewPolicy {
             refresh_buffer: buffer * SECOND,
             refresh_jitter: jitter * SECOND,
+            hard_margin: 5 * SECOND,
         }
     }
 
@@ -120,7 +135,9 @@ mod tests {
         assert_eq!(deadlines.freshness(from), Freshness::Fresh);
         assert_eq!(deadlines.freshness(from + 839 * SECOND), Freshness::Fresh);
         assert_eq!(deadlines.freshness(from + 840 * SECOND), Freshness::Due);
-        assert_eq!(deadlines.freshness(from + 899 * SECOND), Freshness::Due);
+        assert_eq!(deadlines.freshness(from + 894 * SECOND), Freshness::Due);
+        assert_eq!(deadlines.freshness(from + 895 * SECOND), Freshness::Urgent);
+        assert_eq!(deadlines.freshness(from + 899 * SECOND), Freshness::Urgent);
         assert_eq!(
             deadlines.freshness(from + 900 * SECOND),
             Freshness::Unusable
@@ -135,6 +152,15 @@ mod tests {
         let deadlines = policy(60, 15).deadlines(from, 10 * SECOND);
         assert_eq!(deadlines.freshness(from + 4 * SECOND), Freshness::Fresh);
         assert_eq!(deadlines.freshness(from + 5 * SECOND), Freshness::Due);
+        // The hard margin is at most half the refresh margin: 2.5 s of 5 s.
+        assert_eq!(
+            deadlines.freshness(from + 7499 * SECOND / 1000),
+            Freshness::Due
+        );
+        assert_eq!(
+            deadlines.freshness(from + 7500 * SECOND / 1000),
+            Freshness::Urgent
+        );
     }
 
     #[test]
