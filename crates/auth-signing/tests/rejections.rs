@@ -531,3 +531,23 @@ fn domain_summary_shows_only_canonically_typed_fields() {
     assert_eq!(typed.domain().name.as_deref(), Some("Pear Protocol"));
     assert_eq!(typed.domain().chain_id, None);
 }
+
+#[test]
+fn uint_and_int_without_a_width_are_refused() {
+    // The EIP defines no aliases, and the libraries disagree on what these would mean.
+    for (ty, fix) in [
+        ("uint", "write uint256"),
+        ("int", "write int256"),
+        ("uint[]", "write uint256"),
+        ("int[2]", "write int256"),
+    ] {
+        let e = err(doc(ty, json!(1)));
+        assert!(
+            matches!(e, Eip712Error::InvalidType { ref path, .. } if path == "types.T[0].type"),
+            "{ty}: {e:?}"
+        );
+        assert!(e.to_string().contains(fix), "{ty}: {e}");
+    }
+    ok(doc("uint256", json!(1)));
+    ok(doc("int256", json!(-1)));
+}

@@ -522,9 +522,13 @@ fn parse_atomic(base: &str) -> Atomic {
         "address" => return Atomic::Kind(Kind::Address),
         "string" => return Atomic::Kind(Kind::String),
         "bytes" => return Atomic::Kind(Kind::Bytes),
-        // Solidity's aliases, accepted by viem, ethers and eth-sig-util alike.
-        "uint" => return Atomic::Kind(Kind::Uint(256)),
-        "int" => return Atomic::Kind(Kind::Int(256)),
+        // Solidity's aliases are not EIP-712 types, and the references disagree on them
+        // (one keeps the name `uint` in `encodeType`, one reads it as `uint256`, one
+        // refuses it): a signature made with one would not verify with another.
+        "uint" => {
+            return Atomic::Invalid("the EIP defines no `uint` alias; write uint256");
+        }
+        "int" => return Atomic::Invalid("the EIP defines no `int` alias; write int256"),
         _ => {}
     }
     let (prefix, digits) = if let Some(d) = base.strip_prefix("uint") {
@@ -590,7 +594,7 @@ mod tests {
     fn refuses_invalid_types() {
         for t in [
             "uint7", "uint0", "uint264", "int9", "bytes33", "bytes0", "uint08", "bytes01", "S[x]",
-            "S[0]", "S[01]", "S]", "S[-1]", "[]",
+            "S[0]", "S[01]", "S]", "S[-1]", "[]", "uint", "int", "uint[]", "int[3]",
         ] {
             assert!(
                 matches!(parse(t), Err(Eip712Error::InvalidType { .. })),
