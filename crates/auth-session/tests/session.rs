@@ -680,3 +680,43 @@ async fn the_hard_margin_is_configurable() {
     assert_eq!(token(&session).await, "access-2");
     assert_eq!(asked.elapsed(), SECOND);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_of_years_waits_at_most_five_minutes() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    advance(901 * SECOND).await;
+    auth.0.fail_refresh(FakeError {
+        kind: FailureKind::Transient,
+        retry_after: Some(10 * 365 * 24 * 3600 * SECOND),
+    });
+    assert!(session.access_token().await.is_err());
+    match session.access_token().await {
+        Err(SessionError::Backoff { retry_in, .. }) => assert_eq!(retry_in, 300 * SECOND),
+        other => panic!("expected a backoff, got {other:?}"),
+    }
+    advance(300 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!(auth.0.refreshes(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_longest_retry_after_is_configurable() {
+    let auth = FakeAuth::pear_like();
+    let session = Session::builder(auth.clone())
+        .max_retry_after(20 * SECOND)
+        .build();
+    auth.0.fail_login(FakeError {
+        kind: FailureKind::Transient,
+        retry_after: Some(3600 * SECOND),
+    });
+    assert!(session.access_token().await.is_err());
+    advance(19 * SECOND).await;
+    assert!(matches!(
+        session.access_token().await,
+        Err(SessionError::Backoff { .. })
+    ));
+    advance(SECOND).await;
+    assert_eq!(token(&session).await, "access-1");
+}

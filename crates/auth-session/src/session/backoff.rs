@@ -1,7 +1,9 @@
 //! The server's request to wait: after a transient failure with a `retry_after`, no new
-//! login or refresh starts until that time has passed.
+//! login or refresh starts until that time has passed (at most the session's
+//! `max_retry_after`, so that a hostile or broken `Retry-After` cannot lock a session out).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -18,8 +20,8 @@ pub(super) struct Backoff<E> {
 
 impl<E> Backoff<E> {
     /// What a flight's `outcome` asks for: a backoff after a transient failure that came
-    /// with a `retry_after`, else none.
-    fn after(outcome: &Outcome<E>, now: Instant) -> Option<Self>
+    /// with a `retry_after` (at most `cap`), else none.
+    fn after(outcome: &Outcome<E>, now: Instant, cap: Duration) -> Option<Self>
     where
         E: AuthError,
     {
@@ -27,7 +29,7 @@ impl<E> Backoff<E> {
             Err(SessionError::Login { source } | SessionError::Refresh { source })
                 if source.kind() == FailureKind::Transient =>
             {
-                let until = now.checked_add(source.retry_after()?)?;
+                let until = now.checked_add(source.retry_after()?.min(cap))?;
                 Some(Backoff {
                     until,
                     source: Arc::clone(source),
@@ -52,7 +54,8 @@ impl<E> Backoff<E> {
 impl<A: Authenticator> Inner<A> {
     /// Remembers the server's request to wait, or forgets an old one.
     pub(super) fn note_backoff(&self, outcome: &Outcome<A::Error>) {
-        lock(&self.flight).backoff = Backoff::after(outcome, Instant::now());
+        let cap = self.config.max_retry_after;
+        lock(&self.flight).backoff = Backoff::after(outcome, Instant::now(), cap);
     }
 
     /// Forgets the server's request to wait (at logout).

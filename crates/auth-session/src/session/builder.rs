@@ -20,6 +20,8 @@ const DEFAULT_REFRESH_BUFFER: Duration = Duration::from_secs(60);
 const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(15);
 /// Default hard margin: callers wait for a renewal only this close to expiry.
 const DEFAULT_HARD_MARGIN: Duration = Duration::from_secs(5);
+/// Default bound on the wait a server may ask for (`Retry-After`).
+const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(5 * 60);
 /// Default bound on waiting for a login or refresh.
 const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -38,6 +40,8 @@ pub(super) struct Config {
     pub(super) renew: RenewPolicy,
     /// How long a caller waits for a flight.
     pub(super) wait_timeout: Duration,
+    /// The longest wait a server's `Retry-After` can impose.
+    pub(super) max_retry_after: Duration,
     /// Idle logout after this long without use, if on.
     pub(super) idle_timeout: Option<Duration>,
 }
@@ -56,6 +60,7 @@ impl<A: Authenticator> SessionBuilder<A> {
                     hard_margin: DEFAULT_HARD_MARGIN,
                 },
                 wait_timeout: DEFAULT_WAIT_TIMEOUT,
+                max_retry_after: DEFAULT_MAX_RETRY_AFTER,
                 idle_timeout: None,
             },
         }
@@ -109,6 +114,15 @@ impl<A: Authenticator> SessionBuilder<A> {
         self
     }
 
+    /// The longest wait a server can impose after a transient failure with a hint such as
+    /// `Retry-After` (default 5 minutes): a longer request (years, or an HTTP date far in
+    /// the future) is cut to this, so that a broken or hostile answer cannot lock the
+    /// session out.
+    pub fn max_retry_after(mut self, cap: Duration) -> Self {
+        self.config.max_retry_after = cap;
+        self
+    }
+
     /// Logs out (on the server, and forgets the tokens) after no
     /// [`access_token`](Session::access_token) call for this long. Off by default. The
     /// watcher is a Tokio task that ends when the session is dropped.
@@ -155,6 +169,7 @@ impl fmt::Debug for Config {
             .field("refresh_jitter", &self.renew.refresh_jitter)
             .field("hard_margin", &self.renew.hard_margin)
             .field("wait_timeout", &self.wait_timeout)
+            .field("max_retry_after", &self.max_retry_after)
             .field("idle_timeout", &self.idle_timeout)
             .finish()
     }
