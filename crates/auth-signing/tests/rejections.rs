@@ -551,3 +551,104 @@ fn uint_and_int_without_a_width_are_refused() {
     ok(doc("uint256", json!(1)));
     ok(doc("int256", json!(-1)));
 }
+
+#[test]
+fn message_members_the_type_does_not_declare_are_refused() {
+    // Otherwise the user signs less than the document shows.
+    let unknown = |path: &str, type_name: &str| Eip712Error::UnknownField {
+        path: path.into(),
+        type_name: type_name.into(),
+    };
+    let mut d = doc("uint8", json!(1));
+    d["message"]["extra"] = json!("not signed");
+    assert_eq!(err(d.clone()), unknown("message.extra", "T"));
+    assert_eq!(
+        TypedData::from_json_str(&d.to_string()).unwrap_err(),
+        unknown("message.extra", "T")
+    );
+    let e = err(d).to_string();
+    assert!(e.contains("declare it in types.T or remove it"), "{e}");
+
+    // In a nested struct, inside an array; the first undeclared key in sorted order.
+    let nested = json!({
+        "types": {
+            "Mail": [{"name": "to", "type": "Person[]"}],
+            "Person": [{"name": "name", "type": "string"}]
+        },
+        "primaryType": "Mail",
+        "domain": {"name": "x"},
+        "message": {"to": [{"name": "a"}, {"name": "b", "zz": 1, "amount": 2}]}
+    });
+    assert_eq!(
+        err(nested.clone()),
+        unknown("message.to[1].amount", "Person")
+    );
+    assert_eq!(
+        TypedData::from_json_str(&nested.to_string()).unwrap_err(),
+        unknown("message.to[1].amount", "Person")
+    );
+
+    // Large structs take the indexed path.
+    let fields: Vec<Value> = (0..40)
+        .map(|i| json!({"name": format!("f{i}"), "type": "uint8"}))
+        .collect();
+    let mut message: serde_json::Map<String, Value> =
+        (0..40).map(|i| (format!("f{i}"), json!(i))).collect();
+    let big = |message: serde_json::Map<String, Value>| json!({"types": {"T": fields.clone()}, "primaryType": "T", "domain": {}, "message": message});
+    ok(big(message.clone()));
+    message.insert("g".into(), json!(0));
+    assert_eq!(err(big(message.clone())), unknown("message.g", "T"));
+    assert_eq!(
+        TypedData::from_json_str(&big(message).to_string()).unwrap_err(),
+        unknown("message.g", "T")
+    );
+
+    // A repeated declared key is one member (the last counts), not an undeclared one.
+    let repeated = r#"{"types": {"T": [{"name": "a", "type": "uint8"}]}, "primaryType": "T",
+        "domain": {}, "message": {"a": 1, "a": 2}}"#;
+    TypedData::from_json_str(repeated).unwrap();
+
+    // Top-level keys besides the four stay allowed: Pear sends a `timestamp` there.
+    let mut d = doc("uint8", json!(1));
+    d["timestamp"] = json!(1732076598);
+    ok(d.clone());
+    TypedData::from_json_str(&d.to_string()).unwrap();
+}
+
+#[test]
+fn rust_struct_values_with_undeclared_fields_are_refused() {
+    use auth_signing::eip712::{Eip712Domain, TypedValue as V, Types};
+    let types = Types::new()
+        .with_struct("Mail", [("from", "Person"), ("note", "string")])
+        .with_struct("Person", [("name", "string")]);
+    let domain = Eip712Domain::default().with_name("x");
+    let person = |extra: bool| {
+        let mut fields = vec![("name", V::from("a"))];
+        if extra {
+            fields.push(("wallet", V::from("0x01")));
+        }
+        V::structure(fields)
+    };
+    let good = V::structure([("from", person(false)), ("note", V::from("hi"))]);
+    TypedData::new(&domain, types.clone(), "Mail", good).unwrap();
+    let top = V::structure([
+        ("from", person(false)),
+        ("note", V::from("hi")),
+        ("cc", V::from("x")),
+    ]);
+    assert_eq!(
+        TypedData::new(&domain, types.clone(), "Mail", top).unwrap_err(),
+        Eip712Error::UnknownField {
+            path: "message.cc".into(),
+            type_name: "Mail".into()
+        }
+    );
+    let nested = V::structure([("from", person(true)), ("note", V::from("hi"))]);
+    assert_eq!(
+        TypedData::new(&domain, types, "Mail", nested).unwrap_err(),
+        Eip712Error::UnknownField {
+            path: "message.from.wallet".into(),
+            type_name: "Person".into()
+        }
+    );
+}

@@ -5,6 +5,8 @@
 //! same errors and paths), plus one of its own: each [`TypedValue`] variant must suit its
 //! type, so that `Bytes` in a `string` field cannot sign the text of some hex.
 
+use std::collections::HashSet;
+
 use super::domain::{CANONICAL_DOMAIN, Eip712Domain, inferred_fields};
 use super::encode::{Document, Node};
 use super::error::Eip712Error;
@@ -62,7 +64,9 @@ pub(crate) fn build_document(
     let message_nodes = match message {
         TypedValue::Struct(fields) => {
             builder.check_unique(fields)?;
-            builder.struct_fields(primary_id, fields, 1, Some(&mut message_values))?
+            let nodes = builder.struct_fields(primary_id, fields, 1, Some(&mut message_values))?;
+            builder.check_declared(primary_id, fields)?;
+            nodes
         }
         other => {
             return Err(builder.wrong_variant(&Kind::Struct(primary_id), primary_type, other));
@@ -96,6 +100,33 @@ impl Builder<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Refuses a field of a struct value that its type does not declare, as the JSON
+    /// parser does. Called after [`Self::check_unique`] and [`Self::struct_fields`], so
+    /// there is one iff the value has more fields than the type.
+    fn check_declared(
+        &self,
+        id: usize,
+        fields: &[(String, TypedValue)],
+    ) -> Result<(), Eip712Error> {
+        let def = &self.resolved.structs[id];
+        if fields.len() <= def.fields.len() {
+            return Ok(());
+        }
+        let declared: HashSet<&str> = def.fields.iter().map(|f| def.field_name(f)).collect();
+        match fields
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .filter(|name| !declared.contains(name))
+            .min()
+        {
+            Some(name) => Err(Eip712Error::UnknownField {
+                path: format!("{}.{name}", self.path),
+                type_name: def.name().to_owned(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The fields of a struct value in declared order; with `values`, each atomic field's
@@ -204,10 +235,9 @@ impl Builder<'_> {
                     });
                 }
                 self.check_unique(fields)?;
-                return Ok(Node::Struct(
-                    *id,
-                    self.struct_fields(*id, fields, depth + 1, None)?,
-                ));
+                let nodes = self.struct_fields(*id, fields, depth + 1, None)?;
+                self.check_declared(*id, fields)?;
+                return Ok(Node::Struct(*id, nodes));
             }
             (Kind::Array { elem, len }, TypedValue::Array(items)) => {
                 if let Some(expected) = len {

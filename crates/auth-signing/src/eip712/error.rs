@@ -174,6 +174,16 @@ pub enum Eip712Error {
         /// The repeated name.
         field: String,
     },
+    /// A member of a struct value (the message or a struct inside it) that its type does
+    /// not declare. It would not be signed, so the signer would sign less than the
+    /// document shows.
+    #[error("{path}: not a field of `{type_name}`; declare it in types.{type_name} or remove it")]
+    UnknownField {
+        /// Where the undeclared member is, its key last (`message.to[1].nick`).
+        path: String,
+        /// The struct type of the value holding it.
+        type_name: String,
+    },
     /// A domain key that the domain type does not declare. Without `EIP712Domain` in
     /// `types`, only `name`, `version`, `chainId`, `verifyingContract` and `salt` are allowed.
     #[error(

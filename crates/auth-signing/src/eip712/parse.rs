@@ -3,6 +3,8 @@
 //!
 //! Every check happens here, once: after parsing, hashing cannot fail.
 
+use std::collections::HashSet;
+
 use sha3::{Digest, Keccak256};
 
 use super::domain::{CANONICAL_DOMAIN, inferred_fields};
@@ -83,7 +85,11 @@ pub(crate) fn parse_document(doc: &Raw<'_>) -> Result<Document, Eip712Error> {
     encoder.path.push(Seg::Key("message"));
     let mut message_values = Vec::new();
     let message_nodes = match message {
-        Raw::Object(map) => encoder.struct_fields(primary_id, map, 1, Some(&mut message_values))?,
+        Raw::Object(map) => {
+            let nodes = encoder.struct_fields(primary_id, map, 1, Some(&mut message_values))?;
+            encoder.check_declared(primary_id, map)?;
+            nodes
+        }
         other => return Err(encoder.struct_mismatch(primary_id, other)),
     };
     Ok(Document {
@@ -211,6 +217,26 @@ impl<'a> Encoder<'a> {
         Ok(nodes)
     }
 
+    /// Refuses a member of a struct value that its type does not declare, which would go
+    /// unsigned. Called after [`Self::struct_fields`] found every declared field (and
+    /// field names are unique), so there is one iff the object has more distinct keys
+    /// than the type has fields. Names the first such key in sorted order, whatever the
+    /// member order, so JSON text and a `serde_json::Value` give the same error.
+    fn check_declared(&self, id: usize, map: &Object<'_>) -> Result<(), Eip712Error> {
+        let def = &self.resolved.structs[id];
+        if map.distinct_len() <= def.fields.len() {
+            return Ok(());
+        }
+        let declared: HashSet<&str> = def.fields.iter().map(|f| def.field_name(f)).collect();
+        match map.keys().filter(|k| !declared.contains(k)).min() {
+            Some(key) => Err(Eip712Error::UnknownField {
+                path: format!("{}.{key}", self.path()),
+                type_name: def.name().to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     fn struct_mismatch(&self, id: usize, value: &Raw<'_>) -> Eip712Error {
         let type_name = self.resolved.structs[id].name().to_owned();
         if value.is_null() {
@@ -250,7 +276,9 @@ impl<'a> Encoder<'a> {
         Ok(match kind {
             Kind::Struct(id) => match value {
                 Raw::Object(map) => {
-                    Node::Struct(*id, self.struct_fields(*id, map, depth + 1, None)?)
+                    let nodes = self.struct_fields(*id, map, depth + 1, None)?;
+                    self.check_declared(*id, map)?;
+                    Node::Struct(*id, nodes)
                 }
                 other => return Err(self.struct_mismatch(*id, other)),
             },

@@ -37,6 +37,8 @@ pub(crate) struct Object<'a> {
     /// For large objects, member indices sorted by key (then position), so that looking
     /// up every field of a hostile struct stays `O(n log n)`.
     sorted: Option<Vec<usize>>,
+    /// How many distinct keys there are.
+    distinct: usize,
 }
 
 /// Objects with more members than this get a sorted index.
@@ -50,7 +52,27 @@ impl<'a> Object<'a> {
             order.sort_by(|a, b| members[*a].0.cmp(&members[*b].0));
             order
         });
-        Object { members, sorted }
+        let distinct = match &sorted {
+            Some(order) => {
+                1 + order
+                    .windows(2)
+                    .filter(|w| members[w[0]].0 != members[w[1]].0)
+                    .count()
+            }
+            None => (0..members.len())
+                .filter(|&i| members[..i].iter().all(|(k, _)| *k != members[i].0))
+                .count(),
+        };
+        Object {
+            members,
+            sorted,
+            distinct,
+        }
+    }
+
+    /// How many distinct keys the object has (a repeated key counts once).
+    pub(crate) fn distinct_len(&self) -> usize {
+        self.distinct
     }
 
     /// The value of `key` (the last one, if repeated).
