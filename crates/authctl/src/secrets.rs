@@ -28,21 +28,21 @@ fn check_env_name(name: &str) -> Result<(), Failure> {
     }
 }
 
-/// Reads the secret text in the environment variable `name`.
+/// Reads the secret text in the environment variable `name`. An unset or empty variable's
+/// error never repeats the name: a short key pasted where the name belongs would otherwise
+/// be printed back. (Once the variable exists, its name is a name and may be shown.)
 pub(crate) fn from_env(name: &str) -> Result<Zeroizing<String>, Failure> {
     check_env_name(name)?;
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => Ok(Zeroizing::new(v)),
-        Ok(_) => Err(Failure::new(format!(
-            "environment variable {name} is empty"
-        ))),
-        Err(std::env::VarError::NotPresent) => Err(Failure::new(format!(
-            "environment variable {name} is not set"
-        ))),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::new(format!(
-            "environment variable {name} is not valid UTF-8"
-        ))),
-    }
+    let problem = match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => return Ok(Zeroizing::new(v)),
+        Ok(_) => "is empty",
+        Err(std::env::VarError::NotPresent) => "is not set",
+        Err(std::env::VarError::NotUnicode(_)) => "is not valid UTF-8",
+    };
+    Err(Failure::new(format!(
+        "the environment variable named on the command line {problem} \
+         (its name is not repeated, in case a key was pasted in its place)"
+    )))
 }
 
 /// Reads the secret text in a file.

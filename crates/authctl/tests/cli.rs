@@ -204,7 +204,17 @@ fn failures_exit_1_with_one_line_and_never_echo_the_key() {
         None,
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("UNSET_VAR_FOR_TEST is not set"));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("is not set"), "{stderr}");
+    // A short key pasted where the name belongs looks like a name: it is never repeated.
+    assert!(!stderr.contains("UNSET_VAR_FOR_TEST"), "{stderr}");
+    let out = authctl(&["address", "--private-key-env", "hunter2x"], &[], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !text(&out.stderr).contains("hunter2x"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // A corrupt keypair file: pubkey half does not match.
     let dir = scratch("corrupt");
@@ -269,4 +279,29 @@ fn every_command_has_help() {
         assert!(out.status.success(), "{args:?}");
         assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
     }
+}
+
+/// Standard output that cannot take the result (closed, or a full disk: `/dev/full`) is an
+/// error with a message and exit status 1, never a panic (exit 101).
+#[test]
+fn an_unwritable_stdout_is_a_failure_with_a_message() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_authctl"))
+        .args(["address", "--private-key-env", "AUTHCTL_TEST_KEY"])
+        .env("AUTHCTL_TEST_KEY", COW_KEY)
+        .stdin(std::process::Stdio::null())
+        .stdout(full)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot write the result to standard output"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(COW_KEY));
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::Failure;
+use super::{Failure, print_line};
 use crate::cli::AddressArgs;
 use crate::secrets::{eth_key, solana_key};
 
@@ -12,10 +12,10 @@ pub(crate) fn print(args: &AddressArgs) -> Result<ExitCode, Failure> {
             args.private_key_env.as_deref(),
             args.private_key_file.as_deref(),
         )?;
-        println!("{}", signer.address());
+        print_line(format_args!("{}", signer.address()))?;
     } else {
         let keypair = solana_key(args.keypair.as_deref(), args.keypair_env.as_deref())?;
-        println!("{}", keypair.pubkey());
+        print_line(format_args!("{}", keypair.pubkey()))?;
     }
     Ok(ExitCode::SUCCESS)
 }

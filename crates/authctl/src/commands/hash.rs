@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use auth_signing::eip712::TypedData;
 use serde::Serialize;
 
+use super::print_line;
 use crate::failure::Failure;
 use crate::secrets::read_input;
 
@@ -38,15 +39,16 @@ pub(crate) fn typed_data(files: &[PathBuf], json: bool) -> ExitCode {
                         struct_hash: hex0x(h.struct_hash),
                         signing_hash: hex0x(h.signing_hash),
                     };
-                    match serde_json::to_string(&line) {
-                        Ok(text) => println!("{text}"),
-                        Err(e) => {
-                            eprintln!("error: {}: {e}", file.display());
-                            failed = true;
-                        }
+                    let written = serde_json::to_string(&line)
+                        .map_err(|e| Failure::new(format!("{}: {e}", file.display())))
+                        .and_then(print_line);
+                    if let Err(e) = written {
+                        eprintln!("error: {e}");
+                        failed = true;
                     }
-                } else {
-                    println!("{}", hex0x(h.signing_hash));
+                } else if let Err(e) = print_line(hex0x(h.signing_hash)) {
+                    eprintln!("error: {e}");
+                    failed = true;
                 }
             }
             Err(e) => {

@@ -41,6 +41,15 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string(value)
         .map_err(|e| Failure::new(format!("cannot format the output: {e}")))?;
-    println!("{text}");
-    Ok(())
+    print_line(text)
+}
+
+/// Writes one line to standard output. A closed or full stdout is a failure (exit 1 with a
+/// message), not a panic: after `pear refresh` the new pair would otherwise vanish silently.
+pub(crate) fn print_line(text: impl std::fmt::Display) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::new(format!("cannot write the result to standard output: {e}")))
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use auth_sandbox::{Sandbox, SandboxConfig};
 
-use super::{Failure, runtime};
+use super::{Failure, print_line, runtime};
 use crate::cli::SandboxArgs;
 
 pub(crate) fn run(args: &SandboxArgs) -> Result<ExitCode, Failure> {
@@ -25,8 +25,8 @@ pub(crate) fn run(args: &SandboxArgs) -> Result<ExitCode, Failure> {
         let sandbox = Sandbox::start(SandboxConfig::default().with_addrs(args.addr, pump_addr))
             .await
             .map_err(|e| Failure::new(format!("could not start the sandbox: {e}")))?;
-        println!("PEAR_BASE_URL={}", sandbox.pear_url());
-        println!("PUMP_BASE_URL={}", sandbox.pump_url());
+        print_line(format_args!("PEAR_BASE_URL={}", sandbox.pear_url()))?;
+        print_line(format_args!("PUMP_BASE_URL={}", sandbox.pump_url()))?;
         eprintln!("sandbox running; Ctrl-C to stop");
         tokio::signal::ctrl_c()
             .await

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use auth_signing::eip712::TypedData;
 
-use super::Failure;
+use super::{Failure, print_line};
 use crate::cli::{EthKeyArgs, SolanaKeyArgs};
 use crate::secrets::{eth_key, read_input, solana_key};
 
@@ -32,7 +32,7 @@ pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Fail
     let signature = signer
         .sign_typed_data(&typed)
         .map_err(|e| Failure::new(e.to_string()))?;
-    println!("{signature}");
+    print_line(format_args!("{signature}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -44,12 +44,12 @@ pub(crate) fn personal(key: &EthKeyArgs, message: &str) -> Result<ExitCode, Fail
     let signature = signer
         .sign_personal_message(message.as_bytes())
         .map_err(|e| Failure::new(e.to_string()))?;
-    println!("{signature}");
+    print_line(format_args!("{signature}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub(crate) fn solana_message(key: &SolanaKeyArgs, message: &str) -> Result<ExitCode, Failure> {
     let keypair = solana_key(key.keypair.as_deref(), key.keypair_env.as_deref())?;
-    println!("{}", keypair.sign(message.as_bytes()));
+    print_line(format_args!("{}", keypair.sign(message.as_bytes())))?;
     Ok(ExitCode::SUCCESS)
 }
