@@ -162,7 +162,7 @@ impl ApiRequest<'_> {
     /// A JSON body (`Content-Type: application/json`); its secret fields are recorded.
     pub fn json(mut self, body: JsonBody) -> Self {
         let (bytes, secrets) = body.into_parts();
-        self.body = Bytes::from(bytes);
+        self.body = bytes;
         self.secrets.extend(secrets);
         self.headers.insert(CONTENT_TYPE, APPLICATION_JSON);
         self
