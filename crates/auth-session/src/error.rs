@@ -58,11 +58,27 @@ pub enum SessionError<E> {
     #[error("the login or refresh task stopped without a result; try again")]
     Interrupted,
     /// The server issued an access token that has already expired by our clock (its JWT
-    /// `exp` is in the past, or its lifetime is zero).
+    /// `exp` is in the past, or its lifetime is zero). A refresh token that came with it
+    /// is kept (and saved). The session does not try again for 30 s (at most the
+    /// session's `max_retry_after`); calls meanwhile get this error at once.
     #[error(
         "the server issued an access token that has already expired; check that the system clock is right"
     )]
     ExpiredOnArrival,
+    /// The session was logged out while this call waited for a new token. The call did
+    /// not log back in; call again to log in.
+    #[error("the session was logged out while waiting for a token; call again to log in")]
+    LoggedOut,
+    /// A logout did not get to tell the server, because a login or refresh in progress
+    /// did not finish within the wait timeout. The tokens were forgotten locally and in
+    /// the store; whatever that login or refresh still obtains is revoked, not used.
+    #[error(
+        "logout gave up after {after:?} waiting for a login or refresh in progress; local tokens were cleared, but the server session may live until it expires: raise the session's wait timeout to wait longer"
+    )]
+    LogoutTimeout {
+        /// The wait timeout that passed.
+        after: Duration,
+    },
     /// The token store failed while clearing tokens at logout. The tokens in memory were
     /// cleared; the stored ones may remain.
     #[error("the token store failed: {source}")]
@@ -83,7 +99,10 @@ impl<E: AuthError> SessionError<E> {
             SessionError::Backoff { .. }
             | SessionError::Timeout { .. }
             | SessionError::Interrupted => true,
-            SessionError::ExpiredOnArrival | SessionError::Store { .. } => false,
+            SessionError::ExpiredOnArrival
+            | SessionError::Store { .. }
+            | SessionError::LoggedOut
+            | SessionError::LogoutTimeout { .. } => false,
         }
     }
 }
@@ -107,6 +126,8 @@ impl<E> Clone for SessionError<E> {
             SessionError::Timeout { after } => SessionError::Timeout { after: *after },
             SessionError::Interrupted => SessionError::Interrupted,
             SessionError::ExpiredOnArrival => SessionError::ExpiredOnArrival,
+            SessionError::LoggedOut => SessionError::LoggedOut,
+            SessionError::LogoutTimeout { after } => SessionError::LogoutTimeout { after: *after },
             SessionError::Store { source } => SessionError::Store {
                 source: Arc::clone(source),
             },

@@ -720,3 +720,147 @@ async fn the_longest_retry_after_is_configurable() {
     advance(SECOND).await;
     assert_eq!(token(&session).await, "access-1");
 }
+
+#[tokio::test(start_paused = true)]
+async fn logout_gives_up_behind_a_hung_login() {
+    let auth = FakeAuth::pear_like();
+    *auth.0.hang_login.lock().unwrap() = true;
+    let session = Session::builder(auth.clone())
+        .wait_timeout(5 * SECOND)
+        .build();
+    let caller = tokio::spawn({
+        let session = session.clone();
+        async move { session.access_token().await }
+    });
+    settle().await;
+    assert_eq!(auth.0.logins(), 1, "the login hangs");
+    let started = Instant::now();
+    let logout = tokio::time::timeout(3600 * SECOND, session.logout())
+        .await
+        .expect("logout must not wait forever behind a hung login");
+    assert!(
+        matches!(logout, Err(SessionError::LogoutTimeout { after }) if after == 5 * SECOND),
+        "{logout:?}"
+    );
+    assert_eq!(started.elapsed(), 5 * SECOND);
+    assert!(logout.unwrap_err().to_string().contains("wait timeout"));
+    assert!(caller.await.unwrap().is_err());
+    assert_eq!(auth.0.logouts(), 0, "never called during the hung login");
+}
+
+#[tokio::test(start_paused = true)]
+async fn tokens_obtained_after_a_logout_gave_up_are_revoked_not_used() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(MemoryStore::new());
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .wait_timeout(5 * SECOND)
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    *auth.0.gated.lock().unwrap() = true;
+    advance(901 * SECOND).await;
+    let caller = tokio::spawn({
+        let session = session.clone();
+        async move { session.access_token().await }
+    });
+    settle().await;
+    assert_eq!(auth.0.refreshes(), 1, "the refresh hangs");
+    let logout = session.logout().await;
+    assert!(
+        matches!(logout, Err(SessionError::LogoutTimeout { .. })),
+        "{logout:?}"
+    );
+    assert!(store.load().await.unwrap().is_none());
+    auth.0.gate.notify_one(); // The refresh answers after all.
+    settle().await;
+    assert!(caller.await.unwrap().is_err());
+    assert_eq!(
+        *auth.0.logged_out.lock().unwrap(),
+        [("access-2".to_owned(), Some("refresh-2".to_owned()))],
+        "the late tokens were revoked"
+    );
+    assert!(store.load().await.unwrap().is_none(), "and never saved");
+    assert!(format!("{session:?}").contains("token_valid_for: None"));
+    // The next call logs in afresh.
+    *auth.0.gated.lock().unwrap() = false;
+    assert_eq!(token(&session).await, "access-3");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (2, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_call_queued_behind_logout_does_not_log_back_in() {
+    let auth = FakeAuth::pear_like();
+    let session = session(&auth);
+    assert_eq!(token(&session).await, "access-1");
+    *auth.0.latency.lock().unwrap() = SECOND; // The server takes a second to log out.
+    let logout = tokio::spawn({
+        let session = session.clone();
+        async move { session.logout().await }
+    });
+    settle().await;
+    assert_eq!(auth.0.logouts(), 1, "the logout is under way");
+    let queued = tokio::spawn({
+        let session = session.clone();
+        async move { session.access_token().await }
+    });
+    logout.await.unwrap().unwrap();
+    let queued = queued.await.unwrap();
+    assert!(matches!(queued, Err(SessionError::LoggedOut)), "{queued:?}");
+    assert!(queued.unwrap_err().to_string().contains("call again"));
+    assert_eq!(auth.0.logins(), 1, "no login after the logout");
+    // A call made after the logout returned logs in.
+    assert_eq!(token(&session).await, "access-2");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_zero_lifetime_refresh_still_saves_the_rotated_refresh_token() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(MemoryStore::new());
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    *auth.0.expires_in.lock().unwrap() = Duration::ZERO;
+    advance(901 * SECOND).await;
+    let error = session.access_token().await.unwrap_err();
+    assert!(matches!(error, SessionError::ExpiredOnArrival), "{error:?}");
+    let stored = store.load().await.unwrap().unwrap();
+    assert_eq!(
+        stored.refresh_token.unwrap().expose_secret(),
+        "refresh-2",
+        "the spent refresh-1 must not stay in the store"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_expired_on_arrival_pauses_before_the_next_login() {
+    let auth = FakeAuth::new(Duration::ZERO, false);
+    let session = session(&auth);
+    for _ in 0..3 {
+        let error = session.access_token().await.unwrap_err();
+        assert!(matches!(error, SessionError::ExpiredOnArrival), "{error:?}");
+    }
+    assert_eq!(auth.0.logins(), 1, "no retry storm");
+    advance(29 * SECOND).await;
+    assert!(session.access_token().await.is_err());
+    assert_eq!(auth.0.logins(), 1);
+    advance(SECOND).await;
+    *auth.0.expires_in.lock().unwrap() = 900 * SECOND;
+    assert_eq!(token(&session).await, "access-2");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_refresh_then_a_failed_login_clears_the_spent_refresh_token_from_the_store() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(MemoryStore::new());
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    auth.0
+        .fail_refresh(FakeError::new(FailureKind::RefreshRejected));
+    auth.0.fail_login(FakeError::new(FailureKind::Permanent));
+    advance(901 * SECOND).await;
+    assert!(session.access_token().await.is_err());
+    assert!(store.load().await.unwrap().is_none());
+}

@@ -322,3 +322,21 @@ async fn a_failing_clear_at_logout_is_reported_and_memory_is_cleared() {
     assert_eq!(token(&session).await, "access-2");
     assert_eq!(auth.0.logins(), 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_save_after_a_refresh_clears_the_spent_refresh_token() {
+    let auth = FakeAuth::pear_like();
+    let store = Arc::new(FlakyStore::default());
+    let session = Session::builder(auth.clone())
+        .token_store(Arc::clone(&store))
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    assert!(store.inner.load().await.unwrap().is_some());
+    store.fail_save.store(true, Ordering::SeqCst);
+    tokio::time::advance(901 * SECOND).await;
+    assert_eq!(token(&session).await, "access-2");
+    assert!(
+        store.inner.load().await.unwrap().is_none(),
+        "refresh-1 is spent: a restart must not present it"
+    );
+}

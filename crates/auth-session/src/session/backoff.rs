@@ -12,15 +12,21 @@ use super::{Inner, lock};
 use crate::authenticator::{AuthError, Authenticator, FailureKind};
 use crate::error::SessionError;
 
-/// No login or refresh before `until`, because of `source`.
+/// How long the session pauses after a token that expired on arrival (a wrong clock
+/// does not fix itself in a moment; logging in again at once would only sign again).
+const EXPIRED_ON_ARRIVAL_PAUSE: Duration = Duration::from_secs(30);
+
+/// No login or refresh before `until`, because of `cause`.
 pub(super) struct Backoff<E> {
     until: Instant,
-    source: Arc<E>,
+    /// A transient login or refresh failure, or [`SessionError::ExpiredOnArrival`].
+    cause: SessionError<E>,
 }
 
 impl<E> Backoff<E> {
     /// What a flight's `outcome` asks for: a backoff after a transient failure that came
-    /// with a `retry_after` (at most `cap`), else none.
+    /// with a `retry_after` (at most `cap`), a pause after a token that expired on
+    /// arrival, else none.
     fn after(outcome: &Outcome<E>, now: Instant, cap: Duration) -> Option<Self>
     where
         E: AuthError,
@@ -32,22 +38,34 @@ impl<E> Backoff<E> {
                 let until = now.checked_add(source.retry_after()?.min(cap))?;
                 Some(Backoff {
                     until,
-                    source: Arc::clone(source),
+                    cause: SessionError::Refresh {
+                        source: Arc::clone(source),
+                    },
                 })
             }
+            Err(SessionError::ExpiredOnArrival) => Some(Backoff {
+                until: now.checked_add(EXPIRED_ON_ARRIVAL_PAUSE.min(cap))?,
+                cause: SessionError::ExpiredOnArrival,
+            }),
             _ => None,
         }
     }
 
-    /// [`SessionError::Backoff`] while the wait runs at `now`.
+    /// [`SessionError::Backoff`] (or the [`SessionError::ExpiredOnArrival`] that caused
+    /// the pause) while the wait runs at `now`.
     pub(super) fn check(&self, now: Instant) -> Result<(), SessionError<E>> {
-        if now < self.until {
-            return Err(SessionError::Backoff {
-                retry_in: self.until - now,
-                source: Arc::clone(&self.source),
-            });
+        if now >= self.until {
+            return Ok(());
         }
-        Ok(())
+        Err(match &self.cause {
+            SessionError::Login { source } | SessionError::Refresh { source } => {
+                SessionError::Backoff {
+                    retry_in: self.until - now,
+                    source: Arc::clone(source),
+                }
+            }
+            other => other.clone(),
+        })
     }
 }
 
@@ -56,10 +74,5 @@ impl<A: Authenticator> Inner<A> {
     pub(super) fn note_backoff(&self, outcome: &Outcome<A::Error>) {
         let cap = self.config.max_retry_after;
         lock(&self.flight).backoff = Backoff::after(outcome, Instant::now(), cap);
-    }
-
-    /// Forgets the server's request to wait (at logout).
-    pub(super) fn forget_backoff(&self) {
-        lock(&self.flight).backoff = None;
     }
 }

@@ -1,5 +1,9 @@
 //! The single flight: at most one login or refresh runs at a time, as a task of its own,
 //! and every caller that needs a new token waits for that one's outcome.
+//!
+//! Logouts count epochs: a flight belongs to the epoch it started in, and a flight whose
+//! epoch ended (a logout began or finished since) never logs in, refreshes or installs
+//! tokens; what it obtained anyway is revoked on the server.
 
 use std::sync::Arc;
 
@@ -18,15 +22,25 @@ use crate::tokens::{self, Live, Tokens};
 /// The result of one flight, shared by every caller that waited for it.
 pub(super) type Outcome<E> = Result<Arc<Live>, SessionError<E>>;
 /// Where a waiting caller receives a flight's outcome (`None` while it runs).
-type FlightResult<E> = watch::Receiver<Option<Outcome<E>>>;
+pub(super) type FlightResult<E> = watch::Receiver<Option<Outcome<E>>>;
 
-/// The flight in progress and the server's request to wait, behind a mutex that is never
-/// held across I/O.
+/// The flight in progress, the server's request to wait and the logout epoch, behind a
+/// mutex that is never held across I/O.
 pub(super) struct Flight<E> {
-    /// Receives the outcome of the flight started last; `None` while it runs.
-    running: Option<FlightResult<E>>,
+    /// The flight started last.
+    running: Option<Running<E>>,
     /// No login or refresh before this, as the server asked.
     pub(super) backoff: Option<Backoff<E>>,
+    /// Advanced by every logout (when it begins and when it ends).
+    pub(super) epoch: u64,
+}
+
+/// A started flight.
+struct Running<E> {
+    /// The logout epoch it started in.
+    epoch: u64,
+    /// Receives its outcome; `None` while it runs.
+    result: FlightResult<E>,
 }
 
 impl<E> Default for Flight<E> {
@@ -34,8 +48,21 @@ impl<E> Default for Flight<E> {
         Flight {
             running: None,
             backoff: None,
+            epoch: 0,
         }
     }
+}
+
+/// What the store must learn after a flight.
+enum StoreAction {
+    /// Nothing changed.
+    Keep,
+    /// New tokens (maybe a rotated refresh token).
+    Save(StoredTokens),
+    /// The stored refresh token was spent or refused: it must never be presented again.
+    Clear,
+    /// The session was logged out while these were obtained: revoke them, store nothing.
+    Revoke(Tokens),
 }
 
 impl<A: Authenticator> Inner<A> {
@@ -48,7 +75,8 @@ impl<A: Authenticator> Inner<A> {
             .unwrap_or(Err(SessionError::Timeout { after }))
     }
 
-    /// Subscribes to the flight in progress, or starts one; refuses during a backoff.
+    /// Subscribes to the flight in progress of this epoch, or starts one; refuses during a
+    /// backoff.
     pub(super) fn join_or_start_flight(
         self: &Arc<Self>,
     ) -> Result<FlightResult<A::Error>, ErrorOf<A>> {
@@ -56,46 +84,64 @@ impl<A: Authenticator> Inner<A> {
         if let Some(backoff) = &flight.backoff {
             backoff.check(Instant::now())?;
         }
+        let epoch = flight.epoch;
         if let Some(running) = &flight.running {
-            let finished = running.borrow().is_some() || running.has_changed().is_err();
-            if !finished {
-                return Ok(running.clone());
+            let result = &running.result;
+            let finished = result.borrow().is_some() || result.has_changed().is_err();
+            if !finished && running.epoch == epoch {
+                return Ok(result.clone());
             }
         }
         let (sender, receiver) = watch::channel(None);
-        flight.running = Some(receiver.clone());
-        tokio::spawn(Arc::clone(self).fly(sender));
+        flight.running = Some(Running {
+            epoch,
+            result: receiver.clone(),
+        });
+        tokio::spawn(Arc::clone(self).fly(epoch, sender));
         Ok(receiver)
+    }
+
+    /// The current logout epoch.
+    pub(super) fn epoch(&self) -> u64 {
+        lock(&self.flight).epoch
     }
 
     /// The flight task: renew under the `tokens` mutex, save, then answer the waiters (so
     /// a caller that got a new token knows it was saved, or that saving was logged as
     /// failed).
-    async fn fly(self: Arc<Self>, result: watch::Sender<Option<Outcome<A::Error>>>) {
+    async fn fly(self: Arc<Self>, epoch: u64, result: watch::Sender<Option<Outcome<A::Error>>>) {
         let mut held = self.tokens.lock().await;
-        let (outcome, to_save) = self.obtain(&mut held).await;
-        if let Some(stored) = to_save {
-            if let Err(error) = self.store.save(&stored).await {
-                tracing::warn!(%error, "could not save the new tokens; the session keeps them in memory");
+        let outcome = if self.epoch() == epoch {
+            let (outcome, action) = self.obtain(&mut held, epoch).await;
+            if self.epoch() != epoch {
+                // A logout gave up waiting for this flight: forget what it kept.
+                held.refresh_token = None;
             }
-        }
+            self.apply(action, epoch).await;
+            outcome
+        } else {
+            // Queued behind a logout: never log back in after it.
+            Err(SessionError::LoggedOut)
+        };
         drop(held);
         self.note_backoff(&outcome);
         result.send_replace(Some(outcome));
     }
 
     /// A fresh token: the current one if another flight just renewed it, else from a
-    /// refresh, else from a login. Also returns what to save.
+    /// refresh, else from a login. Also returns what the store must learn.
     async fn obtain(
         self: &Arc<Self>,
         held: &mut Held,
-    ) -> (Outcome<A::Error>, Option<StoredTokens>) {
-        self.ensure_loaded(held).await;
+        epoch: u64,
+    ) -> (Outcome<A::Error>, StoreAction) {
+        self.ensure_loaded(held, epoch).await;
         if let Some(live) = self.current.load_full() {
             if live.deadlines.freshness(Instant::now()) == Freshness::Fresh {
-                return (Ok(live), None);
+                return (Ok(live), StoreAction::Keep);
             }
         }
+        let presented = held.refresh_token.is_some();
         let tokens = match held.refresh_token.take() {
             None => self.login().await,
             Some(refresh_token) => match self.authenticator.refresh(&refresh_token).await {
@@ -114,8 +160,12 @@ impl<A: Authenticator> Inner<A> {
             },
         };
         match tokens {
-            Ok(tokens) => self.install(held, tokens),
-            Err(error) => (Err(error), None),
+            Ok(tokens) => self.install(held, tokens, epoch),
+            // The stored refresh token was presented and dropped: the store forgets it.
+            Err(error) if presented && held.refresh_token.is_none() => {
+                (Err(error), StoreAction::Clear)
+            }
+            Err(error) => (Err(error), StoreAction::Keep),
         }
     }
 
@@ -128,26 +178,81 @@ impl<A: Authenticator> Inner<A> {
             })
     }
 
-    /// Makes freshly received tokens current.
+    /// Makes freshly received tokens current, unless the session was logged out since
+    /// the flight started. The store learns the new refresh token even when the access
+    /// token is refused as expired on arrival.
     fn install(
         self: &Arc<Self>,
         held: &mut Held,
         tokens: Tokens,
-    ) -> (Outcome<A::Error>, Option<StoredTokens>) {
+        epoch: u64,
+    ) -> (Outcome<A::Error>, StoreAction) {
         let received = Instant::now();
         let wall_now = self.clock.now();
         let lifetime = tokens::lifetime(&tokens.access_token, tokens.expires_in, wall_now);
-        held.refresh_token = tokens.refresh_token;
-        if lifetime.is_zero() {
-            return (Err(SessionError::ExpiredOnArrival), None);
+        if self.epoch() != epoch {
+            held.refresh_token = None;
+            return (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens));
         }
+        held.refresh_token = tokens.refresh_token;
         let stored = StoredTokens {
             access_token: tokens.access_token.clone(),
             refresh_token: held.refresh_token.clone(),
             expires_at: wall_now.checked_add(lifetime).unwrap_or(wall_now),
         };
-        let live = self.set_current(tokens.access_token, received, lifetime);
-        (Ok(live), Some(stored))
+        if lifetime.is_zero() {
+            return (
+                Err(SessionError::ExpiredOnArrival),
+                StoreAction::Save(stored),
+            );
+        }
+        match self.set_current(epoch, tokens.access_token, received, lifetime) {
+            Some(live) => (Ok(live), StoreAction::Save(stored)),
+            None => {
+                // A logout ended the epoch just now.
+                let refresh_token = held.refresh_token.take();
+                let tokens = Tokens {
+                    access_token: stored.access_token,
+                    refresh_token,
+                    expires_in: lifetime,
+                };
+                (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens))
+            }
+        }
+    }
+
+    /// Tells the store (or the server) what a flight of `epoch` changed. A failed save
+    /// clears the store, so a spent refresh token is never presented after a restart.
+    async fn apply(&self, action: StoreAction, epoch: u64) {
+        match action {
+            StoreAction::Keep => {}
+            StoreAction::Save(stored) => {
+                if let Err(error) = self.store.save(&stored).await {
+                    tracing::warn!(%error, "could not save the new tokens; clearing the store so that it holds no spent refresh token");
+                    self.clear_store().await;
+                } else if self.epoch() != epoch {
+                    // A logout gave up waiting and cleared the store meanwhile.
+                    self.clear_store().await;
+                }
+            }
+            StoreAction::Clear => self.clear_store().await,
+            StoreAction::Revoke(tokens) => {
+                if let Err(error) = self
+                    .authenticator
+                    .logout(&tokens.access_token, tokens.refresh_token.as_ref())
+                    .await
+                {
+                    tracing::warn!(%error, "could not revoke tokens obtained after a logout");
+                }
+            }
+        }
+    }
+
+    /// Clears the store, logging a failure (there is no caller to return it to).
+    async fn clear_store(&self) {
+        if let Err(error) = self.store.clear().await {
+            tracing::warn!(%error, "could not clear the token store; it may hold a spent refresh token, delete it by hand");
+        }
     }
 }
 

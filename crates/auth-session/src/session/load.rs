@@ -12,7 +12,8 @@ use crate::tokens::{self, MAX_LIFETIME};
 impl<A: Authenticator> Inner<A> {
     /// Reads the store once. Stored tokens become current (an expired access token too:
     /// it is never handed out, but logout can still revoke it).
-    pub(super) async fn ensure_loaded(self: &Arc<Self>, held: &mut Held) {
+    /// Tokens of a logout epoch other than `epoch` are not made current.
+    pub(super) async fn ensure_loaded(self: &Arc<Self>, held: &mut Held, epoch: u64) {
         if held.loaded {
             return;
         }
@@ -27,8 +28,12 @@ impl<A: Authenticator> Inner<A> {
                     .unwrap_or_default()
                     .min(MAX_LIFETIME);
                 let lifetime = tokens::lifetime(&stored.access_token, remaining, wall_now);
-                held.refresh_token = stored.refresh_token;
-                self.set_current(stored.access_token, Instant::now(), lifetime);
+                if self
+                    .set_current(epoch, stored.access_token, Instant::now(), lifetime)
+                    .is_some()
+                {
+                    held.refresh_token = stored.refresh_token;
+                }
             }
             Ok(None) => {}
             Err(error) => {

@@ -1,6 +1,7 @@
 //! Logout: revoke on the server, forget in memory and in the store.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{ErrorOf, Inner};
 use crate::authenticator::Authenticator;
@@ -8,13 +9,17 @@ use crate::error::SessionError;
 
 impl<A: Authenticator> Inner<A> {
     /// See [`Session::logout`](super::Session::logout). Takes the `tokens` mutex, so it
-    /// waits for a flight in progress and never overlaps one.
+    /// waits for a flight in progress (at most the wait timeout) and never overlaps one.
+    /// The logout epoch ends when it has the mutex and again when it is done, so flights
+    /// queued behind it never log in.
     pub(super) async fn logout(self: &Arc<Self>) -> Result<(), ErrorOf<A>> {
-        let mut held = self.tokens.lock().await;
-        self.ensure_loaded(&mut held).await;
-        let current = self.current.swap(None);
+        let after = self.config.wait_timeout;
+        let Ok(mut held) = tokio::time::timeout(after, self.tokens.lock()).await else {
+            return self.give_up_logout(after).await;
+        };
+        self.ensure_loaded(&mut held, self.epoch()).await;
+        let current = self.end_epoch();
         let refresh_token = held.refresh_token.take();
-        self.forget_backoff();
         let server = match &current {
             Some(live) => {
                 self.authenticator
@@ -24,6 +29,8 @@ impl<A: Authenticator> Inner<A> {
             None => Ok(()),
         };
         let cleared = self.store.clear().await;
+        // Flights started while this logout ran wait for the mutex: they too are over.
+        self.end_epoch();
         drop(held);
         match (server, cleared) {
             (Err(error), cleared) => {
@@ -39,5 +46,20 @@ impl<A: Authenticator> Inner<A> {
             }),
             (Ok(()), Ok(())) => Ok(()),
         }
+    }
+
+    /// A login or refresh holds the `tokens` mutex beyond the wait timeout: forget the
+    /// tokens locally and in the store; the flight revokes what it obtains (it sees that
+    /// its epoch ended).
+    async fn give_up_logout(&self, after: Duration) -> Result<(), ErrorOf<A>> {
+        self.end_epoch();
+        if let Err(error) = self.store.clear().await {
+            tracing::warn!(%error, "could not clear the token store at logout");
+        }
+        tracing::warn!(
+            ?after,
+            "logout gave up waiting for a login or refresh in progress; local tokens cleared"
+        );
+        Err(SessionError::LogoutTimeout { after })
     }
 }

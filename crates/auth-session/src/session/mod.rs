@@ -155,13 +155,21 @@ impl<A: Authenticator> Session<A> {
     }
 
     /// Logs out on the server and forgets the tokens, in memory and in the store. Waits for
-    /// a login or refresh in progress to finish first. Without tokens, only the store is
-    /// cleared. A later [`access_token`](Session::access_token) logs in again.
+    /// a login or refresh in progress to finish first, at most the wait timeout. Without
+    /// tokens, only the store is cleared.
+    ///
+    /// Calls that were waiting for a new token behind this logout get
+    /// [`SessionError::LoggedOut`]: they never log back in. A call made after the logout
+    /// returned logs in again.
     ///
     /// # Errors
     ///
     /// [`SessionError::Logout`] if the server call failed, else [`SessionError::Store`] if
-    /// the store could not be cleared. The tokens in memory are cleared in every case.
+    /// the store could not be cleared. [`SessionError::LogoutTimeout`] if a login or
+    /// refresh in progress did not finish within the wait timeout: the tokens are then
+    /// forgotten without telling the server (the authenticator is never called twice at
+    /// once), and whatever that login or refresh still obtains is revoked, not used. The
+    /// tokens in memory are cleared in every case.
     pub async fn logout(&self) -> Result<(), ErrorOf<A>> {
         self.inner.logout().await
     }
@@ -270,20 +278,38 @@ impl<A: Authenticator> Inner<A> {
     }
 
     /// Makes a token current for `lifetime` from `from`, with deadlines from the renew
-    /// policy, and restarts the idle watcher.
+    /// policy, and restarts the idle watcher; `None` (and nothing changes) if the logout
+    /// epoch is no longer `epoch`.
     fn set_current(
         self: &Arc<Self>,
+        epoch: u64,
         access_token: AccessToken,
         from: Instant,
         lifetime: Duration,
-    ) -> Arc<Live> {
+    ) -> Option<Arc<Live>> {
         let live = Arc::new(Live {
             access_token,
             deadlines: self.config.renew.deadlines(from, lifetime),
         });
-        self.current.store(Some(Arc::clone(&live)));
+        {
+            // Checked and stored under one lock, so a logout cannot slip in between.
+            let flight = lock(&self.flight);
+            if flight.epoch != epoch {
+                return None;
+            }
+            self.current.store(Some(Arc::clone(&live)));
+        }
         self.restart_idle_watch();
-        live
+        Some(live)
+    }
+
+    /// Ends the logout epoch: forgets the current token and the server's request to wait,
+    /// and makes every flight of the old epoch a no-op. Returns the forgotten token.
+    fn end_epoch(&self) -> Option<Arc<Live>> {
+        let mut flight = lock(&self.flight);
+        flight.epoch = flight.epoch.wrapping_add(1);
+        flight.backoff = None;
+        self.current.swap(None)
     }
 }
 
