@@ -102,20 +102,43 @@ fn negative_uint() {
 
 #[test]
 fn inexact_json_numbers_are_never_rounded() {
+    // `1.0` and `1e3` were here: they are exact integers, accepted since issue 15 (see
+    // `exact_integral_json_numbers_are_accepted`).
     for n in [
         "1.5",
-        "1e3",
-        "1.0",
+        "5.5",
+        "-0.5",
+        "1.5e0",
+        "1e-1",
+        "12345e-2",
         "18446744073709551616",
         "-9223372036854775809",
+        "5.001",
+        "1732076598.25",
+        "1099511627775.5",
+        // A fraction or exponent past 2^40: serde_json reads 9007199254740991.0 as
+        // 9007199254740990, and 1125899906842623.1 as an integer, so none is trusted.
+        "1099511627776.0",
+        "-1099511627776.0",
+        "1e13",
+        "9007199254740991.0",
+        "9007199254740993.0",
+        "1e19",
+        "18446744073709551615.0",
+        "1e300",
     ] {
+        let expected = Eip712Error::InexactNumber {
+            path: "message.field".into(),
+        };
         let v: Value = serde_json::from_str(n).unwrap();
+        assert_eq!(err(doc("uint256", v.clone())), expected, "{n}");
+        assert_eq!(err(doc("int256", v)), expected, "{n}");
+        let text = doc("uint256", json!(0))
+            .to_string()
+            .replace(r#""field":0"#, &format!(r#""field":{n}"#));
         assert_eq!(
-            err(doc("uint256", v.clone())).to_string(),
-            Eip712Error::InexactNumber {
-                path: "message.field".into()
-            }
-            .to_string(),
+            TypedData::from_json_str(&text).unwrap_err(),
+            expected,
             "{n}"
         );
     }
@@ -651,4 +674,51 @@ fn rust_struct_values_with_undeclared_fields_are_refused() {
             type_name: "Person".into()
         }
     );
+}
+
+#[test]
+fn exact_integral_json_numbers_are_accepted() {
+    // Python's json writes 5.0 for a float that holds 5: it is the integer 5.
+    let text = |ty: &str, n: &str| {
+        doc(ty, json!(0))
+            .to_string()
+            .replace(r#""field":0"#, &format!(r#""field":{n}"#))
+    };
+    for (ty, n, same_as) in [
+        ("uint256", "5.0", json!(5)),
+        ("uint8", "255.0", json!(255)),
+        ("uint256", "0.0", json!(0)),
+        ("uint256", "-0.0", json!(0)),
+        ("int8", "-128.0", json!(-128)),
+        ("int256", "-3.000", json!(-3)),
+        ("uint256", "1e3", json!(1000)),
+        ("uint256", "1.5e1", json!(15)),
+        ("uint256", "1732076598.0", json!(1732076598)),
+        ("uint256", "1e12", json!(1_000_000_000_000u64)),
+        ("uint256", "1099511627775.0", json!(1_099_511_627_775u64)),
+        ("int256", "-1099511627775.000", json!(-1_099_511_627_775i64)),
+    ] {
+        let expected = ok(doc(ty, same_as)).hashes();
+        let from_value = TypedData::from_json_value(serde_json::from_str(&text(ty, n)).unwrap())
+            .unwrap_or_else(|e| panic!("{ty} {n}: {e}"));
+        assert_eq!(from_value.hashes(), expected, "{ty} {n}");
+        let from_text =
+            TypedData::from_json_str(&text(ty, n)).unwrap_or_else(|e| panic!("{n}: {e}"));
+        assert_eq!(from_text.hashes(), expected, "{ty} {n}");
+    }
+    // Range and sign are still checked.
+    assert!(matches!(
+        TypedData::from_json_str(&text("uint8", "256.0")),
+        Err(Eip712Error::IntegerOutOfRange { .. })
+    ));
+    assert!(matches!(
+        TypedData::from_json_str(&text("uint8", "-1.0")),
+        Err(Eip712Error::NegativeUnsigned { .. })
+    ));
+    // The domain's chainId too.
+    let mut d = doc("uint8", json!(1));
+    d["domain"]["chainId"] = serde_json::from_str("42161.0").unwrap();
+    let mut same = doc("uint8", json!(1));
+    same["domain"]["chainId"] = json!(42161);
+    assert_eq!(ok(d).hashes(), ok(same).hashes());
 }

@@ -92,10 +92,12 @@ pub enum Eip712Error {
         /// The declared integer type.
         type_name: String,
     },
-    /// A JSON number that cannot be represented exactly: a fraction, an exponent, or an
-    /// integer beyond 64 bits. Pass large integers as decimal or `0x` strings.
+    /// A JSON number that is not an exact integer: a fraction (`5.5`, `1e-1`), an integer
+    /// beyond 64 bits, or an integer of 2^40 or more written with a fraction or an
+    /// exponent (`9007199254740993.0`, which a double cannot hold). `5.0` and `1e3` are
+    /// the integers 5 and 1000. Pass large integers as decimal or `0x` strings.
     #[error(
-        "{path}: JSON number is not an exact integer within 64 bits; pass large integers as a decimal or 0x-hex string"
+        "{path}: JSON number is not an exact integer (at most 64 bits, or below 2^40 when written with a fraction or exponent); write it as a plain integer or pass it as a decimal or 0x-hex string"
     )]
     InexactNumber {
         /// Where the value is.

@@ -449,7 +449,10 @@ impl<'a> Encoder<'a> {
         match value {
             Raw::PosInt(u) => Ok((false, U256::from(*u))),
             Raw::NegInt(i) => Ok((*i < 0, U256::from(i.unsigned_abs()))),
-            Raw::Float => Err(Eip712Error::InexactNumber { path: self.path() }),
+            Raw::Float(f) => match exact_integer(*f) {
+                Some(magnitude) => Ok((*f < 0.0, U256::from(magnitude))),
+                None => Err(Eip712Error::InexactNumber { path: self.path() }),
+            },
             Raw::Str(s) => {
                 let (negative, digits) = match s.strip_prefix('-') {
                     Some(rest) => (true, rest),
@@ -476,6 +479,26 @@ impl<'a> Encoder<'a> {
             type_name: type_name.to_owned(),
         }
     }
+}
+
+/// The bound on an integer written with a fraction or an exponent: 2^40 (about 1.1e12).
+///
+/// Such a number reaches us only as the double serde_json reads (the same from text as
+/// in a `serde_json::Value`), and its reading may be one unit in the last place off:
+/// `9007199254740991.0` reads as `9007199254740990`, `1125899906842623.1` as an integer.
+/// Below 2^40 a unit in the last place is at most 2^-12, so an integer never reads as
+/// another and a fraction of a thousandth or more never reads as an integer.
+const MAX_INEXACT_FORM: f64 = 1_099_511_627_776.0;
+
+/// The magnitude of a JSON number written with a fraction or an exponent, if its value is
+/// an integer below 2^40 (`5.0`, `1e3`, `1732076598.0`); None for `5.5`, `1e-1` or
+/// anything larger (integers within 64 bits can be written without a fraction instead).
+fn exact_integer(f: f64) -> Option<u64> {
+    if !f.is_finite() || f.fract() != 0.0 || f.abs() >= MAX_INEXACT_FORM {
+        return None;
+    }
+    // Integral and below 2^40, so the conversion is exact.
+    Some(f.abs() as u64)
 }
 
 #[cfg(test)]

@@ -20,8 +20,10 @@ pub(crate) enum Raw<'a> {
     PosInt(u64),
     /// A negative integer that fits in an `i64`.
     NegInt(i64),
-    /// Any other number: a fraction, an exponent, or an integer beyond 64 bits.
-    Float,
+    /// Any other number (written with a fraction or an exponent, or an integer beyond
+    /// 64 bits), as the double serde_json reads it, the same from text as in a
+    /// `serde_json::Value`.
+    Float(f64),
     Str(Cow<'a, str>),
     Array(Vec<Raw<'a>>),
     Object(Object<'a>),
@@ -150,7 +152,7 @@ impl Raw<'_> {
         match self {
             Raw::Null => "null",
             Raw::Bool(_) => "a boolean",
-            Raw::PosInt(_) | Raw::NegInt(_) | Raw::Float => "a number",
+            Raw::PosInt(_) | Raw::NegInt(_) | Raw::Float(_) => "a number",
             Raw::Str(_) => "a string",
             Raw::Array(_) => "an array",
             Raw::Object(_) => "an object",
@@ -173,7 +175,7 @@ impl<'a> Raw<'a> {
             Json::Number(n) => match (n.as_u64(), n.as_i64()) {
                 (Some(u), _) => Raw::PosInt(u),
                 (None, Some(i)) => Raw::NegInt(i),
-                _ => Raw::Float,
+                _ => Raw::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
             Json::String(s) => Raw::Str(Cow::Borrowed(s)),
             // Values are checked down to level MAX_DEPTH + 1 (the message is at level 1);
@@ -224,8 +226,8 @@ impl<'de> Visitor<'de> for RawVisitor {
         })
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Raw<'de>, E> {
-        Ok(Raw::Float)
+    fn visit_f64<E>(self, v: f64) -> Result<Raw<'de>, E> {
+        Ok(Raw::Float(v))
     }
 
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Raw<'de>, E> {
