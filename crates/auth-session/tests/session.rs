@@ -864,3 +864,24 @@ async fn a_refused_refresh_then_a_failed_login_clears_the_spent_refresh_token_fr
     assert!(session.access_token().await.is_err());
     assert!(store.load().await.unwrap().is_none());
 }
+
+#[tokio::test(start_paused = true)]
+async fn after_a_suspend_the_wall_clock_expiry_applies() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let auth = FakeAuth::pear_like();
+    // A wall clock that runs on while Tokio's monotonic clock stands still, as during a
+    // suspend of the machine.
+    let slept = Arc::new(AtomicU64::new(0));
+    let clock = {
+        let (slept, paused) = (Arc::clone(&slept), paused_wall_clock());
+        move || paused() + Duration::from_secs(slept.load(Ordering::SeqCst))
+    };
+    let session = Session::builder(auth.clone())
+        .refresh_jitter(Duration::ZERO)
+        .wall_clock(clock)
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    slept.store(1000, Ordering::SeqCst); // Woke up 1000 s later: access-1 has expired.
+    assert_eq!(token(&session).await, "access-2");
+    assert_eq!(auth.0.refreshes(), 1);
+}

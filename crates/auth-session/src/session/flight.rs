@@ -137,7 +137,7 @@ impl<A: Authenticator> Inner<A> {
     ) -> (Outcome<A::Error>, StoreAction) {
         self.ensure_loaded(held, epoch).await;
         if let Some(live) = self.current.load_full() {
-            if live.deadlines.freshness(Instant::now()) == Freshness::Fresh {
+            if self.freshness(&live) == Freshness::Fresh {
                 return (Ok(live), StoreAction::Keep);
             }
         }
@@ -206,7 +206,7 @@ impl<A: Authenticator> Inner<A> {
                 StoreAction::Save(stored),
             );
         }
-        match self.set_current(epoch, tokens.access_token, received, lifetime) {
+        match self.set_current(epoch, tokens.access_token, (received, wall_now), lifetime) {
             Some(live) => (Ok(live), StoreAction::Save(stored)),
             None => {
                 // A logout ended the epoch just now.

@@ -29,7 +29,12 @@ impl<A: Authenticator> Inner<A> {
                     .min(MAX_LIFETIME);
                 let lifetime = tokens::lifetime(&stored.access_token, remaining, wall_now);
                 if self
-                    .set_current(epoch, stored.access_token, Instant::now(), lifetime)
+                    .set_current(
+                        epoch,
+                        stored.access_token,
+                        (Instant::now(), wall_now),
+                        lifetime,
+                    )
                     .is_some()
                 {
                     held.refresh_token = stored.refresh_token;

@@ -26,10 +26,10 @@ mod policy;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwapOption;
-use auth_types::{AccessToken, RefreshToken, SharedClock};
+use auth_types::{AccessToken, Clock as _, RefreshToken, SharedClock};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -141,7 +141,7 @@ impl<A: Authenticator> Session<A> {
             activity.touch(now);
         }
         if let Some(live) = self.inner.current.load().as_deref() {
-            match live.deadlines.freshness(now) {
+            match live.deadlines.freshness(now, self.inner.clock.now()) {
                 Freshness::Fresh => return Ok(live.access_token.clone()),
                 Freshness::Due => {
                     let token = live.access_token.clone();
@@ -248,8 +248,7 @@ impl<A: Authenticator> Inner<A> {
     fn unexpired_token(&self) -> Option<AccessToken> {
         let current = self.current.load();
         let live = current.as_deref()?;
-        (live.deadlines.freshness(Instant::now()) != Freshness::Unusable)
-            .then(|| live.access_token.clone())
+        (self.freshness(live) != Freshness::Unusable).then(|| live.access_token.clone())
     }
 
     /// Ends the current token's use now if it is `rejected`; see [`Session::invalidate`].
@@ -259,7 +258,7 @@ impl<A: Authenticator> Inner<A> {
             return false;
         };
         let now = Instant::now();
-        if live.deadlines.freshness(now) == Freshness::Unusable
+        if self.freshness(live) == Freshness::Unusable
             || live.access_token.expose_secret() != rejected.expose_secret()
         {
             return false;
@@ -277,19 +276,24 @@ impl<A: Authenticator> Inner<A> {
         swapped
     }
 
-    /// Makes a token current for `lifetime` from `from`, with deadlines from the renew
-    /// policy, and restarts the idle watcher; `None` (and nothing changes) if the logout
-    /// epoch is no longer `epoch`.
+    /// How `live` may be used now, by both clocks.
+    fn freshness(&self, live: &Live) -> Freshness {
+        live.deadlines.freshness(Instant::now(), self.clock.now())
+    }
+
+    /// Makes a token current for `lifetime` from `from` (`wall_from` on the wall clock),
+    /// with deadlines from the renew policy, and restarts the idle watcher; `None` (and
+    /// nothing changes) if the logout epoch is no longer `epoch`.
     fn set_current(
         self: &Arc<Self>,
         epoch: u64,
         access_token: AccessToken,
-        from: Instant,
+        (from, wall_from): (Instant, SystemTime),
         lifetime: Duration,
     ) -> Option<Arc<Live>> {
         let live = Arc::new(Live {
             access_token,
-            deadlines: self.config.renew.deadlines(from, lifetime),
+            deadlines: self.config.renew.deadlines(from, wall_from, lifetime),
         });
         {
             // Checked and stored under one lock, so a logout cannot slip in between.

@@ -3,14 +3,19 @@
 //!
 //! This is the one place that turns a token's lifetime into deadlines and a deadline into a
 //! decision; the session acts on [`Freshness`] and never compares instants itself.
+//!
+//! Every deadline exists twice: on Tokio's monotonic clock (immune to wall-clock jumps) and
+//! on the wall clock (which, unlike the monotonic clock, keeps running while a machine or
+//! VM is suspended). A token is as fresh as the stricter of the two says.
 
 use std::hash::{BuildHasher, RandomState};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
 /// How a cached token may be used at a given instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Ordered from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Freshness {
     /// Before its refresh deadline: hand it out.
     Fresh,
@@ -39,16 +44,33 @@ pub(crate) struct RenewPolicy {
 }
 
 impl RenewPolicy {
-    /// The deadlines of a token valid for `lifetime` from `from`.
-    pub(crate) fn deadlines(&self, from: Instant, lifetime: Duration) -> Deadlines {
+    /// The deadlines of a token valid for `lifetime` from `from` (on the monotonic clock)
+    /// and `wall_from` (the same moment on the wall clock).
+    pub(crate) fn deadlines(
+        &self,
+        from: Instant,
+        wall_from: SystemTime,
+        lifetime: Duration,
+    ) -> Deadlines {
         let expires_at = from.checked_add(lifetime).unwrap_or(from);
         let margin = self.margin(lifetime);
         let before_expiry =
             |margin: Duration| expires_at.checked_sub(margin).unwrap_or(from).max(from);
+        let refresh_at = before_expiry(margin);
+        let wait_at = before_expiry(self.hard_margin.min(margin / 2));
+        let on_wall = |at: Instant| {
+            let after = at.saturating_duration_since(from);
+            wall_from.checked_add(after).unwrap_or(wall_from)
+        };
         Deadlines {
-            refresh_at: before_expiry(margin),
-            wait_at: before_expiry(self.hard_margin.min(margin / 2)),
+            refresh_at,
+            wait_at,
             expires_at,
+            wall_refresh_at: on_wall(refresh_at),
+            wall: WallDeadlines {
+                wait_at: on_wall(wait_at),
+                expires_at: on_wall(expires_at),
+            },
         }
     }
 
@@ -71,6 +93,17 @@ pub(crate) struct Deadlines {
     wait_at: Instant,
     /// From here on, the token is never handed out.
     expires_at: Instant,
+    /// `refresh_at` on the wall clock, read on the fast path.
+    wall_refresh_at: SystemTime,
+    /// The other deadlines on the wall clock.
+    wall: WallDeadlines,
+}
+
+/// `wait_at` and `expires_at` on the wall clock.
+#[derive(Debug, Clone, Copy)]
+struct WallDeadlines {
+    wait_at: SystemTime,
+    expires_at: SystemTime,
 }
 
 impl Deadlines {
@@ -80,17 +113,42 @@ impl Deadlines {
             refresh_at: now,
             wait_at: now,
             expires_at: now,
+            wall_refresh_at: SystemTime::UNIX_EPOCH,
+            wall: WallDeadlines {
+                wait_at: SystemTime::UNIX_EPOCH,
+                expires_at: SystemTime::UNIX_EPOCH,
+            },
         }
     }
 
-    /// How the token may be used at `now`. On the fast path: one comparison.
+    /// How the token may be used at `now` (monotonic) and `wall_now` (the wall clock): the
+    /// stricter of the two clocks decides. On the fast path: two comparisons.
     #[inline]
-    pub(crate) fn freshness(&self, now: Instant) -> Freshness {
+    pub(crate) fn freshness(&self, now: Instant, wall_now: SystemTime) -> Freshness {
+        if now < self.refresh_at && wall_now < self.wall_refresh_at {
+            return Freshness::Fresh;
+        }
+        self.monotonic(now).max(self.on_wall(wall_now))
+    }
+
+    fn monotonic(&self, now: Instant) -> Freshness {
         if now < self.refresh_at {
             Freshness::Fresh
         } else if now < self.wait_at {
             Freshness::Due
         } else if now < self.expires_at {
+            Freshness::Urgent
+        } else {
+            Freshness::Unusable
+        }
+    }
+
+    fn on_wall(&self, now: SystemTime) -> Freshness {
+        if now < self.wall_refresh_at {
+            Freshness::Fresh
+        } else if now < self.wall.wait_at {
+            Freshness::Due
+        } else if now < self.wall.expires_at {
             Freshness::Urgent
         } else {
             Freshness::Unusable
@@ -119,6 +177,19 @@ mod tests {
     use super::*;
 
     const SECOND: Duration = Duration::from_secs(1);
+    const WALL: SystemTime = SystemTime::UNIX_EPOCH;
+
+    /// The wall-clock time at `instant`, for a wall clock that read `WALL` at the
+    /// test's start and ran in step with the monotonic clock.
+    fn at(instant: Instant) -> SystemTime {
+        WALL + instant.saturating_duration_since(start())
+    }
+
+    fn start() -> Instant {
+        use std::sync::OnceLock;
+        static START: OnceLock<Instant> = OnceLock::new();
+        *START.get_or_init(Instant::now)
+    }
 
     fn policy(buffer: u32, jitter: u32) -> RenewPolicy {
         RenewPolicy {
@@ -130,16 +201,31 @@ mod tests {
 
     #[test]
     fn fresh_then_due_then_unusable() {
-        let from = Instant::now();
-        let deadlines = policy(60, 0).deadlines(from, 900 * SECOND);
-        assert_eq!(deadlines.freshness(from), Freshness::Fresh);
-        assert_eq!(deadlines.freshness(from + 839 * SECOND), Freshness::Fresh);
-        assert_eq!(deadlines.freshness(from + 840 * SECOND), Freshness::Due);
-        assert_eq!(deadlines.freshness(from + 894 * SECOND), Freshness::Due);
-        assert_eq!(deadlines.freshness(from + 895 * SECOND), Freshness::Urgent);
-        assert_eq!(deadlines.freshness(from + 899 * SECOND), Freshness::Urgent);
+        let from = start();
+        let deadlines = policy(60, 0).deadlines(from, WALL, 900 * SECOND);
+        assert_eq!(deadlines.freshness(from, at(from)), Freshness::Fresh);
         assert_eq!(
-            deadlines.freshness(from + 900 * SECOND),
+            deadlines.freshness(from + 839 * SECOND, at(from + 839 * SECOND)),
+            Freshness::Fresh
+        );
+        assert_eq!(
+            deadlines.freshness(from + 840 * SECOND, at(from + 840 * SECOND)),
+            Freshness::Due
+        );
+        assert_eq!(
+            deadlines.freshness(from + 894 * SECOND, at(from + 894 * SECOND)),
+            Freshness::Due
+        );
+        assert_eq!(
+            deadlines.freshness(from + 895 * SECOND, at(from + 895 * SECOND)),
+            Freshness::Urgent
+        );
+        assert_eq!(
+            deadlines.freshness(from + 899 * SECOND, at(from + 899 * SECOND)),
+            Freshness::Urgent
+        );
+        assert_eq!(
+            deadlines.freshness(from + 900 * SECOND, at(from + 900 * SECOND)),
             Freshness::Unusable
         );
         assert_eq!(deadlines.valid_for(from + 890 * SECOND), 10 * SECOND);
@@ -148,36 +234,69 @@ mod tests {
 
     #[test]
     fn the_margin_is_at_most_half_the_lifetime() {
-        let from = Instant::now();
-        let deadlines = policy(60, 15).deadlines(from, 10 * SECOND);
-        assert_eq!(deadlines.freshness(from + 4 * SECOND), Freshness::Fresh);
-        assert_eq!(deadlines.freshness(from + 5 * SECOND), Freshness::Due);
+        let from = start();
+        let deadlines = policy(60, 15).deadlines(from, WALL, 10 * SECOND);
+        assert_eq!(
+            deadlines.freshness(from + 4 * SECOND, at(from + 4 * SECOND)),
+            Freshness::Fresh
+        );
+        assert_eq!(
+            deadlines.freshness(from + 5 * SECOND, at(from + 5 * SECOND)),
+            Freshness::Due
+        );
         // The hard margin is at most half the refresh margin: 2.5 s of 5 s.
         assert_eq!(
-            deadlines.freshness(from + 7499 * SECOND / 1000),
+            deadlines.freshness(from + 7499 * SECOND / 1000, at(from + 7499 * SECOND / 1000)),
             Freshness::Due
         );
         assert_eq!(
-            deadlines.freshness(from + 7500 * SECOND / 1000),
+            deadlines.freshness(from + 7500 * SECOND / 1000, at(from + 7500 * SECOND / 1000)),
             Freshness::Urgent
         );
     }
 
     #[test]
     fn jitter_moves_the_refresh_deadline_earlier_by_at_most_its_bound() {
-        let from = Instant::now();
+        let from = start();
         for _ in 0..100 {
-            let deadlines = policy(60, 30).deadlines(from, 900 * SECOND);
-            assert_eq!(deadlines.freshness(from + 809 * SECOND), Freshness::Fresh);
-            assert_eq!(deadlines.freshness(from + 840 * SECOND), Freshness::Due);
+            let deadlines = policy(60, 30).deadlines(from, WALL, 900 * SECOND);
+            assert_eq!(
+                deadlines.freshness(from + 809 * SECOND, at(from + 809 * SECOND)),
+                Freshness::Fresh
+            );
+            assert_eq!(
+                deadlines.freshness(from + 840 * SECOND, at(from + 840 * SECOND)),
+                Freshness::Due
+            );
         }
     }
 
     #[test]
     fn a_zero_lifetime_and_ended_deadlines_are_unusable_at_once() {
-        let from = Instant::now();
-        let deadlines = policy(60, 0).deadlines(from, Duration::ZERO);
-        assert_eq!(deadlines.freshness(from), Freshness::Unusable);
-        assert_eq!(Deadlines::ended(from).freshness(from), Freshness::Unusable);
+        let from = start();
+        let deadlines = policy(60, 0).deadlines(from, WALL, Duration::ZERO);
+        assert_eq!(deadlines.freshness(from, at(from)), Freshness::Unusable);
+        assert_eq!(
+            Deadlines::ended(from).freshness(from, WALL),
+            Freshness::Unusable
+        );
+    }
+
+    #[test]
+    fn the_wall_clock_also_decides_after_a_suspend() {
+        let from = start();
+        let deadlines =
+            policy(60, 0).deadlines(from, SystemTime::UNIX_EPOCH, 900 * Duration::from_secs(1));
+        let wall = |s: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
+        // The monotonic clock stood still while the machine slept for 1000 s.
+        assert_eq!(deadlines.freshness(from, wall(0)), Freshness::Fresh);
+        assert_eq!(deadlines.freshness(from, wall(850)), Freshness::Due);
+        assert_eq!(deadlines.freshness(from, wall(897)), Freshness::Urgent);
+        assert_eq!(deadlines.freshness(from, wall(1000)), Freshness::Unusable);
+        // A wall clock set back changes nothing: the monotonic clock still counts.
+        assert_eq!(
+            deadlines.freshness(from + Duration::from_secs(1000), wall(0)),
+            Freshness::Unusable
+        );
     }
 }
