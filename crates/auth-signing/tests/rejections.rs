@@ -722,3 +722,99 @@ fn exact_integral_json_numbers_are_accepted() {
     same["domain"]["chainId"] = json!(42161);
     assert_eq!(ok(d).hashes(), ok(same).hashes());
 }
+
+#[test]
+fn field_names_must_be_identifiers() {
+    // One `address` field whose name spells out the rest of Pear's type: its encodeType
+    // is exactly Pear's, yet the hash ignores the timestamp, client id and action.
+    let forged = json!({
+        "types": {"Authentication": [{
+            "name": "address,string clientId,uint256 timestamp,string action",
+            "type": "address"
+        }]},
+        "primaryType": "Authentication",
+        "domain": {"name": "Pear Protocol", "version": "1", "chainId": 42161},
+        "message": {"address,string clientId,uint256 timestamp,string action":
+            "0xad1c2d81e22c7a4edfe1901bc68f97f4c34d297d"}
+    });
+    let e = err(forged.clone());
+    assert_eq!(
+        e,
+        Eip712Error::InvalidFieldName {
+            path: "types.Authentication[0].name".into(),
+            field: "address,string clientId,uint256 timestamp,string action".into()
+        }
+    );
+    assert!(e.to_string().contains("identifier"), "{e}");
+    assert_eq!(
+        TypedData::from_json_str(&forged.to_string()).unwrap_err(),
+        e
+    );
+
+    let named = |name: &str| {
+        json!({
+            "types": {"T": [{"name": "ok", "type": "uint8"}, {"name": name, "type": "uint8"}]},
+            "primaryType": "T", "domain": {}, "message": {"ok": 1, name: 2}
+        })
+    };
+    for bad in [
+        "", "1a", "a b", "a-b", "a,b", "a(b)", "a.b", "é", "a\u{0}", " a",
+    ] {
+        assert!(
+            matches!(err(named(bad)), Eip712Error::InvalidFieldName { ref path, .. } if path == "types.T[1].name"),
+            "{bad:?}"
+        );
+    }
+    for good in ["a", "_", "$", "$a", "a$1", "A_9", "_0", "clientId"] {
+        ok(named(good));
+    }
+
+    // In a nested struct, and in the domain type.
+    let nested = json!({
+        "types": {"T": [{"name": "p", "type": "P"}], "P": [{"name": "x y", "type": "uint8"}]},
+        "primaryType": "T", "domain": {}, "message": {"p": {"x y": 1}}
+    });
+    assert!(
+        matches!(err(nested), Eip712Error::InvalidFieldName { ref path, .. } if path == "types.P[0].name")
+    );
+    let domain = json!({
+        "types": {"T": [], "EIP712Domain": [{"name": "na me", "type": "string"}]},
+        "primaryType": "T", "domain": {"na me": "x"}, "message": {}
+    });
+    assert!(
+        matches!(err(domain), Eip712Error::InvalidFieldName { ref path, .. } if path == "types.EIP712Domain[0].name")
+    );
+
+    // Types built in Rust are held to the same rule.
+    use auth_signing::eip712::{Eip712Domain, TypedValue as V, Types};
+    let types = Types::new().with_struct("T", [("a b", "uint8")]);
+    assert!(matches!(
+        TypedData::new(
+            &Eip712Domain::default(),
+            types,
+            "T",
+            V::structure([("a b", V::from(1u64))])
+        ),
+        Err(Eip712Error::InvalidFieldName { .. })
+    ));
+}
+
+#[test]
+fn struct_names_must_be_identifiers_and_name_their_path() {
+    for bad in ["T(x)", "T x", "1T", "T,U", "T.U", "T-U", ""] {
+        let d = json!({
+            "types": {"M": [{"name": "t", "type": bad}], bad: []},
+            "primaryType": "M", "domain": {}, "message": {"t": {}}
+        });
+        let e = err(d);
+        assert!(
+            matches!(e, Eip712Error::InvalidType { ref path, .. } if *path == format!("types.{bad}") || path == "types.M[0].type"),
+            "{bad:?}: {e:?}"
+        );
+    }
+    let d = json!({
+        "types": {"T(x)": []},
+        "primaryType": "T(x)", "domain": {}, "message": {}
+    });
+    assert!(matches!(err(d), Eip712Error::InvalidType { ref path, .. } if path == "types.T(x)"));
+}

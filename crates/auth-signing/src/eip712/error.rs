@@ -186,6 +186,18 @@ pub enum Eip712Error {
         /// The struct type of the value holding it.
         type_name: String,
     },
+    /// A field name that is not an identifier (`[A-Za-z_$][A-Za-z0-9_$]*`). Field names go
+    /// into `encodeType` verbatim, so a name like `"a,uint256 b"` could forge another
+    /// type's text.
+    #[error(
+        "{path}: field name `{field}` is not an identifier; use ASCII letters, digits, `_` and `$`, not starting with a digit"
+    )]
+    InvalidFieldName {
+        /// Where the name is defined, like `types.Mail[0].name`.
+        path: String,
+        /// The offending name.
+        field: String,
+    },
     /// A domain key that the domain type does not declare. Without `EIP712Domain` in
     /// `types`, only `name`, `version`, `chainId`, `verifyingContract` and `salt` are allowed.
     #[error(

@@ -244,6 +244,12 @@ impl Resolved {
             definition.push('(');
             let mut fields = Vec::with_capacity(raw_fields.len());
             for (i, (field_name, type_name)) in raw_fields.iter().enumerate() {
+                if !is_identifier(field_name, true) {
+                    return Err(Eip712Error::InvalidFieldName {
+                        path: format!("types.{name}[{i}].name"),
+                        field: (*field_name).to_owned(),
+                    });
+                }
                 let duplicate = match &mut seen {
                     Some(seen) => !seen.insert(*field_name),
                     None => raw_fields[..i].iter().any(|(n, _)| n == field_name),
@@ -427,23 +433,30 @@ impl Kind {
 
 /// Struct names go into `encodeType` verbatim, so they must not contain the characters of
 /// its syntax. ASCII identifiers keep the dependency sort order unambiguous too.
+///
+/// No `$` in struct names, though the EIP's identifiers allow it: viem and eth-sig-util
+/// find dependencies with `\w`, which stops at it, so such names hash differently there.
 fn check_struct_name(name: &str) -> Result<(), Eip712Error> {
-    let mut chars = name.chars();
-    let ok = match chars.next() {
-        // No `$`: viem and eth-sig-util find dependencies with `\w`, which stops at it.
-        Some(c) if c.is_ascii_alphabetic() || c == '_' => {
-            chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        }
-        _ => false,
-    };
-    if ok {
+    if is_identifier(name, false) {
         Ok(())
     } else {
         Err(Eip712Error::InvalidType {
-            path: "types".to_owned(),
+            path: format!("types.{name}"),
             type_name: name.to_owned(),
             reason: "struct names must be ASCII identifiers",
         })
+    }
+}
+
+/// Whether `name` is an ASCII identifier, `[A-Za-z_][A-Za-z0-9_]*`, with `$` allowed
+/// wherever `_` is when `dollar` is set. Field names must be identifiers too: they go into
+/// `encodeType` verbatim, and a field named `"address,string clientId"` would forge
+/// the text of a type with more fields than are signed.
+fn is_identifier(name: &str, dollar: bool) -> bool {
+    let word = |b: u8| b == b'_' || (dollar && b == b'$') || b.is_ascii_alphabetic();
+    match name.as_bytes().split_first() {
+        Some((first, rest)) => word(*first) && rest.iter().all(|b| word(*b) || b.is_ascii_digit()),
+        None => false,
     }
 }
 
