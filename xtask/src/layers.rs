@@ -1,7 +1,8 @@
 //! `cargo xtask layers`: the dependency rules of ARCHITECTURE.md, checked with `cargo tree`.
 //!
 //! Each rule names a workspace crate and the crates that must not appear among its normal
-//! dependencies (all features on), either anywhere below it or as direct dependencies.
+//! dependencies (all features on, or only the features a rule names), either anywhere
+//! below it or as direct dependencies.
 
 use std::path::Path;
 use std::process::Command;
@@ -15,10 +16,20 @@ enum Depth {
     Direct,
 }
 
+/// Which features a rule builds the crate with.
+#[derive(Clone, Copy)]
+enum Features {
+    /// `--all-features`: what no feature may bring in.
+    All,
+    /// `--no-default-features --features <these>`: what only the other features may bring in.
+    Only(&'static str),
+}
+
 /// A crate, what it must not depend on, and why.
 struct Rule {
     krate: &'static str,
     depth: Depth,
+    features: Features,
     forbidden: &'static [&'static str],
     why: &'static str,
 }
@@ -26,10 +37,14 @@ struct Rule {
 const HTTP_CLIENTS: &[&str] = &["reqwest", "hyper", "hyper-util", "hyper-rustls"];
 const PROVIDERS: &[&str] = &["pear-auth", "pump-auth"];
 
+/// The HTTP clients other than reqwest: `auth-http` may name reqwest (below), never these.
+const HTTP_CLIENTS_BUT_REQWEST: &[&str] = &["hyper", "hyper-util", "hyper-rustls"];
+
 const RULES: &[Rule] = &[
     Rule {
         krate: "auth-types",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: &[
             "tokio",
             "reqwest",
@@ -43,6 +58,7 @@ const RULES: &[Rule] = &[
     Rule {
         krate: "auth-signing",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: &[
             "tokio",
             "reqwest",
@@ -56,6 +72,7 @@ const RULES: &[Rule] = &[
     Rule {
         krate: "auth-session",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: &[
             "auth-transport",
             "http",
@@ -68,24 +85,28 @@ const RULES: &[Rule] = &[
     Rule {
         krate: "auth-provider",
         depth: Depth::Direct,
+        features: Features::All,
         forbidden: HTTP_CLIENTS,
         why: "only auth-transport knows reqwest or hyper",
     },
     Rule {
         krate: "pear-auth",
         depth: Depth::Direct,
+        features: Features::All,
         forbidden: HTTP_CLIENTS,
         why: "only auth-transport knows reqwest or hyper",
     },
     Rule {
         krate: "pump-auth",
         depth: Depth::Direct,
+        features: Features::All,
         forbidden: HTTP_CLIENTS,
         why: "only auth-transport knows reqwest or hyper",
     },
     Rule {
         krate: "auth-transport",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: &[
             "auth-session",
             "auth-provider",
@@ -97,30 +118,58 @@ const RULES: &[Rule] = &[
     Rule {
         krate: "auth-provider",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: PROVIDERS,
         why: "no crate below the providers depends on a provider",
     },
     Rule {
         krate: "auth-session",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: PROVIDERS,
         why: "no crate below the providers depends on a provider",
     },
     Rule {
         krate: "pear-auth",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: &["pump-auth"],
         why: "providers do not depend on each other",
     },
     Rule {
         krate: "pump-auth",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: &["pear-auth"],
         why: "providers do not depend on each other",
     },
     Rule {
+        krate: "auth-http",
+        depth: Depth::Tree,
+        features: Features::All,
+        forbidden: &["auth-provider", "pear-auth", "pump-auth"],
+        why: "auth-http sits above auth-session and below the provider kit and the providers",
+    },
+    Rule {
+        krate: "auth-http",
+        depth: Depth::Direct,
+        features: Features::All,
+        forbidden: HTTP_CLIENTS_BUT_REQWEST,
+        why: "only auth-transport knows hyper",
+    },
+    Rule {
+        krate: "auth-http",
+        depth: Depth::Tree,
+        features: Features::Only("tower"),
+        forbidden: HTTP_CLIENTS,
+        why: "auth-http knows reqwest only behind its reqwest-middleware feature (a \
+              reqwest-middleware Middleware is written in reqwest's own types, so that \
+              adapter cannot go through auth-transport's trait)",
+    },
+    Rule {
         krate: "auth-sandbox",
         depth: Depth::Tree,
+        features: Features::All,
         forbidden: &[
             "auth-signing",
             "auth-transport",
@@ -134,7 +183,12 @@ const RULES: &[Rule] = &[
 ];
 
 /// The names of the normal dependencies of `krate` (all features), per `depth`.
-fn dependencies(root: &Path, krate: &str, depth: Depth) -> Result<Vec<String>, String> {
+fn dependencies(
+    root: &Path,
+    krate: &str,
+    depth: Depth,
+    features: Features,
+) -> Result<Vec<String>, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command.current_dir(root).args([
@@ -142,7 +196,6 @@ fn dependencies(root: &Path, krate: &str, depth: Depth) -> Result<Vec<String>, S
         "--quiet",
         "--edges",
         "normal",
-        "--all-features",
         "--prefix",
         "none",
         "--format",
@@ -150,6 +203,14 @@ fn dependencies(root: &Path, krate: &str, depth: Depth) -> Result<Vec<String>, S
         "--package",
         krate,
     ]);
+    match features {
+        Features::All => {
+            command.arg("--all-features");
+        }
+        Features::Only(list) => {
+            command.args(["--no-default-features", "--features", list]);
+        }
+    }
     if let Depth::Direct = depth {
         command.args(["--depth", "1"]);
     }
@@ -175,7 +236,7 @@ pub(crate) fn check(root: &Path) -> bool {
     eprintln!("==> layers: the dependency rules of ARCHITECTURE.md");
     let mut ok = true;
     for rule in RULES {
-        match dependencies(root, rule.krate, rule.depth) {
+        match dependencies(root, rule.krate, rule.depth, rule.features) {
             Ok(found) => {
                 for name in rule.forbidden {
                     if found.iter().any(|f| f == name) {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod authorized;
 mod client;
 mod error;
 mod session;
@@ -8,6 +9,10 @@ mod session;
 pub use auth_provider::{ApiError, ProviderError};
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
+/// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
+/// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
+pub use auth_http;
+pub use authorized::authorize;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource, PumpClient,
     PumpClientBuilder, PumpLogin, PumpUser,

@@ -1,0 +1,94 @@
+//! The core every adapter shares: authorize a request, and judge its answer.
+
+use std::fmt;
+
+use auth_session::{Session, SessionError};
+use auth_types::AccessToken;
+use http::{HeaderMap, StatusCode};
+
+use crate::authorize::AuthorizeRequest;
+use crate::error::AuthorizedError;
+
+/// A session seen as a request authorizer: the logic of `AuthorizeLayer` (feature `tower`)
+/// and `AuthorizeMiddleware` (feature `reqwest-middleware`), usable with any other HTTP stack.
+///
+/// 1. [`authorize`](Authorizer::authorize) puts the session's current token (and the
+///    provider's extras) on the request and returns the token it used.
+/// 2. [`refused`](Authorizer::refused) looks at the status of the answer: on a 401 it
+///    reports that token to the session ([`Session::invalidate`], compare-and-swap, so a
+///    burst of 401s for one token costs one renewal) and says the request should be sent
+///    once more, authorized again, if it can be replayed.
+///
+/// A cheap handle: clones share the session. `Debug` shows no token.
+pub struct Authorizer<A: AuthorizeRequest> {
+    session: Session<A>,
+}
+
+impl<A: AuthorizeRequest> Authorizer<A> {
+    /// An authorizer over `session`.
+    pub fn new(session: Session<A>) -> Self {
+        Authorizer { session }
+    }
+
+    /// The session.
+    pub fn session(&self) -> &Session<A> {
+        &self.session
+    }
+
+    /// Puts the session's access token on `headers` (through
+    /// [`AuthorizeRequest::authorize`]) and returns that token, to hand to
+    /// [`refused`](Authorizer::refused) with the answer. `E` is the caller's own send
+    /// error, which this never produces.
+    ///
+    /// # Errors
+    ///
+    /// [`AuthorizedError::Token`] when the session has no token to give,
+    /// [`AuthorizedError::Authorize`] when the provider cannot carry it.
+    pub async fn authorize<E>(
+        &self,
+        headers: &mut HeaderMap,
+    ) -> Result<AccessToken, AuthorizedError<A::Error, E>> {
+        let token = self
+            .session
+            .access_token()
+            .await
+            .map_err(|source: SessionError<A::Error>| AuthorizedError::Token { source })?;
+        self.session
+            .authenticator()
+            .authorize(headers, &token)
+            .map_err(|source| AuthorizedError::Authorize { source })?;
+        Ok(token)
+    }
+
+    /// Whether the server refused `token` (status 401). If so, the token is reported to
+    /// the session, which renews it once however many requests report it, and a request
+    /// that can be replayed should be authorized again and sent once more.
+    pub fn refused(&self, status: StatusCode, token: &AccessToken) -> bool {
+        if status != StatusCode::UNAUTHORIZED {
+            return false;
+        }
+        let reported = self.session.invalidate(token);
+        tracing::debug!(
+            target: "auth_http",
+            reported,
+            "the server refused the access token (401)"
+        );
+        true
+    }
+}
+
+impl<A: AuthorizeRequest> Clone for Authorizer<A> {
+    fn clone(&self) -> Self {
+        Authorizer {
+            session: self.session.clone(),
+        }
+    }
+}
+
+impl<A: AuthorizeRequest> fmt::Debug for Authorizer<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Authorizer")
+            .field("session", &self.session)
+            .finish()
+    }
+}

@@ -1,0 +1,51 @@
+//! What pump.fun's authorized calls carry: the bearer token and pump.fun's `Origin`.
+
+use auth_http::AuthorizeRequest;
+use auth_transport::http::header::{AUTHORIZATION, ORIGIN};
+use auth_transport::http::{HeaderMap, HeaderValue, Request};
+use auth_types::AccessToken;
+
+use crate::client::DEFAULT_ORIGIN;
+use crate::error::PumpError;
+use crate::session::PumpAuthenticator;
+
+/// Adds `Authorization: Bearer <token>` (marked sensitive, so `http`'s `Debug` hides it)
+/// and `Origin: https://pump.fun` to your own request to pump.fun's API: the counterpart
+/// of `pear_auth::authorize`. Headers of those names already there are replaced.
+///
+/// ```
+/// use auth_transport::http::{Request, header};
+/// use auth_types::AccessToken;
+///
+/// let mut request = Request::get("https://frontend-api-v3.pump.fun/auth/my-profile").body(())?;
+/// pump_auth::authorize(&mut request, &AccessToken::new("eyJ.a.b"))?;
+/// assert_eq!(request.headers()[header::AUTHORIZATION], "Bearer eyJ.a.b");
+/// assert!(request.headers()[header::AUTHORIZATION].is_sensitive());
+/// assert_eq!(request.headers()[header::ORIGIN], "https://pump.fun");
+/// assert!(!format!("{request:?}").contains("eyJ.a.b"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`PumpError::Api`] holding `ApiError::InvalidHeader` if the token has characters a
+/// header cannot carry (nothing was sent; the error does not show the token).
+pub fn authorize<B>(request: &mut Request<B>, token: &AccessToken) -> Result<(), PumpError> {
+    authorize_headers(request.headers_mut(), token)
+}
+
+fn authorize_headers(headers: &mut HeaderMap, token: &AccessToken) -> Result<(), PumpError> {
+    let value = auth_provider::bearer_header("pump.fun", token)?;
+    headers.insert(AUTHORIZATION, value);
+    headers.insert(ORIGIN, HeaderValue::from_static(DEFAULT_ORIGIN));
+    Ok(())
+}
+
+/// What [`authorize`] adds, for every request through `auth_http::AuthorizeLayer` or
+/// `auth_http::AuthorizeMiddleware` over a [`crate::PumpSession`]. The `Origin` is always
+/// [`DEFAULT_ORIGIN`] (pump.fun's API requires it).
+impl AuthorizeRequest for PumpAuthenticator {
+    fn authorize(&self, headers: &mut HeaderMap, token: &AccessToken) -> Result<(), PumpError> {
+        authorize_headers(headers, token)
+    }
+}
