@@ -3,9 +3,10 @@
 //!
 //! Input is the JSON of `eth_signTypedData_v4` (`types`, `primaryType`, `domain`,
 //! `message`), or the same built in Rust with [`Types`], [`Eip712Domain`] and [`TypedValue`].
-//! Parsing checks everything (type names, integer ranges, byte lengths, address checksums,
-//! array lengths, missing fields, nesting depth) and reports the JSON path of the first
-//! problem; after that, hashing cannot fail.
+//! Parsing checks everything (type names, field and struct names, integer ranges, byte
+//! lengths, address checksums, array lengths, missing fields, members a struct's type does
+//! not declare, nesting depth) and reports the JSON path of the first problem; after that,
+//! hashing cannot fail.
 //!
 //! ```
 //! use auth_signing::eip712::TypedData;

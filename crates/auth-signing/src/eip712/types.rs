@@ -13,7 +13,8 @@ use super::{MAX_DEPTH, MAX_ENCODE_TYPE_BYTES, MAX_STRUCT_TYPES};
 /// `Person[]` or `bytes32[][2]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    /// The field's name.
+    /// The field's name: an identifier, `[A-Za-z_$][A-Za-z0-9_$]*` (checked when typed
+    /// data is built from it).
     pub name: String,
     /// The field's type name.
     pub type_name: String,
