@@ -5,6 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use auth_types::{AccessToken, RefreshToken};
 
+use crate::identity::Identity;
 use crate::tokens::Tokens;
 
 /// What a failed login, refresh or logout means for the session.
@@ -61,6 +62,17 @@ pub trait AuthError: std::error::Error + Send + Sync + 'static {
 pub trait Authenticator: Send + Sync + 'static {
     /// The error of all three operations.
     type Error: AuthError;
+
+    /// Who the tokens belong to: provider, base URL, account, client id. A session reads
+    /// it once, when built; it tags every store entry it writes with it, and ignores (never
+    /// sends) stored tokens of any other identity.
+    ///
+    /// The default names the implementing type only, with no base URL or account: enough
+    /// for tests, too little for a real provider, which should override it so that a
+    /// store is never shared across servers or accounts.
+    fn identity(&self) -> Identity {
+        Identity::new(std::any::type_name::<Self>(), "")
+    }
 
     /// Logs in from scratch (sign a challenge, use an API key, ...).
     async fn login(&self) -> Result<Tokens, Self::Error>;

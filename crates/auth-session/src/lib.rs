@@ -3,6 +3,7 @@
 
 mod authenticator;
 mod error;
+mod identity;
 mod jwt;
 mod session;
 mod store;
@@ -11,7 +12,8 @@ mod tokens;
 pub use auth_types::{Clock, SystemClock};
 pub use authenticator::{AuthError, Authenticator, FailureKind};
 pub use error::SessionError;
+pub use identity::Identity;
 pub use jwt::jwt_expiry;
 pub use session::{Session, SessionBuilder};
-pub use store::{FileStore, MemoryStore, StoreError, StoredTokens, TokenStore};
+pub use store::{FileStore, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore};
 pub use tokens::Tokens;

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use auth_session::{
-    FailureKind, MemoryStore, Session, SessionError, StoreError, StoredTokens, TokenStore,
+    Authenticator as _, FailureKind, MemoryStore, Session, SessionError, StoreEntry, StoreError,
+    StoredTokens, TokenStore,
 };
 use auth_test_support::tokens::jwt_with_exp;
 use auth_types::{AccessToken, RefreshToken};
@@ -123,7 +124,10 @@ async fn a_thousand_callers_on_two_threads_cause_exactly_one_refresh() {
         expires_at: SystemTime::now() - 10 * SECOND,
     };
     let session = Session::builder(auth.clone())
-        .token_store(MemoryStore::with_tokens(expired))
+        .token_store(MemoryStore::with_entry(StoreEntry {
+            identity: Some(auth.identity()),
+            tokens: expired,
+        }))
         .build();
 
     let mut callers = tokio::task::JoinSet::new();

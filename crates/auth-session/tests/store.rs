@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use auth_session::{
-    FileStore, MemoryStore, Session, SessionError, StoreError, StoredTokens, TokenStore,
+    Authenticator as _, FileStore, Identity, MemoryStore, Session, SessionError, StoreEntry,
+    StoreError, StoredTokens, TokenStore,
 };
 use auth_types::{AccessToken, RefreshToken};
 use support::{FakeAuth, WALL_START, paused_wall_clock, token};
@@ -22,6 +23,14 @@ fn tokens(access: &str, refresh: Option<&str>, expires_at: u64) -> StoredTokens 
         refresh_token: refresh.map(RefreshToken::new),
         expires_at: SystemTime::UNIX_EPOCH + Duration::from_secs(expires_at),
     }
+}
+
+/// A store holding `tokens` for `auth`'s identity.
+fn owned_by(auth: &FakeAuth, tokens: StoredTokens) -> MemoryStore {
+    MemoryStore::with_entry(StoreEntry {
+        identity: Some(auth.identity()),
+        tokens,
+    })
 }
 
 fn exposed(t: &StoredTokens) -> (String, Option<String>, SystemTime) {
@@ -186,7 +195,7 @@ async fn a_restarted_session_resumes_without_signing_again() {
 async fn a_stored_expired_access_token_is_renewed_with_the_stored_refresh_token() {
     let auth = FakeAuth::pear_like();
     *auth.0.valid_refresh.lock().unwrap() = Some("stored-refresh".into());
-    let store = MemoryStore::with_tokens(tokens("old", Some("stored-refresh"), WALL_START - 5));
+    let store = owned_by(&auth, tokens("old", Some("stored-refresh"), WALL_START - 5));
     let session = Session::builder(auth.clone())
         .token_store(store)
         .wall_clock(paused_wall_clock())
@@ -198,7 +207,7 @@ async fn a_stored_expired_access_token_is_renewed_with_the_stored_refresh_token(
 #[tokio::test(start_paused = true)]
 async fn a_stored_dead_refresh_token_leads_to_a_login() {
     let auth = FakeAuth::pear_like();
-    let store = MemoryStore::with_tokens(tokens("old", Some("dead"), WALL_START - 5));
+    let store = owned_by(&auth, tokens("old", Some("dead"), WALL_START - 5));
     let session = Session::builder(auth.clone())
         .token_store(store)
         .wall_clock(paused_wall_clock())
@@ -224,11 +233,10 @@ async fn logout_removes_the_token_file() {
 #[tokio::test(start_paused = true)]
 async fn logout_of_a_fresh_process_revokes_the_stored_session() {
     let auth = FakeAuth::pear_like();
-    let store = Arc::new(MemoryStore::with_tokens(tokens(
-        "stored-access",
-        Some("stored-refresh"),
-        WALL_START + 600,
-    )));
+    let store = Arc::new(owned_by(
+        &auth,
+        tokens("stored-access", Some("stored-refresh"), WALL_START + 600),
+    ));
     let session = Session::builder(auth.clone())
         .token_store(Arc::clone(&store))
         .wall_clock(paused_wall_clock())
@@ -339,4 +347,101 @@ async fn a_failing_save_after_a_refresh_clears_the_spent_refresh_token() {
         store.inner.load().await.unwrap().is_none(),
         "refresh-1 is spent: a restart must not present it"
     );
+}
+
+/// A Pear-like session of `identity` over the file at `path`.
+fn session_on_file(auth: &FakeAuth, path: &std::path::Path) -> Session<FakeAuth> {
+    Session::builder(auth.clone())
+        .token_store(FileStore::new(path))
+        .wall_clock(paused_wall_clock())
+        .build()
+}
+
+fn pear(account: &str, client_id: &str, base_url: &str) -> Identity {
+    Identity::new("pear", base_url)
+        .with_account(account)
+        .with_client_id(client_id)
+}
+
+#[tokio::test(start_paused = true)]
+async fn stored_tokens_of_another_identity_are_never_presented() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let owner = pear("0xA", "client", "https://pear.test");
+    let first = FakeAuth::with_identity(owner.clone());
+    assert_eq!(token(&session_on_file(&first, &path)).await, "access-1");
+
+    let others = [
+        pear("0xB", "client", "https://pear.test"), // another wallet
+        pear("0xA", "other", "https://pear.test"),  // another client id
+        pear("0xA", "client", "https://other.test"), // another server
+        Identity::new("pump.fun", "https://pear.test").with_account("0xA"), // another provider
+    ];
+    for identity in others {
+        // Each stranger's server would accept the stored refresh token, if it were sent.
+        let stranger = FakeAuth::with_identity(identity.clone());
+        *stranger.0.valid_refresh.lock().unwrap() = Some("refresh-1".into());
+        let session = session_on_file(&stranger, &path);
+        assert_eq!(
+            token(&session).await,
+            "access-1",
+            "its own login, not the stored token"
+        );
+        assert!(
+            stranger.0.presented.lock().unwrap().is_empty(),
+            "{identity}"
+        );
+        assert_eq!(stranger.0.logins(), 1, "{identity}");
+        session.logout().await.unwrap();
+        assert_eq!(
+            *stranger.0.logged_out.lock().unwrap(),
+            [("access-1".to_owned(), Some("refresh-1".to_owned()))],
+            "only its own tokens were revoked"
+        );
+        // Restore the owner's entry for the next stranger.
+        let again = FakeAuth::with_identity(owner.clone());
+        assert_eq!(token(&session_on_file(&again, &path)).await, "access-1");
+    }
+    // The owner itself resumes from its file.
+    let resumed = FakeAuth::with_identity(owner);
+    assert_eq!(token(&session_on_file(&resumed, &path)).await, "access-1");
+    assert_eq!(resumed.0.logins(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_file_written_before_identities_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"version":1,"access_token":"old-access","refresh_token":"old-refresh","expires_at":{}}}"#,
+            WALL_START + 600
+        ),
+    )
+    .unwrap();
+    let auth = FakeAuth::pear_like();
+    *auth.0.valid_refresh.lock().unwrap() = Some("old-refresh".into());
+    let session = session_on_file(&auth, &path);
+    assert_eq!(token(&session).await, "access-1");
+    assert!(auth.0.presented.lock().unwrap().is_empty());
+    session.logout().await.unwrap();
+    assert_eq!(auth.0.logged_out.lock().unwrap()[0].0, "access-1");
+}
+
+#[tokio::test]
+async fn file_store_round_trips_the_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileStore::new(dir.path().join("tokens.json"));
+    let identity = pear("0xA", "client", "https://pear.test/");
+    let entry = StoreEntry {
+        identity: Some(identity.clone()),
+        tokens: tokens("a", Some("r"), 1_700_000_900),
+    };
+    store.save_entry(&entry).await.unwrap();
+    let read = store.load_entry().await.unwrap().unwrap();
+    assert_eq!(read.identity, Some(identity));
+    assert_eq!(exposed(&read.tokens), exposed(&entry.tokens));
+    store.save(&entry.tokens).await.unwrap();
+    assert_eq!(store.load_entry().await.unwrap().unwrap().identity, None);
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use auth_session::{AuthError, Authenticator, FailureKind, Session, Tokens};
+use auth_session::{AuthError, Authenticator, FailureKind, Identity, Session, Tokens};
 use auth_signing::EthSigner;
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
 
@@ -96,6 +96,16 @@ impl PearAuthenticator {
     pub fn client(&self) -> &PearClient {
         &self.client
     }
+
+    /// The account the credentials log in to.
+    fn account(&self) -> EvmAddress {
+        match &self.credentials {
+            PearCredentials::Wallet(signer) => signer.address(),
+            PearCredentials::ApiKey { address, .. } | PearCredentials::Privy { address, .. } => {
+                *address
+            }
+        }
+    }
 }
 
 fn session_tokens(tokens: PearTokens) -> Tokens {
@@ -105,6 +115,15 @@ fn session_tokens(tokens: PearTokens) -> Tokens {
 #[async_trait]
 impl Authenticator for PearAuthenticator {
     type Error = PearError;
+
+    /// `pear`, the client's base URL, the account (the wallet's address, or the address of
+    /// the API key or Privy login) and the client id: a stored session is resumed only by
+    /// the same account of the same client on the same server.
+    fn identity(&self) -> Identity {
+        Identity::new("pear", self.client.base_url())
+            .with_account(self.account().to_string())
+            .with_client_id(self.client.client_id())
+    }
 
     async fn login(&self) -> Result<Tokens, PearError> {
         let tokens = match &self.credentials {

@@ -187,3 +187,95 @@ fn sessions_are_send_and_sync() {
     assert_send_sync::<PearSession>();
     assert_send_sync::<PearAuthenticator>();
 }
+
+/// A token file of its own for one test, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        TempFile(std::env::temp_dir().join(format!(
+            "pear-session-{name}-{}-{nanos}.json",
+            std::process::id()
+        )))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A session of wallet `seed` with client id `client_id` on `url`, keeping tokens in `file`.
+fn session_on_file(url: &str, client_id: &str, seed: u8, file: &TempFile) -> PearSession {
+    let client = PearClient::builder()
+        .base_url(url)
+        .client_id(client_id)
+        .build()
+        .unwrap();
+    PearSession::builder(PearAuthenticator::wallet(client, wallet(seed)))
+        .token_store(auth_session::FileStore::new(&file.0))
+        .build()
+}
+
+#[tokio::test]
+async fn a_store_written_for_another_wallet_client_id_or_server_is_never_presented() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let other_server = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let file = TempFile::new("identity");
+    let owner = || session_on_file(&sb.pear_url(), "client-a", 20, &file);
+    let stored = owner().access_token().await.unwrap();
+
+    let strangers = [
+        (session_on_file(&sb.pear_url(), "client-a", 21, &file), &sb), // another wallet
+        (session_on_file(&sb.pear_url(), "client-b", 20, &file), &sb), // another client id
+        (
+            session_on_file(&other_server.pear_url(), "client-a", 20, &file),
+            &other_server,
+        ),
+    ];
+    for (stranger, server) in strangers {
+        let logins = server.counters().pear_logins;
+        let token = stranger.access_token().await.unwrap();
+        assert_ne!(token, stored, "the stored token was handed out");
+        assert_eq!(
+            server.counters().pear_logins,
+            logins + 1,
+            "it logged in itself"
+        );
+        // Put the owner's tokens back for the next stranger (a login of the owner).
+        drop(stranger);
+        owner().logout().await.unwrap();
+        let _ = owner().access_token().await.unwrap();
+    }
+    assert_eq!(sb.counters().pear_refreshes, 0);
+    assert_eq!(other_server.counters().pear_refreshes, 0);
+    assert_eq!(sb.counters().refused_reuses, 0);
+}
+
+#[test]
+fn the_identity_names_provider_server_account_and_client_id() {
+    let client = PearClient::builder()
+        .base_url("https://pear.test/")
+        .client_id("bot")
+        .build()
+        .unwrap();
+    let signer = wallet(7);
+    let address = signer.address();
+    let identity =
+        auth_session::Authenticator::identity(&PearAuthenticator::wallet(client.clone(), signer));
+    assert_eq!(identity.provider(), "pear");
+    assert_eq!(identity.base_url(), "https://pear.test");
+    assert_eq!(identity.account(), Some(address.to_string().as_str()));
+    assert_eq!(identity.client_id(), Some("bot"));
+    let by_key = auth_session::Authenticator::identity(&PearAuthenticator::api_key(
+        client,
+        address,
+        auth_types::ApiKey::new("key"),
+    ));
+    assert_eq!(by_key, identity, "the same account by API key");
+}

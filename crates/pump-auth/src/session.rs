@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use auth_session::{AuthError, Authenticator, FailureKind, Session, Tokens};
+use auth_session::{AuthError, Authenticator, FailureKind, Identity, Session, Tokens};
 use auth_signing::SolanaSigner;
 use auth_types::{AccessToken, RefreshToken};
 
@@ -41,6 +41,13 @@ impl PumpAuthenticator {
 #[async_trait]
 impl Authenticator for PumpAuthenticator {
     type Error = PumpError;
+
+    /// `pump.fun`, the client's base URL and the wallet's public key: a stored session is
+    /// resumed only by the same wallet on the same server.
+    fn identity(&self) -> Identity {
+        Identity::new("pump.fun", self.client.base_url())
+            .with_account(self.signer.pubkey().to_string())
+    }
 
     async fn login(&self) -> Result<Tokens, PumpError> {
         let login = self.client.login(self.signer.as_ref()).await?;

@@ -68,6 +68,10 @@ impl<A: Authenticator> SessionBuilder<A> {
 
     /// Where tokens are kept between runs (default: [`MemoryStore`]).
     ///
+    /// Entries are tagged with the authenticator's
+    /// [`identity`](crate::Authenticator::identity); stored tokens of another identity
+    /// (or of unknown owner) are ignored and never sent.
+    ///
     /// Store failures never cost a token: a failed load means logging in, a failed save
     /// leaves the new tokens in memory (both are logged with `tracing`), and a failed clear
     /// at logout is returned as [`SessionError::Store`](crate::SessionError::Store).
@@ -135,6 +139,7 @@ impl<A: Authenticator> SessionBuilder<A> {
     pub fn build(self) -> Session<A> {
         Session {
             inner: Arc::new(Inner {
+                identity: self.authenticator.identity(),
                 authenticator: self.authenticator,
                 store: self.store,
                 clock: self.clock,

@@ -16,7 +16,7 @@ use super::policy::Freshness;
 use super::{ErrorOf, Held, Inner, lock};
 use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
 use crate::error::SessionError;
-use crate::store::StoredTokens;
+use crate::store::{StoreEntry, StoredTokens};
 use crate::tokens::{self, Live, Tokens};
 
 /// The result of one flight, shared by every caller that waited for it.
@@ -58,7 +58,7 @@ enum StoreAction {
     /// Nothing changed.
     Keep,
     /// New tokens (maybe a rotated refresh token).
-    Save(StoredTokens),
+    Save(StoreEntry),
     /// The stored refresh token was spent or refused: it must never be presented again.
     Clear,
     /// The session was logged out while these were obtained: revoke them, store nothing.
@@ -200,14 +200,19 @@ impl<A: Authenticator> Inner<A> {
             refresh_token: held.refresh_token.clone(),
             expires_at: wall_now.checked_add(lifetime).unwrap_or(wall_now),
         };
+        let entry = |tokens| StoreEntry {
+            identity: Some(self.identity.clone()),
+            tokens,
+        };
         if lifetime.is_zero() {
             return (
                 Err(SessionError::ExpiredOnArrival),
-                StoreAction::Save(stored),
+                StoreAction::Save(entry(stored)),
             );
         }
-        match self.set_current(epoch, tokens.access_token, (received, wall_now), lifetime) {
-            Some(live) => (Ok(live), StoreAction::Save(stored)),
+        let access_token = stored.access_token.clone();
+        match self.set_current(epoch, access_token, (received, wall_now), lifetime) {
+            Some(live) => (Ok(live), StoreAction::Save(entry(stored))),
             None => {
                 // A logout ended the epoch just now.
                 let refresh_token = held.refresh_token.take();
@@ -227,7 +232,7 @@ impl<A: Authenticator> Inner<A> {
         match action {
             StoreAction::Keep => {}
             StoreAction::Save(stored) => {
-                if let Err(error) = self.store.save(&stored).await {
+                if let Err(error) = self.store.save_entry(&stored).await {
                     tracing::warn!(%error, "could not save the new tokens; clearing the store so that it holds no spent refresh token");
                     self.clear_store().await;
                 } else if self.epoch() != epoch {

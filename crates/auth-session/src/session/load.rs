@@ -19,8 +19,19 @@ impl<A: Authenticator> Inner<A> {
         }
         // Set before `set_current` starts an idle watcher, whose logout must not load.
         held.loaded = true;
-        match self.store.load().await {
-            Ok(Some(stored)) => {
+        match self.store.load_entry().await {
+            Ok(Some(entry)) if entry.identity.as_ref() != Some(&self.identity) => {
+                let owner = entry
+                    .identity
+                    .map_or_else(|| "unknown".to_owned(), |identity| identity.to_string());
+                tracing::warn!(
+                    %owner,
+                    session = %self.identity,
+                    "the stored tokens belong to another identity (or to an unknown one); ignoring them and logging in"
+                );
+            }
+            Ok(Some(entry)) => {
+                let stored = entry.tokens;
                 let wall_now = self.clock.now();
                 let remaining = stored
                     .expires_at

@@ -35,6 +35,7 @@ use tokio::time::Instant;
 
 use crate::authenticator::Authenticator;
 use crate::error::SessionError;
+use crate::identity::Identity;
 use crate::store::TokenStore;
 use crate::tokens::Live;
 
@@ -84,6 +85,8 @@ impl<A: Authenticator> Clone for Session<A> {
 /// The state every clone of a session shares.
 struct Inner<A: Authenticator> {
     authenticator: A,
+    /// The authenticator's identity, read once: tags store entries.
+    identity: Identity,
     store: Arc<dyn TokenStore>,
     clock: SharedClock,
     config: Config,

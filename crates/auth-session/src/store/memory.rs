@@ -5,13 +5,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 
-use super::{StoreError, StoredTokens, TokenStore};
+use super::{StoreEntry, StoreError, StoredTokens, TokenStore};
 
 /// Keeps tokens in memory only: nothing survives the process. A session uses it unless
 /// told otherwise. Share one between sessions with `Arc<MemoryStore>`.
 #[derive(Default)]
 pub struct MemoryStore {
-    tokens: Mutex<Option<StoredTokens>>,
+    entry: Mutex<Option<StoreEntry>>,
 }
 
 impl MemoryStore {
@@ -20,15 +20,24 @@ impl MemoryStore {
         MemoryStore::default()
     }
 
-    /// A store that already holds `tokens`.
+    /// A store that already holds `tokens`, of unknown owner: a session does not use them
+    /// (see [`with_entry`](MemoryStore::with_entry)).
     pub fn with_tokens(tokens: StoredTokens) -> Self {
+        MemoryStore::with_entry(StoreEntry {
+            identity: None,
+            tokens,
+        })
+    }
+
+    /// A store that already holds `entry`.
+    pub fn with_entry(entry: StoreEntry) -> Self {
         MemoryStore {
-            tokens: Mutex::new(Some(tokens)),
+            entry: Mutex::new(Some(entry)),
         }
     }
 
-    fn slot(&self) -> MutexGuard<'_, Option<StoredTokens>> {
-        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
+    fn slot(&self) -> MutexGuard<'_, Option<StoreEntry>> {
+        self.entry.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -43,11 +52,24 @@ impl fmt::Debug for MemoryStore {
 #[async_trait]
 impl TokenStore for MemoryStore {
     async fn load(&self) -> Result<Option<StoredTokens>, StoreError> {
+        Ok(self.slot().as_ref().map(|entry| entry.tokens.clone()))
+    }
+
+    /// Saves `tokens` with an unknown owner.
+    async fn save(&self, tokens: &StoredTokens) -> Result<(), StoreError> {
+        *self.slot() = Some(StoreEntry {
+            identity: None,
+            tokens: tokens.clone(),
+        });
+        Ok(())
+    }
+
+    async fn load_entry(&self) -> Result<Option<StoreEntry>, StoreError> {
         Ok(self.slot().clone())
     }
 
-    async fn save(&self, tokens: &StoredTokens) -> Result<(), StoreError> {
-        *self.slot() = Some(tokens.clone());
+    async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
+        *self.slot() = Some(entry.clone());
         Ok(())
     }
 

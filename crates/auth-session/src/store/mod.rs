@@ -10,6 +10,8 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 use auth_types::{AccessToken, RefreshToken};
 
+use crate::identity::Identity;
+
 pub use file::FileStore;
 pub use memory::MemoryStore;
 
@@ -25,12 +27,28 @@ pub struct StoredTokens {
     pub expires_at: SystemTime,
 }
 
+/// Stored tokens with the identity they belong to.
+#[derive(Debug, Clone)]
+pub struct StoreEntry {
+    /// Who the tokens belong to; `None` when unknown (an entry written before identities
+    /// existed, or by a store that does not keep them). A session uses only entries of
+    /// its own identity.
+    pub identity: Option<Identity>,
+    /// The tokens.
+    pub tokens: StoredTokens,
+}
+
 /// A place to keep a session's tokens. Object safe: a session holds an
 /// `Arc<dyn TokenStore>`.
 ///
-/// The session loads once, on its first use, saves after each login or refresh, and
+/// The session loads once, on its first use ([`load_entry`](TokenStore::load_entry)),
+/// saves after each login or refresh ([`save_entry`](TokenStore::save_entry)), and
 /// clears at logout. Stored tokens are secrets: an implementation must not log them and
 /// its `Debug` must not print them.
+///
+/// A store that implements only `load`, `save` and `clear` keeps no identity: a session
+/// then treats its entries as of unknown owner and never uses them. Implement
+/// `load_entry` and `save_entry` too to resume sessions from it.
 #[async_trait]
 pub trait TokenStore: Send + Sync + std::fmt::Debug {
     /// The stored tokens, or `None` if there are none.
@@ -41,6 +59,21 @@ pub trait TokenStore: Send + Sync + std::fmt::Debug {
 
     /// Forgets the stored tokens. Clearing an empty store succeeds.
     async fn clear(&self) -> Result<(), StoreError>;
+
+    /// The stored tokens with their identity. The default reads [`load`](TokenStore::load)
+    /// and reports the identity as unknown.
+    async fn load_entry(&self) -> Result<Option<StoreEntry>, StoreError> {
+        Ok(self.load().await?.map(|tokens| StoreEntry {
+            identity: None,
+            tokens,
+        }))
+    }
+
+    /// Replaces the stored tokens and their identity. The default drops the identity and
+    /// calls [`save`](TokenStore::save).
+    async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
+        self.save(&entry.tokens).await
+    }
 }
 
 #[async_trait]
@@ -55,6 +88,14 @@ impl<T: TokenStore + ?Sized> TokenStore for Arc<T> {
 
     async fn clear(&self) -> Result<(), StoreError> {
         (**self).clear().await
+    }
+
+    async fn load_entry(&self) -> Result<Option<StoreEntry>, StoreError> {
+        (**self).load_entry().await
+    }
+
+    async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
+        (**self).save_entry(entry).await
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use auth_session::{AuthError, Authenticator, FailureKind, Session, Tokens};
+use auth_session::{AuthError, Authenticator, FailureKind, Identity, Session, Tokens};
 use auth_types::{AccessToken, RefreshToken};
 
 /// A fixed start on the wall clock: 2023-11-14T22:13:20Z.
@@ -91,6 +91,8 @@ pub struct FakeState {
     /// When set, refresh waits for a permit on `gate` before answering.
     pub gated: Mutex<bool>,
     pub gate: tokio::sync::Notify,
+    /// Who the tokens belong to (`None`: the trait's default).
+    pub identity: Mutex<Option<Identity>>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,7 +118,15 @@ impl FakeAuth {
             hang_login: Mutex::new(false),
             gated: Mutex::new(false),
             gate: tokio::sync::Notify::new(),
+            identity: Mutex::new(None),
         }))
+    }
+
+    /// Like [`FakeAuth::pear_like`], with an explicit identity.
+    pub fn with_identity(identity: Identity) -> Self {
+        let auth = FakeAuth::pear_like();
+        *auth.0.identity.lock().unwrap() = Some(identity);
+        auth
     }
 
     /// 15-minute tokens with rotating refresh tokens, like Pear.
@@ -184,6 +194,11 @@ impl FakeState {
 #[async_trait]
 impl Authenticator for FakeAuth {
     type Error = FakeError;
+
+    fn identity(&self) -> Identity {
+        let explicit = self.0.identity.lock().unwrap().clone();
+        explicit.unwrap_or_else(|| Identity::new("fake", "http://fake.test"))
+    }
 
     async fn login(&self) -> Result<Tokens, FakeError> {
         self.0.logins.fetch_add(1, Ordering::SeqCst);
