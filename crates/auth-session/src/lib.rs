@@ -14,6 +14,6 @@ pub use authenticator::{AuthError, Authenticator, FailureKind};
 pub use error::SessionError;
 pub use identity::Identity;
 pub use jwt::jwt_expiry;
-pub use session::{Session, SessionBuilder};
+pub use session::{NewToken, Session, SessionBuilder, SessionStats, TokenSource};
 pub use store::{FileStore, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore};
 pub use tokens::Tokens;

@@ -10,6 +10,7 @@ use auth_types::{Clock, SharedClock};
 use super::flight::Flight;
 use super::idle::Activity;
 use super::policy::RenewPolicy;
+use super::stats::Counters;
 use super::{Held, Inner, Session};
 use crate::authenticator::Authenticator;
 use crate::store::{MemoryStore, TokenStore};
@@ -152,6 +153,8 @@ impl<A: Authenticator> SessionBuilder<A> {
                 }),
                 flight: Mutex::new(Flight::default()),
                 idle_watch: Mutex::new(None),
+                counters: Counters::default(),
+                new_tokens: tokio::sync::watch::Sender::new(None),
             }),
         }
     }

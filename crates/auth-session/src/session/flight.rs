@@ -7,13 +7,15 @@
 
 use std::sync::Arc;
 
-use auth_types::Clock as _;
+use auth_types::{AccessToken, Clock as _};
 use tokio::sync::watch;
 use tokio::time::Instant;
+use tracing::Instrument as _;
 
 use super::backoff::Backoff;
 use super::policy::Freshness;
-use super::{ErrorOf, Held, Inner, lock};
+use super::stats::Counters;
+use super::{ErrorOf, Held, Inner, TokenSource, lock};
 use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
 use crate::error::SessionError;
 use crate::store::{StoreEntry, StoredTokens};
@@ -39,6 +41,8 @@ pub(super) struct Flight<E> {
 struct Running<E> {
     /// The logout epoch it started in.
     epoch: u64,
+    /// Whether it renews even a fresh token ([`Session::refresh_now`](super::Session::refresh_now)).
+    forced: bool,
     /// Receives its outcome; `None` while it runs.
     result: FlightResult<E>,
 }
@@ -69,17 +73,38 @@ impl<A: Authenticator> Inner<A> {
     /// Joins or starts a flight and waits for its outcome, at most the wait timeout.
     pub(super) async fn await_flight(self: &Arc<Self>) -> Outcome<A::Error> {
         let after = self.config.wait_timeout;
-        let flight = self.join_or_start_flight()?;
+        let (flight, _) = self.join_or_start_flight(false)?;
         tokio::time::timeout(after, wait(flight))
             .await
             .unwrap_or(Err(SessionError::Timeout { after }))
     }
 
+    /// Forces a renewal and waits for it, at most the wait timeout: waits out a running
+    /// flight that may keep a fresh token, then starts a forced one (or joins one).
+    pub(super) async fn refresh_now(self: &Arc<Self>) -> Result<AccessToken, ErrorOf<A>> {
+        let after = self.config.wait_timeout;
+        let renewal = async {
+            loop {
+                let (flight, forced) = self.join_or_start_flight(true)?;
+                let outcome = wait(flight).await;
+                if forced {
+                    return outcome.map(|live| live.access_token.clone());
+                }
+            }
+        };
+        tokio::time::timeout(after, renewal)
+            .await
+            .unwrap_or(Err(SessionError::Timeout { after }))
+    }
+
     /// Subscribes to the flight in progress of this epoch, or starts one; refuses during a
-    /// backoff.
+    /// backoff. With `force`, a started flight renews even a fresh token. Also says
+    /// whether the flight returned renews even a fresh token (a running unforced one is
+    /// returned as is: wait for it, then ask again).
     pub(super) fn join_or_start_flight(
         self: &Arc<Self>,
-    ) -> Result<FlightResult<A::Error>, ErrorOf<A>> {
+        force: bool,
+    ) -> Result<(FlightResult<A::Error>, bool), ErrorOf<A>> {
         let mut flight = lock(&self.flight);
         if let Some(backoff) = &flight.backoff {
             backoff.check(Instant::now())?;
@@ -89,16 +114,24 @@ impl<A: Authenticator> Inner<A> {
             let result = &running.result;
             let finished = result.borrow().is_some() || result.has_changed().is_err();
             if !finished && running.epoch == epoch {
-                return Ok(result.clone());
+                return Ok((result.clone(), running.forced));
             }
         }
         let (sender, receiver) = watch::channel(None);
         flight.running = Some(Running {
             epoch,
+            forced: force,
             result: receiver.clone(),
         });
-        tokio::spawn(Arc::clone(self).fly(epoch, sender));
-        Ok(receiver)
+        let span = tracing::info_span!(
+            target: "auth_session",
+            "renew",
+            forced = force,
+            by = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        tokio::spawn(Arc::clone(self).fly(epoch, force, sender).instrument(span));
+        Ok((receiver, force))
     }
 
     /// The current logout epoch.
@@ -109,10 +142,15 @@ impl<A: Authenticator> Inner<A> {
     /// The flight task: renew under the `tokens` mutex, save, then answer the waiters (so
     /// a caller that got a new token knows it was saved, or that saving was logged as
     /// failed).
-    async fn fly(self: Arc<Self>, epoch: u64, result: watch::Sender<Option<Outcome<A::Error>>>) {
+    async fn fly(
+        self: Arc<Self>,
+        epoch: u64,
+        forced: bool,
+        result: watch::Sender<Option<Outcome<A::Error>>>,
+    ) {
         let mut held = self.tokens.lock().await;
         let outcome = if self.epoch() == epoch {
-            let (outcome, action) = self.obtain(&mut held, epoch).await;
+            let (outcome, action) = self.obtain(&mut held, epoch, forced).await;
             if self.epoch() != epoch {
                 // A logout gave up waiting for this flight: forget what it kept.
                 held.refresh_token = None;
@@ -124,6 +162,16 @@ impl<A: Authenticator> Inner<A> {
             Err(SessionError::LoggedOut)
         };
         drop(held);
+        let span = tracing::Span::current();
+        match &outcome {
+            Ok(_) => {
+                span.record("outcome", "ok");
+            }
+            Err(error) => {
+                span.record("outcome", "failed");
+                tracing::warn!(%error, "renewing the access token failed");
+            }
+        }
         self.note_backoff(&outcome);
         result.send_replace(Some(outcome));
     }
@@ -134,10 +182,13 @@ impl<A: Authenticator> Inner<A> {
         self: &Arc<Self>,
         held: &mut Held,
         epoch: u64,
+        forced: bool,
     ) -> (Outcome<A::Error>, StoreAction) {
+        let span = tracing::Span::current();
         self.ensure_loaded(held, epoch).await;
         if let Some(live) = self.current.load_full() {
-            if self.freshness(&live) == Freshness::Fresh {
+            if !forced && self.freshness(&live) == Freshness::Fresh {
+                span.record("by", "current");
                 return (Ok(live), StoreAction::Keep);
             }
         }
@@ -145,9 +196,17 @@ impl<A: Authenticator> Inner<A> {
         let tokens = match held.refresh_token.take() {
             None => self.login().await,
             Some(refresh_token) => match self.authenticator.refresh(&refresh_token).await {
-                Ok(tokens) => Ok(tokens),
-                Err(error) if error.kind() == FailureKind::RefreshRejected => self.login().await,
+                Ok(tokens) => {
+                    span.record("by", "refresh");
+                    Counters::count(&self.counters.refreshes);
+                    Ok((tokens, TokenSource::Refresh))
+                }
+                Err(error) if error.kind() == FailureKind::RefreshRejected => {
+                    Counters::count(&self.counters.failures);
+                    self.login().await
+                }
                 Err(error) => {
+                    Counters::count(&self.counters.failures);
                     if error.kind() == FailureKind::Transient {
                         // Possibly never reached the server, so keep it. If it did and the
                         // token is spent, the next try is rejected and logs in instead.
@@ -160,7 +219,7 @@ impl<A: Authenticator> Inner<A> {
             },
         };
         match tokens {
-            Ok(tokens) => self.install(held, tokens, epoch),
+            Ok((tokens, source)) => self.install(held, tokens, source, epoch),
             // The stored refresh token was presented and dropped: the store forgets it.
             Err(error) if presented && held.refresh_token.is_none() => {
                 (Err(error), StoreAction::Clear)
@@ -169,13 +228,20 @@ impl<A: Authenticator> Inner<A> {
         }
     }
 
-    async fn login(&self) -> Result<Tokens, ErrorOf<A>> {
-        self.authenticator
-            .login()
-            .await
-            .map_err(|error| SessionError::Login {
-                source: Arc::new(error),
-            })
+    async fn login(&self) -> Result<(Tokens, TokenSource), ErrorOf<A>> {
+        tracing::Span::current().record("by", "login");
+        match self.authenticator.login().await {
+            Ok(tokens) => {
+                Counters::count(&self.counters.logins);
+                Ok((tokens, TokenSource::Login))
+            }
+            Err(error) => {
+                Counters::count(&self.counters.failures);
+                Err(SessionError::Login {
+                    source: Arc::new(error),
+                })
+            }
+        }
     }
 
     /// Makes freshly received tokens current, unless the session was logged out since
@@ -185,6 +251,7 @@ impl<A: Authenticator> Inner<A> {
         self: &Arc<Self>,
         held: &mut Held,
         tokens: Tokens,
+        source: TokenSource,
         epoch: u64,
     ) -> (Outcome<A::Error>, StoreAction) {
         let received = Instant::now();
@@ -205,14 +272,18 @@ impl<A: Authenticator> Inner<A> {
             tokens,
         };
         if lifetime.is_zero() {
+            Counters::count(&self.counters.failures);
             return (
                 Err(SessionError::ExpiredOnArrival),
                 StoreAction::Save(entry(stored)),
             );
         }
         let access_token = stored.access_token.clone();
-        match self.set_current(epoch, access_token, (received, wall_now), lifetime) {
-            Some(live) => (Ok(live), StoreAction::Save(entry(stored))),
+        match self.set_current(epoch, access_token, (received, wall_now), lifetime, source) {
+            Some(live) => {
+                *lock(&self.counters.last_renewal) = Some(wall_now);
+                (Ok(live), StoreAction::Save(entry(stored)))
+            }
             None => {
                 // A logout ended the epoch just now.
                 let refresh_token = held.refresh_token.take();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use auth_types::Clock as _;
 use tokio::time::Instant;
 
-use super::{Held, Inner};
+use super::{Held, Inner, TokenSource};
 use crate::authenticator::Authenticator;
 use crate::tokens::{self, MAX_LIFETIME};
 
@@ -45,6 +45,7 @@ impl<A: Authenticator> Inner<A> {
                         stored.access_token,
                         (Instant::now(), wall_now),
                         lifetime,
+                        TokenSource::Store,
                     )
                     .is_some()
                 {

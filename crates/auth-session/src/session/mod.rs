@@ -23,6 +23,7 @@ mod idle;
 mod load;
 mod logout;
 mod policy;
+mod stats;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -41,11 +42,13 @@ use crate::tokens::Live;
 
 pub use builder::SessionBuilder;
 pub(crate) use policy::Deadlines;
+pub use stats::{NewToken, SessionStats, TokenSource};
 
 use builder::Config;
 use flight::Flight;
 use idle::Activity;
 use policy::Freshness;
+use stats::Counters;
 
 /// The session error of authenticator `A`.
 type ErrorOf<A> = SessionError<<A as Authenticator>::Error>;
@@ -100,6 +103,10 @@ struct Inner<A: Authenticator> {
     activity: Option<Activity>,
     /// The idle watcher task, aborted when replaced or when the session is dropped.
     idle_watch: Mutex<Option<JoinHandle<()>>>,
+    /// What the session has done.
+    counters: Counters,
+    /// Each new token, for subscribers; `None` before the first and after a logout.
+    new_tokens: tokio::sync::watch::Sender<Option<NewToken>>,
 }
 
 /// State only a holder of the `tokens` mutex touches.
@@ -204,6 +211,35 @@ impl<A: Authenticator> Session<A> {
         self.inner.invalidate(rejected)
     }
 
+    /// Renews the token now, even if it is fresh, and waits for the result (at most the
+    /// wait timeout): a refresh, or a login when there is no refresh token or it is
+    /// refused. A renewal already running when called is waited for, then a new one
+    /// starts, unless that one already ignored freshness.
+    ///
+    /// # Errors
+    ///
+    /// As [`access_token`](Session::access_token), except that a transient failure is
+    /// always returned (the current token is not offered instead).
+    pub async fn refresh_now(&self) -> Result<AccessToken, ErrorOf<A>> {
+        self.inner.refresh_now().await
+    }
+
+    /// Counters of what the session has done: logins, refreshes, failures, waits,
+    /// invalidations, and the time of the last renewal. Cheap (a few atomic reads).
+    pub fn stats(&self) -> SessionStats {
+        self.inner.counters.snapshot()
+    }
+
+    /// Follows the session's tokens: the receiver sees each new token (from a login, a
+    /// refresh, or the store) as it becomes current, and `None` after a logout. It starts
+    /// with the current value. For metrics, or to hand tokens to another program; the
+    /// value's `Debug` shows no token text.
+    ///
+    /// Only the latest value is kept: a slow receiver skips intermediate tokens.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<Option<NewToken>> {
+        self.inner.new_tokens.subscribe()
+    }
+
     /// The authenticator this session uses.
     pub fn authenticator(&self) -> &A {
         &self.inner.authenticator
@@ -234,6 +270,7 @@ impl<A: Authenticator> fmt::Debug for Session<A> {
 impl<A: Authenticator> Inner<A> {
     /// The slow path: wait for a flight's result, or fall back to the unexpired token.
     async fn renew(self: &Arc<Self>) -> Result<AccessToken, ErrorOf<A>> {
+        Counters::count(&self.counters.waits);
         match self.await_flight().await {
             Ok(live) => Ok(live.access_token.clone()),
             Err(error) if error.is_transient() => self.unexpired_token().ok_or(error),
@@ -244,7 +281,7 @@ impl<A: Authenticator> Inner<A> {
     /// Starts a flight unless one is running or the server asked to wait; never waits.
     fn renew_in_background(self: &Arc<Self>) {
         // During a backoff nothing starts; the current token is still good.
-        let _ = self.join_or_start_flight();
+        let _ = self.join_or_start_flight(false);
     }
 
     /// The current token if it has not expired (even if it is due for renewal).
@@ -274,6 +311,7 @@ impl<A: Authenticator> Inner<A> {
         let previous = self.current.compare_and_swap(&current, Some(ended));
         let swapped = previous.as_deref().is_some_and(|p| std::ptr::eq(p, live));
         if swapped {
+            Counters::count(&self.counters.invalidations);
             tracing::debug!("the server refused the current access token; renewing on next use");
         }
         swapped
@@ -293,7 +331,13 @@ impl<A: Authenticator> Inner<A> {
         access_token: AccessToken,
         (from, wall_from): (Instant, SystemTime),
         lifetime: Duration,
+        source: TokenSource,
     ) -> Option<Arc<Live>> {
+        let news = NewToken {
+            access_token: access_token.clone(),
+            expires_at: wall_from.checked_add(lifetime).unwrap_or(wall_from),
+            source,
+        };
         let live = Arc::new(Live {
             access_token,
             deadlines: self.config.renew.deadlines(from, wall_from, lifetime),
@@ -305,6 +349,8 @@ impl<A: Authenticator> Inner<A> {
                 return None;
             }
             self.current.store(Some(Arc::clone(&live)));
+            // Under the lock too, so a logout's `None` is never overtaken.
+            self.new_tokens.send_replace(Some(news));
         }
         self.restart_idle_watch();
         Some(live)
@@ -316,6 +362,8 @@ impl<A: Authenticator> Inner<A> {
         let mut flight = lock(&self.flight);
         flight.epoch = flight.epoch.wrapping_add(1);
         flight.backoff = None;
+        self.new_tokens
+            .send_if_modified(|news| news.take().is_some());
         self.current.swap(None)
     }
 }

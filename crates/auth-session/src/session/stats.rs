@@ -1,0 +1,89 @@
+//! What a session has done, for metrics: counters, and a channel of new tokens.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use auth_types::AccessToken;
+
+use super::lock;
+
+/// What a session has done since it was built; see
+/// [`Session::stats`](crate::Session::stats).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SessionStats {
+    /// Logins that succeeded.
+    pub logins: u64,
+    /// Refreshes that succeeded.
+    pub refreshes: u64,
+    /// Logins and refreshes that failed, and tokens refused as expired on arrival. A
+    /// refused refresh followed by a successful login counts one failure and one login.
+    pub failures: u64,
+    /// [`access_token`](crate::Session::access_token) calls that waited for a login or
+    /// refresh (no token, or one within the hard margin of expiry). A session in steady
+    /// use counts one (the first login).
+    pub waits: u64,
+    /// Tokens reported refused with [`invalidate`](crate::Session::invalidate) (counted
+    /// when the report was accepted).
+    pub invalidations: u64,
+    /// When the last new token was received (from a login or refresh), on the session's
+    /// wall clock.
+    pub last_renewal: Option<SystemTime>,
+}
+
+/// How a session came by a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenSource {
+    /// A login.
+    Login,
+    /// A refresh.
+    Refresh,
+    /// The token store, when the session resumed.
+    Store,
+}
+
+/// A token the session just made current, as seen by
+/// [`Session::subscribe`](crate::Session::subscribe). `Debug` shows no token text.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct NewToken {
+    /// The access token callers now get.
+    pub access_token: AccessToken,
+    /// When it expires, on the session's wall clock.
+    pub expires_at: SystemTime,
+    /// Where it came from.
+    pub source: TokenSource,
+}
+
+/// The counters behind [`SessionStats`]. Only slow paths write them.
+#[derive(Default)]
+pub(super) struct Counters {
+    pub(super) logins: AtomicU64,
+    pub(super) refreshes: AtomicU64,
+    pub(super) failures: AtomicU64,
+    pub(super) waits: AtomicU64,
+    pub(super) invalidations: AtomicU64,
+    pub(super) last_renewal: Mutex<Option<SystemTime>>,
+}
+
+impl Counters {
+    /// Adds one to `counter`.
+    pub(super) fn count(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A snapshot.
+    pub(super) fn snapshot(&self) -> SessionStats {
+        let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        SessionStats {
+            logins: read(&self.logins),
+            refreshes: read(&self.refreshes),
+            failures: read(&self.failures),
+            waits: read(&self.waits),
+            invalidations: read(&self.invalidations),
+            last_renewal: *lock(&self.last_renewal),
+        }
+    }
+}
