@@ -1,13 +1,15 @@
-//! Benchmark 5: `Session::access_token()` with a valid cached token, per call, on one
-//! thread and on two threads at once.
+//! Benchmark 5: `Session::access_token()` with a valid cached token, per call, on 1, 2, 4
+//! and 8 threads at once.
 //!
 //! Each timed batch runs `iters` calls inside one `block_on`, so the runtime's entry cost
-//! is paid once per batch, not per call. With two threads, both run `iters` calls at the
-//! same time (released together by a barrier) and the batch time is the slower thread's:
-//! the per-call figure is comparable with the one-thread figure (each thread does the
-//! same number of calls), so equal figures mean perfect scaling.
+//! is paid once per batch, not per call. With several threads, each runs `iters` calls at
+//! the same time (released together by a barrier) and the batch time is the slowest
+//! thread's: the per-call figure is comparable with the one-thread figure (each thread does
+//! the same number of calls), so equal figures mean perfect scaling. On a machine with
+//! fewer cores than threads, the threads take turns, so the figure grows with
+//! threads / cores even without any contention.
 //!
-//! `cargo bench --manifest-path benches/Cargo.toml --bench session`
+//! `cargo bench --manifest-path benches/Cargo.toml --bench session -- --warm-up-time 1 --measurement-time 3`
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -89,32 +91,34 @@ fn access_token(c: &mut Criterion) {
             })
         })
     });
-    group.bench_function("2_threads", |b| {
-        b.iter_custom(|iters| {
-            let barrier = Arc::new(Barrier::new(2));
-            let threads: Vec<_> = (0..2)
-                .map(|_| {
-                    let (handle, session, barrier) =
-                        (handle.clone(), Arc::clone(&session), Arc::clone(&barrier));
-                    std::thread::spawn(move || {
-                        handle.block_on(async {
-                            barrier.wait();
-                            let start = Instant::now();
-                            for _ in 0..iters {
-                                black_box(session.access_token().await.unwrap());
-                            }
-                            start.elapsed()
+    for threads in [2, 4, 8] {
+        group.bench_function(format!("{threads}_threads"), |b| {
+            b.iter_custom(|iters| {
+                let barrier = Arc::new(Barrier::new(threads));
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        let (handle, session, barrier) =
+                            (handle.clone(), Arc::clone(&session), Arc::clone(&barrier));
+                        std::thread::spawn(move || {
+                            handle.block_on(async {
+                                barrier.wait();
+                                let start = Instant::now();
+                                for _ in 0..iters {
+                                    black_box(session.access_token().await.unwrap());
+                                }
+                                start.elapsed()
+                            })
                         })
                     })
-                })
-                .collect();
-            threads
-                .into_iter()
-                .map(|t| t.join().unwrap())
-                .max()
-                .unwrap()
-        })
-    });
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|t| t.join().unwrap())
+                    .max()
+                    .unwrap()
+            })
+        });
+    }
     group.finish();
 }
 
