@@ -74,6 +74,7 @@ impl<A: Authenticator> Inner<A> {
     pub(super) async fn await_flight(self: &Arc<Self>) -> Outcome<A::Error> {
         let after = self.config.wait_timeout;
         let (flight, _) = self.join_or_start_flight(false)?;
+        Counters::count(&self.counters.waits);
         tokio::time::timeout(after, wait(flight))
             .await
             .unwrap_or(Err(SessionError::Timeout { after }))
@@ -166,6 +167,9 @@ impl<A: Authenticator> Inner<A> {
         match &outcome {
             Ok(_) => {
                 span.record("outcome", "ok");
+            }
+            Err(SessionError::LoggedOut) => {
+                span.record("outcome", "logged out");
             }
             Err(error) => {
                 span.record("outcome", "failed");

@@ -270,7 +270,6 @@ impl<A: Authenticator> fmt::Debug for Session<A> {
 impl<A: Authenticator> Inner<A> {
     /// The slow path: wait for a flight's result, or fall back to the unexpired token.
     async fn renew(self: &Arc<Self>) -> Result<AccessToken, ErrorOf<A>> {
-        Counters::count(&self.counters.waits);
         match self.await_flight().await {
             Ok(live) => Ok(live.access_token.clone()),
             Err(error) if error.is_transient() => self.unexpired_token().ok_or(error),

@@ -21,8 +21,9 @@ pub struct SessionStats {
     /// refused refresh followed by a successful login counts one failure and one login.
     pub failures: u64,
     /// [`access_token`](crate::Session::access_token) calls that waited for a login or
-    /// refresh (no token, or one within the hard margin of expiry). A session in steady
-    /// use counts one (the first login).
+    /// refresh (no token, or one within the hard margin of expiry; a call refused at once
+    /// during a backoff does not count). A session in steady use counts one (the first
+    /// login).
     pub waits: u64,
     /// Tokens reported refused with [`invalidate`](crate::Session::invalidate) (counted
     /// when the report was accepted).
