@@ -63,20 +63,20 @@ impl ClientConfig {
     }
 
     /// A header sent with every request (like pump.fun's `Origin`); `setting` names it
-    /// in the error if the value cannot be a header.
+    /// in the error if the value cannot be a header. Returns the checked value.
     pub fn default_header(
         &mut self,
         name: HeaderName,
         value: &str,
         setting: &'static str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<HeaderValue, ApiError> {
         let value = HeaderValue::from_str(value).map_err(|_| ApiError::Config {
             api: self.api,
             setting,
             reason: "not a valid header value".to_owned(),
         })?;
-        self.headers.insert(name, value);
-        Ok(())
+        self.headers.insert(name, value.clone());
+        Ok(value)
     }
 
     /// Checks the base URL against the URL policy, picks the transport, and builds the

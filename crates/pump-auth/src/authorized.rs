@@ -31,21 +31,54 @@ use crate::session::PumpAuthenticator;
 /// [`PumpError::Api`] holding `ApiError::InvalidHeader` if the token has characters a
 /// header cannot carry (nothing was sent; the error does not show the token).
 pub fn authorize<B>(request: &mut Request<B>, token: &AccessToken) -> Result<(), PumpError> {
-    authorize_headers(request.headers_mut(), token)
+    authorize_headers(
+        request.headers_mut(),
+        token,
+        HeaderValue::from_static(DEFAULT_ORIGIN),
+    )
 }
 
-fn authorize_headers(headers: &mut HeaderMap, token: &AccessToken) -> Result<(), PumpError> {
+fn authorize_headers(
+    headers: &mut HeaderMap,
+    token: &AccessToken,
+    origin: HeaderValue,
+) -> Result<(), PumpError> {
     let value = auth_provider::bearer_header("pump.fun", token)?;
     headers.insert(AUTHORIZATION, value);
-    headers.insert(ORIGIN, HeaderValue::from_static(DEFAULT_ORIGIN));
+    headers.insert(ORIGIN, origin);
     Ok(())
 }
 
 /// What [`authorize`] adds, for every request through `auth_http::AuthorizeLayer` or
-/// `auth_http::AuthorizeMiddleware` over a [`crate::PumpSession`]. The `Origin` is always
-/// [`DEFAULT_ORIGIN`] (pump.fun's API requires it).
+/// `auth_http::AuthorizeMiddleware` over a [`crate::PumpSession`], with the client's
+/// `Origin` ([`PumpClient::origin`](crate::PumpClient::origin), default [`DEFAULT_ORIGIN`]:
+/// pump.fun's API requires it).
 impl AuthorizeRequest for PumpAuthenticator {
     fn authorize(&self, headers: &mut HeaderMap, token: &AccessToken) -> Result<(), PumpError> {
-        authorize_headers(headers, token)
+        authorize_headers(headers, token, self.client().origin().clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use auth_signing::solana::SolanaKeypair;
+
+    use super::*;
+    use crate::client::PumpClient;
+
+    #[test]
+    fn the_session_layer_sends_the_clients_own_origin() -> Result<(), PumpError> {
+        let client = PumpClient::builder()
+            .origin("https://staging.pump.example")
+            .build()?;
+        let signer = Arc::new(SolanaKeypair::from_seed_bytes([7; 32]));
+        let authenticator = PumpAuthenticator::new(client, signer);
+        let mut headers = HeaderMap::new();
+        AuthorizeRequest::authorize(&authenticator, &mut headers, &AccessToken::new("eyJ.x.y"))?;
+        assert_eq!(headers[ORIGIN], "https://staging.pump.example");
+        assert_eq!(headers[AUTHORIZATION], "Bearer eyJ.x.y");
+        Ok(())
     }
 }

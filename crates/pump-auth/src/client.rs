@@ -6,6 +6,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use auth_provider::{Answer, ApiClient, ApiError, ClientConfig, JsonBody};
 use auth_signing::SolanaSigner;
+use auth_transport::http::HeaderValue;
 use auth_transport::http::header::{ORIGIN, SET_COOKIE};
 use auth_types::{AccessToken, Clock};
 use serde::Deserialize;
@@ -86,6 +87,7 @@ pub struct PumpClient {
 #[derive(Debug)]
 struct Inner {
     api: ApiClient,
+    origin: HeaderValue,
     message_source: CustomSource,
     format: LoginFormat,
 }
@@ -140,10 +142,11 @@ impl PumpClientBuilder {
 
     /// Builds the client.
     pub fn build(mut self) -> Result<PumpClient, PumpError> {
-        self.config.default_header(ORIGIN, &self.origin, "origin")?;
+        let origin = self.config.default_header(ORIGIN, &self.origin, "origin")?;
         Ok(PumpClient {
             inner: Arc::new(Inner {
                 api: self.config.build()?,
+                origin,
                 message_source: self.message_source,
                 format: self.format,
             }),
@@ -181,6 +184,11 @@ impl PumpClient {
     /// The base URL in use.
     pub fn base_url(&self) -> &str {
         self.inner.api.base_url()
+    }
+
+    /// The `Origin` every request carries (default [`DEFAULT_ORIGIN`]).
+    pub fn origin(&self) -> &HeaderValue {
+        &self.inner.origin
     }
 
     /// The text to sign now: `Sign in to pump.fun: <unix ms>` (or the custom source's).

@@ -6,12 +6,12 @@ mod client;
 mod error;
 mod session;
 
-pub use auth_provider::{ApiError, ProviderError};
-/// Re-exported: the session machinery the providers plug into.
-pub use auth_session;
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
 pub use auth_http;
+pub use auth_provider::{ApiError, ProviderError};
+/// Re-exported: the session machinery the providers plug into.
+pub use auth_session;
 pub use authorized::authorize;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource, PumpClient,
