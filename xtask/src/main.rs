@@ -96,6 +96,35 @@ const PUMP_NO_BACKEND: Step = Step {
     args: &["check", "-p", "pump-auth", "--no-default-features"],
     env: &[],
 };
+const HTTP_NO_FEATURES: Step = Step {
+    name: "auth-http without features",
+    args: &["check", "-p", "auth-http", "--no-default-features"],
+    env: &[],
+};
+const HTTP_TOWER: Step = Step {
+    name: "auth-http with tower only",
+    args: &[
+        "check",
+        "-p",
+        "auth-http",
+        "--no-default-features",
+        "--features",
+        "tower",
+    ],
+    env: &[],
+};
+const HTTP_MIDDLEWARE: Step = Step {
+    name: "auth-http with reqwest-middleware only",
+    args: &[
+        "check",
+        "-p",
+        "auth-http",
+        "--no-default-features",
+        "--features",
+        "reqwest-middleware",
+    ],
+    env: &[],
+};
 const QUICKSTART: Step = Step {
     name: "quickstart",
     args: &["run", "--quiet", "--example", "quickstart"],
@@ -180,6 +209,9 @@ fn main() -> ExitCode {
             &TRANSPORT_HYPER,
             &PEAR_NO_BACKEND,
             &PUMP_NO_BACKEND,
+            &HTTP_NO_FEATURES,
+            &HTTP_TOWER,
+            &HTTP_MIDDLEWARE,
             &TEST,
             &QUICKSTART,
             &BENCH_CHECK,
