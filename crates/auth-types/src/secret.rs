@@ -14,14 +14,18 @@ macro_rules! secret_string {
         $(#[$doc])*
         ///
         /// `Debug` prints only the type name; there is no `Display`; the text is wiped from
-        /// memory on drop. Use `expose_secret()` where the value must really be sent.
+        /// memory when the last clone is dropped. Use `expose_secret()` where the value must
+        /// really be sent.
+        ///
+        /// Clones share one copy of the text (a reference count), so handing the token to
+        /// every request copies and wipes nothing.
         #[derive(Clone)]
-        pub struct $name(SecretString);
+        pub struct $name(std::sync::Arc<SecretString>);
 
         impl $name {
             /// Wraps a secret string.
             pub fn new(secret: impl Into<String>) -> Self {
-                $name(SecretString::from(secret.into()))
+                $name(std::sync::Arc::new(SecretString::from(secret.into())))
             }
 
             /// The secret text. Every call site is a place where the secret leaves its box.
