@@ -8,12 +8,12 @@ mod message;
 mod session;
 mod tokens;
 
-pub use auth_provider::{ApiError, ProviderError};
-/// Re-exported: the session machinery the providers plug into.
-pub use auth_session;
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
 pub use auth_http;
+pub use auth_provider::{ApiError, ProviderError};
+/// Re-exported: the session machinery the providers plug into.
+pub use auth_session;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CLIENT_ID, DEFAULT_TIMESTAMP_WINDOW, PearClient, PearClientBuilder,
     authorize,
