@@ -996,3 +996,63 @@ async fn subscribers_see_each_new_token_and_none_after_logout() {
     assert!(news.has_changed().unwrap());
     assert!(news.borrow_and_update().is_none());
 }
+
+#[tokio::test(start_paused = true)]
+async fn durations_configured_as_large_as_possible_never_overflow() {
+    let auth = FakeAuth::pear_like();
+    let session = Session::builder(auth.clone())
+        .refresh_buffer(Duration::MAX)
+        .refresh_jitter(Duration::MAX)
+        .hard_margin(Duration::MAX)
+        .wait_timeout(Duration::MAX)
+        .max_retry_after(Duration::MAX)
+        .idle_timeout(Duration::MAX)
+        .wall_clock(paused_wall_clock())
+        .build();
+    // The margin is capped at half the lifetime: the token is handed out, then renewed.
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!(token(&session).await, "access-1");
+    settle().await;
+    advance(901 * SECOND).await;
+    assert!(token(&session).await.starts_with("access-"));
+
+    // A server asking to wait "forever", under a cap of `Duration::MAX`: the session
+    // still backs off (it does not forget the request) and does not panic.
+    auth.0.fail_refresh(FakeError {
+        kind: FailureKind::Transient,
+        retry_after: Some(Duration::MAX),
+    });
+    auth.0.fail_login(FakeError {
+        kind: FailureKind::Transient,
+        retry_after: Some(Duration::MAX),
+    });
+    advance(901 * SECOND).await;
+    assert!(session.access_token().await.is_err());
+    let attempts = auth.0.refreshes() + auth.0.logins();
+    match session.access_token().await {
+        Err(SessionError::Backoff { retry_in, .. }) => {
+            assert!(retry_in > 365 * 24 * 3600 * SECOND, "{retry_in:?}");
+        }
+        other => panic!("expected a backoff, got {other:?}"),
+    }
+    advance(3600 * SECOND).await;
+    assert!(matches!(
+        session.access_token().await,
+        Err(SessionError::Backoff { .. })
+    ));
+    assert_eq!(auth.0.refreshes() + auth.0.logins(), attempts);
+    session.logout().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_valid_for_the_longest_duration_is_used_and_kept() {
+    let auth = FakeAuth::new(Duration::MAX, true);
+    let session = Session::builder(auth.clone())
+        .refresh_jitter(Duration::MAX)
+        .wall_clock(paused_wall_clock())
+        .build();
+    assert_eq!(token(&session).await, "access-1");
+    advance(3600 * SECOND).await;
+    assert_eq!(token(&session).await, "access-1");
+    assert_eq!((auth.0.logins(), auth.0.refreshes()), (1, 0));
+}

@@ -16,6 +16,16 @@ use crate::error::SessionError;
 /// does not fix itself in a moment; logging in again at once would only sign again).
 const EXPIRED_ON_ARRIVAL_PAUSE: Duration = Duration::from_secs(30);
 
+/// The longest backoff, whatever `max_retry_after` says: far enough to mean "until the
+/// process ends", near enough that `Instant + FOREVER` does not overflow.
+const FOREVER: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
+
+/// `now + after`, saturated at [`FOREVER`]: a huge wait stays a wait, never an overflow
+/// (a failed `checked_add` used to drop the backoff altogether).
+fn later(now: Instant, after: Duration) -> Instant {
+    now.checked_add(after.min(FOREVER)).unwrap_or(now)
+}
+
 /// No login or refresh before `until`, because of `cause`.
 pub(super) struct Backoff<E> {
     until: Instant,
@@ -35,7 +45,7 @@ impl<E> Backoff<E> {
             Err(SessionError::Login { source } | SessionError::Refresh { source })
                 if source.kind() == FailureKind::Transient =>
             {
-                let until = now.checked_add(source.retry_after()?.min(cap))?;
+                let until = later(now, source.retry_after()?.min(cap));
                 Some(Backoff {
                     until,
                     cause: SessionError::Refresh {
@@ -44,7 +54,7 @@ impl<E> Backoff<E> {
                 })
             }
             Err(SessionError::ExpiredOnArrival) => Some(Backoff {
-                until: now.checked_add(EXPIRED_ON_ARRIVAL_PAUSE.min(cap))?,
+                until: later(now, EXPIRED_ON_ARRIVAL_PAUSE.min(cap)),
                 cause: SessionError::ExpiredOnArrival,
             }),
             _ => None,
@@ -60,7 +70,7 @@ impl<E> Backoff<E> {
         Err(match &self.cause {
             SessionError::Login { source } | SessionError::Refresh { source } => {
                 SessionError::Backoff {
-                    retry_in: self.until - now,
+                    retry_in: self.until.saturating_duration_since(now),
                     source: Arc::clone(source),
                 }
             }

@@ -122,7 +122,8 @@ impl<A: Authenticator> SessionBuilder<A> {
     /// The longest wait a server can impose after a transient failure with a hint such as
     /// `Retry-After` (default 5 minutes): a longer request (years, or an HTTP date far in
     /// the future) is cut to this, so that a broken or hostile answer cannot lock the
-    /// session out.
+    /// session out. Any value is accepted: `Duration::MAX` means "as long as the server
+    /// asks", saturated at 30 years.
     pub fn max_retry_after(mut self, cap: Duration) -> Self {
         self.config.max_retry_after = cap;
         self
