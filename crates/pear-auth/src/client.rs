@@ -13,7 +13,7 @@ use auth_types::{AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, Refre
 
 use crate::error::PearError;
 use crate::message::{LoginMessage, check_login_message};
-use crate::tokens::{ApiKeyInfo, CreatedApiKey, PearTokens, TokenResponse};
+use crate::tokens::{ApiKeyInfo, ApiKeyList, CreatedApiKey, PearTokens, TokenResponse};
 
 /// What `GET /auth/eip712-message` carries beside the typed data.
 #[derive(serde::Deserialize)]
@@ -263,7 +263,8 @@ impl PearClient {
         Ok(())
     }
 
-    /// `POST /api-keys`: creates an API key for the logged-in account.
+    /// `POST /api-keys`: creates an API key for the logged-in account (Pear answers 201
+    /// `{id, apiKey, name, createdAt}`).
     pub async fn create_api_key(
         &self,
         access_token: &AccessToken,
@@ -283,18 +284,30 @@ impl PearClient {
             .await?)
     }
 
-    /// `GET /api-keys`: the account's API keys (without the keys themselves).
+    /// `GET /api-keys`: the account's API keys (without the keys themselves), from Pear's
+    /// `{"apiKeys": [...]}` answer or a bare array.
     pub async fn list_api_keys(
         &self,
         access_token: &AccessToken,
     ) -> Result<Vec<ApiKeyInfo>, PearError> {
-        Ok(self
+        let answer = self
             .inner
             .api
             .get("/api-keys")
             .bearer(access_token)
-            .send_json()
-            .await?)
+            .send()
+            .await?;
+        // Live Pear answers `{"apiKeys": [...]}`; a bare array is accepted as well.
+        let bare = answer
+            .body()
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'[');
+        if bare {
+            Ok(answer.json()?)
+        } else {
+            Ok(answer.json::<ApiKeyList>()?.api_keys)
+        }
     }
 }
 

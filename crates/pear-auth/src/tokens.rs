@@ -53,33 +53,64 @@ impl From<TokenResponse> for PearTokens {
     }
 }
 
-/// A newly created API key. The key itself is shown once: store it as a secret.
+/// A newly created API key (`POST /api-keys`, 201 `{id, apiKey, name, createdAt}`). The
+/// key itself is shown once: store it as a secret.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreatedApiKey {
     /// The key, for `login_api_key`.
     pub api_key: ApiKey,
-    /// Pear's id for the key, if given.
-    #[serde(default)]
+    /// Pear's id for the key, if given (a string, or a number written as one).
+    #[serde(default, deserialize_with = "id")]
     pub id: Option<String>,
     /// The name given at creation.
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-/// An API key as listed (without the key itself).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ApiKeyInfo {
-    /// Pear's id for the key.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// Its name.
     #[serde(default)]
     pub name: Option<String>,
     /// When it was created, as Pear reports it.
     #[serde(default)]
     pub created_at: Option<serde_json::Value>,
+}
+
+/// An API key as listed (without the key itself): one entry of `GET /api-keys`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ApiKeyInfo {
+    /// Pear's id for the key (a string, or a number written as one).
+    #[serde(default, deserialize_with = "id")]
+    pub id: Option<String>,
+    /// Its name (`null` when it has none).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Whether the key can still log in, when Pear says.
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    /// When it was last used, as Pear reports it (`None` if never, or not said).
+    #[serde(default)]
+    pub last_used_at: Option<serde_json::Value>,
+    /// When it was created, as Pear reports it.
+    #[serde(default)]
+    pub created_at: Option<serde_json::Value>,
+}
+
+/// The live `GET /api-keys` answer: `{"apiKeys": [...]}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ApiKeyList {
+    pub(crate) api_keys: Vec<ApiKeyInfo>,
+}
+
+/// An id that may come as a string or a number.
+fn id<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(u64),
+    }
+    Ok(Option::<Id>::deserialize(deserializer)?.map(|id| match id {
+        Id::Text(text) => text,
+        Id::Number(n) => n.to_string(),
+    }))
 }

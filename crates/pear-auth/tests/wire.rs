@@ -1,0 +1,67 @@
+//! The wire as live Pear speaks it (`../shared/spec/WIRE.md`), against canned answers.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+mod support;
+
+use auth_types::AccessToken;
+use support::canned_client as answering;
+
+const TOKEN: &str = "access-token";
+
+#[tokio::test]
+async fn api_keys_are_listed_from_the_live_object_shape() {
+    let body = br#"{"apiKeys":[
+        {"id":"k1","name":"bot","isActive":true,"lastUsedAt":null,"createdAt":"2025-01-02T03:04:05.000Z"},
+        {"id":2,"name":null,"isActive":false,"lastUsedAt":"2025-02-01T00:00:00.000Z","createdAt":"2025-01-01T00:00:00.000Z"}
+    ]}"#;
+    let keys = answering(200, body)
+        .list_api_keys(&AccessToken::new(TOKEN))
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0].id.as_deref(), Some("k1"));
+    assert_eq!(keys[0].name.as_deref(), Some("bot"));
+    assert_eq!(keys[0].is_active, Some(true));
+    assert_eq!(keys[0].last_used_at, None);
+    assert_eq!(
+        keys[0].created_at,
+        Some(serde_json::json!("2025-01-02T03:04:05.000Z"))
+    );
+    assert_eq!(keys[1].id.as_deref(), Some("2"));
+    assert_eq!(keys[1].name, None);
+    assert_eq!(keys[1].is_active, Some(false));
+    assert_eq!(
+        keys[1].last_used_at,
+        Some(serde_json::json!("2025-02-01T00:00:00.000Z"))
+    );
+}
+
+#[tokio::test]
+async fn api_keys_are_listed_from_a_bare_array_too() {
+    let body = br#" [{"id":"k1","name":"bot","createdAt":1700000000}]"#;
+    let keys = answering(200, body)
+        .list_api_keys(&AccessToken::new(TOKEN))
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].name.as_deref(), Some("bot"));
+    assert_eq!(keys[0].is_active, None);
+}
+
+#[tokio::test]
+async fn a_created_api_key_is_read_from_the_201_answer() {
+    let body =
+        br#"{"id":"k9","apiKey":"pk_secret","name":"bot","createdAt":"2025-01-02T03:04:05.000Z"}"#;
+    let created = answering(201, body)
+        .create_api_key(&AccessToken::new(TOKEN), Some("bot"))
+        .await
+        .unwrap();
+    assert_eq!(created.api_key.expose_secret(), "pk_secret");
+    assert_eq!(created.id.as_deref(), Some("k9"));
+    assert_eq!(created.name.as_deref(), Some("bot"));
+    assert_eq!(
+        created.created_at,
+        Some(serde_json::json!("2025-01-02T03:04:05.000Z"))
+    );
+}
