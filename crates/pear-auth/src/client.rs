@@ -251,15 +251,24 @@ impl PearClient {
     }
 
     /// `POST /auth/logout`: ends the session of this refresh token on the server.
+    ///
+    /// Success is any 2xx: Pear's `{"message": "Logged out successfully"}`, an empty body,
+    /// or 204. A non-empty body that is not JSON is [`ApiError::Malformed`].
     pub async fn logout(&self, refresh_token: &RefreshToken) -> Result<(), PearError> {
         let body = JsonBody::new().secret("refreshToken", refresh_token.expose_secret());
-        let _: serde_json::Value = self
+        let answer = self
             .inner
             .api
             .post("/auth/logout")
             .json(body)
-            .send_json()
+            .send()
             .await?;
+        if answer.status() == StatusCode::NO_CONTENT
+            || answer.body().iter().all(u8::is_ascii_whitespace)
+        {
+            return Ok(());
+        }
+        let _: serde_json::Value = answer.json()?;
         Ok(())
     }
 

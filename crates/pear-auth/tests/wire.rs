@@ -65,3 +65,33 @@ async fn a_created_api_key_is_read_from_the_201_answer() {
         Some(serde_json::json!("2025-01-02T03:04:05.000Z"))
     );
 }
+
+fn refresh_token() -> auth_types::RefreshToken {
+    auth_types::RefreshToken::new("refresh-token")
+}
+
+#[tokio::test]
+async fn logout_accepts_the_message_an_empty_body_and_204() {
+    answering(200, br#"{"message":"Logged out successfully"}"#)
+        .logout(&refresh_token())
+        .await
+        .unwrap();
+    answering(200, b"").logout(&refresh_token()).await.unwrap();
+    answering(201, b" \n")
+        .logout(&refresh_token())
+        .await
+        .unwrap();
+    answering(204, b"").logout(&refresh_token()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_logout_is_still_an_error() {
+    let err = answering(
+        401,
+        br#"{"message":"Invalid or expired token","error":"Unauthorized","statusCode":401}"#,
+    )
+    .logout(&refresh_token())
+    .await
+    .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err:?}");
+}
