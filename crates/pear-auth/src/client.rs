@@ -216,7 +216,7 @@ impl PearClient {
             .json(body)
             .send_json()
             .await?;
-        Ok(response.into())
+        response.try_into()
     }
 
     /// `POST /auth/refresh`: trades the single-use refresh token for a new pair.
@@ -235,7 +235,8 @@ impl PearClient {
             .send_json::<TokenResponse>()
             .await;
         match result {
-            Ok(response) => Ok(response.into()),
+            // The old token is spent either way: an unusable answer is a permanent error.
+            Ok(response) => response.try_into(),
             Err(ApiError::Refused {
                 status, message, ..
             }) if matches!(status.as_u16(), 400 | 401 | 403) => {

@@ -39,6 +39,16 @@ pub enum PearError {
         /// Which check failed.
         reason: String,
     },
+    /// A login or refresh answered with a token scheme this crate cannot use (only
+    /// `Bearer` is). The tokens were not used. On a refresh, the refresh token it presented
+    /// is spent: log in again once Pear answers `Bearer`.
+    #[error(
+        "Pear answered tokenType `{token_type}`, expected `Bearer`; the tokens were not used, check the base URL points at Pear's auth API"
+    )]
+    UnsupportedTokenType {
+        /// The scheme Pear named (at most 40 characters of it).
+        token_type: String,
+    },
 }
 
 impl ProviderError for PearError {
@@ -46,7 +56,9 @@ impl ProviderError for PearError {
         match self {
             PearError::Api(e) => Some(e),
             PearError::RefreshUncertain { source } => source.api_error(),
-            PearError::RefreshRejected { .. } | PearError::UnsafeMessage { .. } => None,
+            PearError::RefreshRejected { .. }
+            | PearError::UnsafeMessage { .. }
+            | PearError::UnsupportedTokenType { .. } => None,
         }
     }
 
@@ -69,7 +81,9 @@ impl ProviderError for PearError {
         match self {
             PearError::Api(e) => e.may_have_reached_server(),
             PearError::UnsafeMessage { .. } => false,
-            PearError::RefreshRejected { .. } | PearError::RefreshUncertain { .. } => true,
+            PearError::RefreshRejected { .. }
+            | PearError::RefreshUncertain { .. }
+            | PearError::UnsupportedTokenType { .. } => true,
         }
     }
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 use auth_types::{AccessToken, ApiKey, EvmAddress, RefreshToken};
 use serde::Deserialize;
 
+use crate::error::PearError;
+
 /// A Pear session's tokens, from a login or a refresh.
 ///
 /// `Debug` shows the token types redacted. The refresh token is single use: after a
@@ -40,16 +42,29 @@ pub(crate) struct TokenResponse {
     client_id: Option<String>,
 }
 
-impl From<TokenResponse> for PearTokens {
-    fn from(r: TokenResponse) -> Self {
-        PearTokens {
+impl TryFrom<TokenResponse> for PearTokens {
+    type Error = PearError;
+
+    /// An absent `tokenType` is `Bearer`; any other scheme than `Bearer` (in any case) is
+    /// refused rather than sent as one.
+    fn try_from(r: TokenResponse) -> Result<Self, PearError> {
+        let token_type = match r.token_type {
+            None => "Bearer".to_owned(),
+            Some(t) if t.eq_ignore_ascii_case("bearer") => t,
+            Some(t) => {
+                return Err(PearError::UnsupportedTokenType {
+                    token_type: t.chars().take(40).collect(),
+                });
+            }
+        };
+        Ok(PearTokens {
             access_token: r.access_token,
             refresh_token: r.refresh_token,
-            token_type: r.token_type.unwrap_or_else(|| "Bearer".to_owned()),
+            token_type,
             expires_in: Duration::from_secs(r.expires_in),
             address: r.address.and_then(|a| a.to_ascii_lowercase().parse().ok()),
             client_id: r.client_id,
-        }
+        })
     }
 }
 

@@ -95,3 +95,58 @@ async fn a_refused_logout_is_still_an_error() {
     .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err:?}");
 }
+
+fn tokens_with(token_type: Option<&str>) -> String {
+    let kind = token_type.map_or(String::new(), |t| format!(r#","tokenType":"{t}""#));
+    format!(r#"{{"accessToken":"a","refreshToken":"r","expiresIn":900{kind}}}"#)
+}
+
+fn account() -> auth_types::EvmAddress {
+    "0xad1c2d81e22c7a4edfe1901bc68f97f4c34d297d"
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_token_type_other_than_bearer_is_refused_on_login_and_refresh() {
+    let key = auth_types::ApiKey::new("pk_key");
+    let err = answering(200, tokens_with(Some("DPoP")))
+        .login_api_key(&account(), &key)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, pear_auth::PearError::UnsupportedTokenType { token_type } if token_type == "DPoP"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("`DPoP`"), "{err}");
+    assert!(err.to_string().contains("`Bearer`"), "{err}");
+    let err = answering(200, tokens_with(Some("MAC")))
+        .refresh(&refresh_token())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, pear_auth::PearError::UnsupportedTokenType { .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn bearer_in_any_case_or_absent_is_accepted() {
+    let key = auth_types::ApiKey::new("pk_key");
+    for (sent, kept) in [
+        (Some("Bearer"), "Bearer"),
+        (Some("bearer"), "bearer"),
+        (None, "Bearer"),
+    ] {
+        let tokens = answering(200, tokens_with(sent))
+            .login_api_key(&account(), &key)
+            .await
+            .unwrap();
+        assert_eq!(tokens.token_type, kept);
+        let tokens = answering(200, tokens_with(sent))
+            .refresh(&refresh_token())
+            .await
+            .unwrap();
+        assert_eq!(tokens.token_type, kept);
+    }
+}
