@@ -98,6 +98,93 @@ async fn file_store_replaces_a_readable_file_with_a_private_one() {
     assert_eq!(mode & 0o777, 0o600);
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn file_store_tightens_a_readable_file_when_loading_it() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let store = FileStore::new(&path);
+    let saved = tokens("a", Some("r"), 1_700_000_900);
+    for open in [0o644, 0o640, 0o604, 0o666] {
+        store.save(&saved).await.unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(open)).unwrap();
+        let loaded = store.load().await.unwrap().unwrap();
+        assert_eq!(exposed(&loaded), exposed(&saved));
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "was {open:o}");
+    }
+    // An owner-only mode stricter than 0600 is left alone.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+    assert!(store.load().await.unwrap().is_some());
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o400);
+}
+
+/// Makes `path` look `age` old.
+fn age(path: &std::path::Path, age: Duration) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(SystemTime::now() - age).unwrap();
+}
+
+#[tokio::test]
+async fn file_store_removes_its_temporary_files_left_by_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let store = FileStore::new(&path);
+    let leftover = |name: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, "half-written tokens").unwrap();
+        age(&file, 3600 * SECOND);
+        file
+    };
+    // A crash of this store: removed.
+    let crashed = [
+        leftover(".tokens.json.auth-session-Ab12Cd.tmp"),
+        leftover(".tokens.json.auth-session-zzzzzz.tmp"),
+    ];
+    // Not this store's: another store's, an older version's (whose owner is unknown), and
+    // other files.
+    let others = [
+        leftover(".other.json.auth-session-Ab12Cd.tmp"),
+        leftover(".auth-session-Ab12Cd.tmp"),
+        leftover(".tokens.json.auth-session-Ab12Cd.tmp.bak"),
+        leftover(".tokens.json.auth-session-Ab.tmp"),
+        leftover("tokens.json.tmp"),
+        leftover("notes.tmp"),
+    ];
+    // One of this store's that is new may be another process's write in progress: kept.
+    let in_progress = dir.path().join(".tokens.json.auth-session-New123.tmp");
+    std::fs::write(&in_progress, "being written").unwrap();
+
+    assert!(store.load().await.unwrap().is_none());
+    for file in &crashed {
+        assert!(!file.exists(), "{} was left", file.display());
+    }
+    for file in others.iter().chain([&in_progress]) {
+        assert!(file.exists(), "{} was removed", file.display());
+    }
+
+    // The same on a save, and the store's own temporary file is gone after it.
+    let crashed = leftover(".tokens.json.auth-session-Xy98Zw.tmp");
+    store.save(&tokens("a", None, 1)).await.unwrap();
+    assert!(!crashed.exists());
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(".tokens.json.auth-session-"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".tokens.json.auth-session-Ab.tmp",
+            ".tokens.json.auth-session-Ab12Cd.tmp.bak",
+            ".tokens.json.auth-session-New123.tmp"
+        ]
+    );
+}
+
 #[tokio::test]
 async fn file_store_writes_unix_seconds_and_a_version() {
     let dir = tempfile::tempdir().unwrap();
@@ -444,4 +531,17 @@ async fn file_store_round_trips_the_identity() {
     assert_eq!(exposed(&read.tokens), exposed(&entry.tokens));
     store.save(&entry.tokens).await.unwrap();
     assert_eq!(store.load_entry().await.unwrap().unwrap().identity, None);
+}
+
+#[test]
+fn a_permissions_error_says_to_chmod_the_file() {
+    let error = StoreError::Permissions {
+        path: "/home/bot/tokens.json".into(),
+        mode: 0o644,
+        source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+    };
+    let message = error.to_string();
+    assert!(message.contains("chmod 600"), "{message}");
+    assert!(message.contains("mode 644"), "{message}");
+    assert!(message.contains("/home/bot/tokens.json"), "{message}");
 }

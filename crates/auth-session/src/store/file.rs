@@ -1,6 +1,6 @@
 //! A JSON file of tokens, private to the user and replaced atomically.
 
-use std::io::{self, Write as _};
+use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -13,11 +13,34 @@ use crate::identity::Identity;
 /// The format version written into the file.
 const VERSION: u64 = 1;
 
+/// The part of a temporary file's name after the token file's name: `.{name}` + this +
+/// [`TEMP_RANDOM`] random letters and digits + [`TEMP_SUFFIX`].
+const TEMP_INFIX: &str = ".auth-session-";
+/// How many random characters a temporary file's name has.
+const TEMP_RANDOM: usize = 6;
+/// The end of a temporary file's name.
+const TEMP_SUFFIX: &str = ".tmp";
+/// A temporary file of this store older than this was left by a crash (a write in
+/// progress, perhaps by another process, takes milliseconds).
+const TEMP_STALE_AFTER: Duration = Duration::from_secs(5 * 60);
+
 /// Keeps tokens in a JSON file, so a restarted program resumes without signing again.
 ///
-/// - On unix the file is created with mode `0600` (owner read and write only).
-/// - Every save writes a temporary file in the same directory, flushes it to disk and
-///   renames it over the old one, so a crash leaves the old or the new tokens, never half.
+/// - On unix the file is created with mode `0600` (owner read and write only). An existing
+///   file that others can read (any group or other permission bit) is tightened to `0600`
+///   when it is loaded, with a `tracing` warning (target `auth_session`) that names the
+///   path and the old mode, never the content: the tokens in it may have been read
+///   already, so consider logging out to revoke them. If the mode cannot be changed (the
+///   file belongs to another user), the load fails with
+///   [`StoreError::Permissions`], which says to `chmod 600` the file. A save always
+///   replaces the file with a new private one.
+/// - Every save writes a temporary file in the same directory (named
+///   `.{file name}.auth-session-XXXXXX.tmp`), flushes it to disk and renames it over the
+///   old one, so a crash leaves the old or the new tokens, never half.
+/// - A temporary file of this store (that exact name pattern, next to the token file)
+///   left by a crash is removed at the next load or save once it is more than five
+///   minutes old (younger ones may be another process's save in progress). No other file
+///   is touched.
 /// - The expiry is stored as unix seconds (rounded down).
 /// - The entry's [`Identity`] is stored with the tokens. A file without one (written by
 ///   an older version) reads as of unknown owner, which a session never uses.
@@ -172,16 +195,20 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn read(path: &Path) -> Result<Option<StoreEntry>, StoreError> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(StoreError::Read {
-                path: path.to_owned(),
-                source: e,
-            });
-        }
+    remove_stale_temporary_files(path);
+    let failed = |source: io::Error| StoreError::Read {
+        path: path.to_owned(),
+        source,
     };
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(failed(e)),
+    };
+    #[cfg(unix)]
+    make_private(path, &file)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(failed)?;
     let malformed = |e: serde_json::Error| StoreError::Malformed {
         path: path.to_owned(),
         line: e.line(),
@@ -207,18 +234,122 @@ fn read(path: &Path) -> Result<Option<StoreEntry>, StoreError> {
     }))
 }
 
+/// Tightens the open token `file` at `path` to `0600` if others may read it (with a
+/// warning), or refuses it if that is not allowed.
+#[cfg(unix)]
+fn make_private(path: &Path, file: &std::fs::File) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = file
+        .metadata()
+        .map_err(|source| StoreError::Read {
+            path: path.to_owned(),
+            source,
+        })?
+        .permissions()
+        .mode()
+        & 0o7777;
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    // On the open handle (fchmod), so the file checked is the file changed.
+    match file.set_permissions(std::fs::Permissions::from_mode(0o600)) {
+        Ok(()) => {
+            tracing::warn!(
+                path = %path.display(),
+                old_mode = format_args!("{mode:o}"),
+                "the token file could be read by other users; its mode was set to 600. \
+                 If others had access, log out to revoke the tokens in it"
+            );
+            Ok(())
+        }
+        Err(source) => Err(StoreError::Permissions {
+            path: path.to_owned(),
+            mode,
+            source,
+        }),
+    }
+}
+
+/// Whether `name` is the name of one of the temporary files of the token file `file_name`.
+fn is_own_temporary_file(name: &str, file_name: &str) -> bool {
+    let Some(rest) = name
+        .strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(file_name))
+        .and_then(|rest| rest.strip_prefix(TEMP_INFIX))
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+    else {
+        return false;
+    };
+    rest.len() == TEMP_RANDOM && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Removes the temporary files of the token file at `path` that a crash left behind
+/// (those older than [`TEMP_STALE_AFTER`]). Best effort: a failure is logged at debug
+/// level and changes nothing else.
+fn remove_stale_temporary_files(path: &Path) {
+    let Some(file_name) = path.file_name().and_then(|name| name.to_str()) else {
+        return;
+    };
+    let dir = directory_of(path);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name
+            .to_str()
+            .is_some_and(|name| is_own_temporary_file(name, file_name))
+        {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow symbolic links: only regular files go.
+        let Ok(metadata) = entry.metadata() else {
+            continue;
+        };
+        let stale = metadata.modified().is_ok_and(|modified| {
+            now.duration_since(modified)
+                .is_ok_and(|age| age >= TEMP_STALE_AFTER)
+        });
+        if metadata.is_file() && stale {
+            if let Err(error) = std::fs::remove_file(entry.path()) {
+                tracing::debug!(
+                    path = %entry.path().display(),
+                    %error,
+                    "could not remove a temporary token file left by a crash"
+                );
+            }
+        }
+    }
+}
+
+/// The directory of the file at `path`.
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// Writes a private temporary file next to `path`, syncs it and renames it over `path`.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    remove_stale_temporary_files(path);
     let failed = |source: io::Error| StoreError::Write {
         path: path.to_owned(),
         source,
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+    let dir = directory_of(path);
+    let prefix = format!(
+        ".{}{TEMP_INFIX}",
+        path.file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+    );
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".auth-session-").suffix(".tmp");
+    builder
+        .prefix(&prefix)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(TEMP_RANDOM);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;

@@ -144,6 +144,20 @@ pub enum StoreError {
         /// Column of the problem, from 1.
         column: usize,
     },
+    /// The token file can be read by other users and its mode could not be set to `0600`
+    /// (see [`FileStore`](crate::FileStore)).
+    #[error(
+        "the token file {} can be read by other users (mode {mode:o}) and could not be made private: {source}; run `chmod 600` on it as its owner, and log out to revoke its tokens if others had access",
+        path.display()
+    )]
+    Permissions {
+        /// The file.
+        path: PathBuf,
+        /// The file's permission bits, as found.
+        mode: u32,
+        /// The I/O error of the change of mode.
+        source: std::io::Error,
+    },
     /// The token file was written in a format version this library does not read.
     #[error(
         "the token file {} has format version {version}, which this version cannot read; delete it to sign in again",
