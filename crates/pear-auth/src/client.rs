@@ -12,7 +12,7 @@ use auth_transport::http::{Request, StatusCode};
 use auth_types::{AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken};
 
 use crate::error::PearError;
-use crate::message::{LoginMessage, check_login_message};
+use crate::message::{LoginMessage, PearDomain, check_login_message_in};
 use crate::tokens::{ApiKeyInfo, ApiKeyList, CreatedApiKey, PearTokens, TokenResponse};
 
 /// What `GET /auth/eip712-message` carries beside the typed data.
@@ -54,6 +54,7 @@ struct Inner {
     api: ApiClient,
     client_id: String,
     timestamp_window: Duration,
+    domain: PearDomain,
 }
 
 /// Builds a [`PearClient`].
@@ -62,6 +63,7 @@ pub struct PearClientBuilder {
     config: ClientConfig,
     client_id: String,
     timestamp_window: Duration,
+    domain: PearDomain,
 }
 
 impl PearClientBuilder {
@@ -79,6 +81,13 @@ impl PearClientBuilder {
         self
     }
 
+    /// The EIP-712 domain login messages must carry (default [`PearDomain::default`],
+    /// live Pear's): a message in any other domain is refused before signing.
+    pub fn expected_domain(mut self, domain: PearDomain) -> Self {
+        self.domain = domain;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<PearClient, PearError> {
         Ok(PearClient {
@@ -86,6 +95,7 @@ impl PearClientBuilder {
                 api: self.config.build()?,
                 client_id: self.client_id,
                 timestamp_window: self.timestamp_window,
+                domain: self.domain,
             }),
         })
     }
@@ -103,6 +113,7 @@ impl PearClient {
             config: ClientConfig::new(API, DEFAULT_BASE_URL),
             client_id: DEFAULT_CLIENT_ID.to_owned(),
             timestamp_window: DEFAULT_TIMESTAMP_WINDOW,
+            domain: PearDomain::default(),
         }
     }
 
@@ -117,7 +128,8 @@ impl PearClient {
     }
 
     /// `GET /auth/eip712-message`, checked: the typed data is returned only if it is a
-    /// Pear login for `address` with this client id and a fresh timestamp.
+    /// Pear login for `address` with this client id and a fresh timestamp, in the expected
+    /// domain ([`PearClientBuilder::expected_domain`]).
     pub async fn eip712_message(&self, address: &EvmAddress) -> Result<LoginMessage, PearError> {
         let answer = self
             .inner
@@ -136,13 +148,14 @@ impl PearClient {
         let typed = TypedData::from_json_str(text).map_err(|e| PearError::UnsafeMessage {
             reason: format!("the server's typed data is invalid: {e}"),
         })?;
-        check_login_message(
+        check_login_message_in(
             typed,
             envelope.timestamp.as_ref(),
             address,
             &self.inner.client_id,
             self.inner.api.clock().unix_seconds(),
             self.inner.timestamp_window.as_secs(),
+            &self.inner.domain,
         )
     }
 

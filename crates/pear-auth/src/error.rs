@@ -39,6 +39,20 @@ pub enum PearError {
         /// Which check failed.
         reason: String,
     },
+    /// The login message's EIP-712 domain is not the one expected (see
+    /// [`crate::PearDomain`]). Nothing was signed.
+    #[error(
+        "refusing to sign: the login message's domain {field} is {found}, expected {expected}; if this is the right server, set the expected domain with `PearClientBuilder::expected_domain`; nothing was signed"
+    )]
+    UnexpectedDomain {
+        /// The domain field that differs: `name`, `version`, `chainId`,
+        /// `verifyingContract` or `salt`.
+        field: &'static str,
+        /// What was expected.
+        expected: String,
+        /// What the server sent (`absent` if nothing; long values cut short).
+        found: String,
+    },
     /// A login or refresh answered with a token scheme this crate cannot use (only
     /// `Bearer` is). The tokens were not used. On a refresh, the refresh token it presented
     /// is spent: log in again once Pear answers `Bearer`.
@@ -58,6 +72,7 @@ impl ProviderError for PearError {
             PearError::RefreshUncertain { source } => source.api_error(),
             PearError::RefreshRejected { .. }
             | PearError::UnsafeMessage { .. }
+            | PearError::UnexpectedDomain { .. }
             | PearError::UnsupportedTokenType { .. } => None,
         }
     }
@@ -80,7 +95,7 @@ impl ProviderError for PearError {
     fn may_have_reached_server(&self) -> bool {
         match self {
             PearError::Api(e) => e.may_have_reached_server(),
-            PearError::UnsafeMessage { .. } => false,
+            PearError::UnsafeMessage { .. } | PearError::UnexpectedDomain { .. } => false,
             PearError::RefreshRejected { .. }
             | PearError::RefreshUncertain { .. }
             | PearError::UnsupportedTokenType { .. } => true,

@@ -19,6 +19,9 @@ pub use client::{
     authorize,
 };
 pub use error::PearError;
-pub use message::{AUTHENTICATION_TYPE, LoginMessage, check_login_message};
+pub use message::{
+    AUTHENTICATION_TYPE, DEFAULT_CHAIN_ID, DEFAULT_DOMAIN_VERSION, DEFAULT_VERIFYING_CONTRACT,
+    DOMAIN_NAME, LoginMessage, PearDomain, check_login_message, check_login_message_in,
+};
 pub use session::{PearAuthenticator, PearCredentials, PearSession};
 pub use tokens::{ApiKeyInfo, CreatedApiKey, PearTokens};

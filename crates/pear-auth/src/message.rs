@@ -28,6 +28,129 @@ impl LoginMessage {
     }
 }
 
+/// The EIP-712 domain `name` of every Pear login message.
+pub const DOMAIN_NAME: &str = "Pear Protocol";
+/// The domain `version` live Pear serves.
+pub const DEFAULT_DOMAIN_VERSION: &str = "1";
+/// The domain `chainId` live Pear serves (Arbitrum One).
+pub const DEFAULT_CHAIN_ID: u64 = 42161;
+/// The domain `verifyingContract` live Pear serves.
+pub const DEFAULT_VERIFYING_CONTRACT: &str = "0x0000000000000000000000000000000000000001";
+
+/// The EIP-712 domain a login message must carry to be signed: `name` is always
+/// [`DOMAIN_NAME`]; version, chain id and verifying contract default to what live Pear
+/// serves and can be changed (for a staging server, or if Pear moves). A message with a
+/// `salt` is refused.
+///
+/// ```
+/// let domain = pear_auth::PearDomain::default().with_chain_id(421614);
+/// assert_eq!(domain.chain_id, 421614);
+/// assert_eq!(domain.version, "1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PearDomain {
+    /// The expected `version` (default [`DEFAULT_DOMAIN_VERSION`]).
+    pub version: String,
+    /// The expected `chainId` (default [`DEFAULT_CHAIN_ID`]).
+    pub chain_id: u64,
+    /// The expected `verifyingContract` (default [`DEFAULT_VERIFYING_CONTRACT`]).
+    pub verifying_contract: EvmAddress,
+}
+
+impl Default for PearDomain {
+    /// The domain live Pear serves.
+    fn default() -> Self {
+        let mut contract = [0u8; 20];
+        contract[19] = 1;
+        PearDomain {
+            version: DEFAULT_DOMAIN_VERSION.to_owned(),
+            chain_id: DEFAULT_CHAIN_ID,
+            verifying_contract: EvmAddress::from_bytes(contract),
+        }
+    }
+}
+
+impl PearDomain {
+    /// Expects this `version`.
+    pub fn with_version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// Expects this `chainId`.
+    pub fn with_chain_id(mut self, chain_id: u64) -> Self {
+        self.chain_id = chain_id;
+        self
+    }
+
+    /// Expects this `verifyingContract`.
+    pub fn with_verifying_contract(mut self, contract: EvmAddress) -> Self {
+        self.verifying_contract = contract;
+        self
+    }
+
+    /// Checks `typed`'s domain, naming the first field that differs.
+    fn check(&self, typed: &TypedData) -> Result<(), PearError> {
+        let domain = typed.domain();
+        let differs = |field: &'static str, expected: String, found: Option<String>| {
+            PearError::UnexpectedDomain {
+                field,
+                expected,
+                found: found.map_or_else(|| "absent".to_owned(), |f| shorten(&f)),
+            }
+        };
+        if domain.name.as_deref() != Some(DOMAIN_NAME) {
+            return Err(differs(
+                "name",
+                format!("`{DOMAIN_NAME}`"),
+                domain.name.as_ref().map(|n| format!("`{n}`")),
+            ));
+        }
+        if domain.version.as_deref() != Some(self.version.as_str()) {
+            return Err(differs(
+                "version",
+                format!("`{}`", self.version),
+                domain.version.as_ref().map(|v| format!("`{v}`")),
+            ));
+        }
+        if domain.chain_id.as_ref().and_then(|c| c.to_u64()) != Some(self.chain_id) {
+            return Err(differs(
+                "chainId",
+                self.chain_id.to_string(),
+                domain.chain_id.as_ref().map(ToString::to_string),
+            ));
+        }
+        if domain.verifying_contract.as_ref() != Some(&self.verifying_contract) {
+            return Err(differs(
+                "verifyingContract",
+                self.verifying_contract.to_string(),
+                domain.verifying_contract.as_ref().map(ToString::to_string),
+            ));
+        }
+        if domain.salt.is_some() {
+            return Err(PearError::UnexpectedDomain {
+                field: "salt",
+                expected: "none".to_owned(),
+                found: "a salt".to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A server-supplied text cut to a length an error can show.
+fn shorten(text: &str) -> String {
+    const LIMIT: usize = 66;
+    if text.chars().count() <= LIMIT {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(LIMIT).collect();
+        cut.push('…');
+        cut
+    }
+}
+
 fn refuse(reason: impl Into<String>) -> PearError {
     PearError::UnsafeMessage {
         reason: reason.into(),
@@ -43,8 +166,9 @@ const AUTHENTICATION_FIELDS: [(&str, &str); 4] = [
 ];
 
 /// Checks that server-supplied typed data is a Pear login for `address` and `client_id`,
-/// made within `window_secs` of `now` (unix seconds). A hostile or spoofed server could
-/// send a token approval instead: anything else is refused before a signature exists.
+/// in live Pear's domain ([`PearDomain::default`]), made within `window_secs` of `now`
+/// (unix seconds). A hostile or spoofed server could send a token approval instead:
+/// anything else is refused before a signature exists.
 ///
 /// `top_level_timestamp` is the `timestamp` member Pear's answer carries beside the typed
 /// data, if it has one: it must agree with the message's.
@@ -55,6 +179,28 @@ pub fn check_login_message(
     client_id: &str,
     now: u64,
     window_secs: u64,
+) -> Result<LoginMessage, PearError> {
+    check_login_message_in(
+        typed,
+        top_level_timestamp,
+        address,
+        client_id,
+        now,
+        window_secs,
+        &PearDomain::default(),
+    )
+}
+
+/// [`check_login_message`] against an expected `domain` other than live Pear's. A domain
+/// that differs is [`PearError::UnexpectedDomain`], naming the field.
+pub fn check_login_message_in(
+    typed: TypedData,
+    top_level_timestamp: Option<&serde_json::Value>,
+    address: &EvmAddress,
+    client_id: &str,
+    now: u64,
+    window_secs: u64,
+    domain: &PearDomain,
 ) -> Result<LoginMessage, PearError> {
     if typed.primary_type() != "Authentication" {
         return Err(refuse(format!(
@@ -69,9 +215,7 @@ pub fn check_login_message(
     {
         return Err(refuse("the Authentication type has unexpected fields"));
     }
-    if typed.domain().name.as_deref() != Some("Pear Protocol") {
-        return Err(refuse("the domain is not `Pear Protocol`"));
-    }
+    domain.check(&typed)?;
     let field = |name: &str| typed.message_field(name);
     if field("action").and_then(TypedValue::as_str) != Some("authenticate") {
         return Err(refuse("the action is not `authenticate`"));
