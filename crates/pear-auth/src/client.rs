@@ -55,6 +55,7 @@ struct Inner {
     client_id: String,
     timestamp_window: Duration,
     domain: PearDomain,
+    login_chain_id: Option<u64>,
 }
 
 /// Builds a [`PearClient`].
@@ -64,6 +65,7 @@ pub struct PearClientBuilder {
     client_id: String,
     timestamp_window: Duration,
     domain: PearDomain,
+    login_chain_id: Option<u64>,
 }
 
 impl PearClientBuilder {
@@ -88,6 +90,13 @@ impl PearClientBuilder {
         self
     }
 
+    /// A chain id to send as `details.chainId` on EIP-712 logins (Pear's optional field);
+    /// unset by default, when none is sent.
+    pub fn login_chain_id(mut self, chain_id: u64) -> Self {
+        self.login_chain_id = Some(chain_id);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<PearClient, PearError> {
         Ok(PearClient {
@@ -96,6 +105,7 @@ impl PearClientBuilder {
                 client_id: self.client_id,
                 timestamp_window: self.timestamp_window,
                 domain: self.domain,
+                login_chain_id: self.login_chain_id,
             }),
         })
     }
@@ -114,6 +124,7 @@ impl PearClient {
             client_id: DEFAULT_CLIENT_ID.to_owned(),
             timestamp_window: DEFAULT_TIMESTAMP_WINDOW,
             domain: PearDomain::default(),
+            login_chain_id: None,
         }
     }
 
@@ -174,16 +185,20 @@ impl PearClient {
     }
 
     /// Posts an EIP-712 login for a message from [`PearClient::eip712_message`] that you
-    /// signed yourself (for signers outside [`EthSigner`], or to show each step).
+    /// signed yourself (for signers outside [`EthSigner`], or to show each step). Sends
+    /// `details.chainId` when [`PearClientBuilder::login_chain_id`] is set.
     pub async fn login_eip712_signed(
         &self,
         address: &EvmAddress,
         message: &LoginMessage,
         signature: &EthSignature,
     ) -> Result<PearTokens, PearError> {
-        let details = JsonBody::new()
+        let mut details = JsonBody::new()
             .secret("signature", &signature.to_string())
             .field("timestamp", message.timestamp());
+        if let Some(chain_id) = self.inner.login_chain_id {
+            details = details.field("chainId", chain_id);
+        }
         self.login("eip712", address, details).await
     }
 

@@ -1,8 +1,10 @@
 //! The whole EIP-712 domain of a login message is checked before signing, against live
-//! Pear's values by default or configured ones.
+//! Pear's values by default or configured ones; and the optional `details.chainId` the
+//! EIP-712 login sends.
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
 use auth_test_support::transport::canned;
@@ -23,6 +25,10 @@ fn live_domain() -> Value {
 }
 
 fn message(domain: Value) -> Vec<u8> {
+    message_for(ADDRESS, domain)
+}
+
+fn message_for(address: &str, domain: Value) -> Vec<u8> {
     json!({
         "domain": domain,
         "types": {"Authentication": [
@@ -32,7 +38,7 @@ fn message(domain: Value) -> Vec<u8> {
             {"name": "action", "type": "string"},
         ]},
         "primaryType": "Authentication",
-        "message": {"address": ADDRESS, "clientId": "APITRADER", "timestamp": NOW, "action": "authenticate"},
+        "message": {"address": address, "clientId": "APITRADER", "timestamp": NOW, "action": "authenticate"},
         "timestamp": NOW,
     })
     .to_string()
@@ -164,4 +170,62 @@ fn the_defaults_are_live_pears() {
             .parse::<EvmAddress>()
             .unwrap()
     );
+}
+
+/// A fake Pear: the login message on GET, a token pair on POST, each POST body kept.
+fn fake_pear(
+    address: &str,
+    posted: Arc<Mutex<Vec<Value>>>,
+) -> impl auth_transport::HttpTransport + 'static {
+    let message = bytes::Bytes::from(message_for(address, live_domain()));
+    auth_transport::from_fn(move |request: http::Request<bytes::Bytes>| {
+        let body = if request.method() == http::Method::GET {
+            message.clone()
+        } else {
+            posted
+                .lock()
+                .unwrap()
+                .push(serde_json::from_slice(request.body()).unwrap());
+            bytes::Bytes::from_static(
+                br#"{"accessToken":"a","refreshToken":"r","tokenType":"Bearer","expiresIn":900}"#,
+            )
+        };
+        async move {
+            Ok(http::Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(body)
+                .unwrap())
+        }
+    })
+}
+
+#[tokio::test]
+async fn details_chain_id_is_sent_only_when_set() {
+    let signer = auth_test_support::keys::eth_signer(1);
+    let address = signer.address().to_lowercase_hex();
+    for chain_id in [None, Some(42161)] {
+        let posted = Arc::new(Mutex::new(Vec::new()));
+        let mut builder = PearClient::builder()
+            .base_url("http://127.0.0.1:9")
+            .transport(fake_pear(&address, posted.clone()))
+            .clock(|| UNIX_EPOCH + Duration::from_secs(NOW));
+        if let Some(id) = chain_id {
+            builder = builder.login_chain_id(id);
+        }
+        builder
+            .build()
+            .unwrap()
+            .login_eip712(&signer)
+            .await
+            .unwrap();
+        let posted = posted.lock().unwrap();
+        assert_eq!(posted.len(), 1);
+        let details = &posted[0]["details"];
+        assert_eq!(details["timestamp"], json!(NOW));
+        match chain_id {
+            Some(id) => assert_eq!(details["chainId"], json!(id), "{details}"),
+            None => assert!(details.get("chainId").is_none(), "{details}"),
+        }
+    }
 }
