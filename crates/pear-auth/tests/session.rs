@@ -188,37 +188,15 @@ fn sessions_are_send_and_sync() {
     assert_send_sync::<PearAuthenticator>();
 }
 
-/// A token file of its own for one test, removed when dropped.
-struct TempFile(std::path::PathBuf);
-
-impl TempFile {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        TempFile(std::env::temp_dir().join(format!(
-            "pear-session-{name}-{}-{nanos}.json",
-            std::process::id()
-        )))
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 /// A session of wallet `seed` with client id `client_id` on `url`, keeping tokens in `file`.
-fn session_on_file(url: &str, client_id: &str, seed: u8, file: &TempFile) -> PearSession {
+fn session_on_file(url: &str, client_id: &str, seed: u8, file: &std::path::Path) -> PearSession {
     let client = PearClient::builder()
         .base_url(url)
         .client_id(client_id)
         .build()
         .unwrap();
     PearSession::builder(PearAuthenticator::wallet(client, wallet(seed)))
-        .token_store(auth_session::FileStore::new(&file.0))
+        .token_store(auth_session::FileStore::new(file))
         .build()
 }
 
@@ -226,7 +204,8 @@ fn session_on_file(url: &str, client_id: &str, seed: u8, file: &TempFile) -> Pea
 async fn a_store_written_for_another_wallet_client_id_or_server_is_never_presented() {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let other_server = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let file = TempFile::new("identity");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("identity.json");
     let owner = || session_on_file(&sb.pear_url(), "client-a", 20, &file);
     let stored = owner().access_token().await.unwrap();
 

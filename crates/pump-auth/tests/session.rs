@@ -89,29 +89,7 @@ async fn a_token_revoked_early_is_reported_and_replaced_by_a_new_login() {
     assert_eq!(sb.counters().pump_logins, 2);
 }
 
-/// A token file of its own for one test, removed when dropped.
-struct TempFile(std::path::PathBuf);
-
-impl TempFile {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        TempFile(std::env::temp_dir().join(format!(
-            "pump-session-{name}-{}-{nanos}.json",
-            std::process::id()
-        )))
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn session_on_file(sb: &Sandbox, seed: u8, file: &TempFile) -> PumpSession {
+fn session_on_file(sb: &Sandbox, seed: u8, file: &std::path::Path) -> PumpSession {
     let client = PumpClient::builder()
         .base_url(sb.pump_url())
         .build()
@@ -120,7 +98,7 @@ fn session_on_file(sb: &Sandbox, seed: u8, file: &TempFile) -> PumpSession {
         client,
         Arc::new(solana_keypair(seed)),
     ))
-    .token_store(auth_session::FileStore::new(&file.0))
+    .token_store(auth_session::FileStore::new(file))
     .build()
 }
 
@@ -128,7 +106,8 @@ fn session_on_file(sb: &Sandbox, seed: u8, file: &TempFile) -> PumpSession {
 async fn a_pear_token_file_is_never_presented_by_a_pump_session() {
     use auth_session::{FileStore, Identity, StoreEntry, StoredTokens, TokenStore as _};
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let file = TempFile::new("pear-file");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pear-file.json");
     // What a Pear session of the same base URL would have written.
     let pear = StoreEntry {
         identity: Some(
@@ -142,7 +121,7 @@ async fn a_pear_token_file_is_never_presented_by_a_pump_session() {
             expires_at: std::time::SystemTime::now() + Duration::from_secs(600),
         },
     };
-    FileStore::new(&file.0).save_entry(&pear).await.unwrap();
+    FileStore::new(&file).save_entry(&pear).await.unwrap();
     let session = session_on_file(&sb, 4, &file);
     let token = session.access_token().await.unwrap();
     assert_ne!(token.expose_secret(), "pear-access-token");
@@ -158,7 +137,8 @@ async fn a_pear_token_file_is_never_presented_by_a_pump_session() {
 #[tokio::test]
 async fn a_store_written_for_another_wallet_is_never_presented() {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let file = TempFile::new("wallet");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wallet.json");
     let first = session_on_file(&sb, 5, &file).access_token().await.unwrap();
     // The same wallet resumes from the file without signing in.
     let resumed = session_on_file(&sb, 5, &file).access_token().await.unwrap();
