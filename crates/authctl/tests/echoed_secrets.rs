@@ -97,22 +97,11 @@ fn now() -> u64 {
 
 /// A valid Pear login message for `address`, so that the wallet login signs and sends.
 fn login_message(address: &EvmAddress) -> String {
-    let now = now();
-    serde_json::json!({
-        "types": {"Authentication": [
-            {"name": "address", "type": "address"},
-            {"name": "clientId", "type": "string"},
-            {"name": "timestamp", "type": "uint256"},
-            {"name": "action", "type": "string"},
-        ]},
-        "primaryType": "Authentication",
-        "domain": {"name": "Pear Protocol", "version": "1", "chainId": 42161,
-                   "verifyingContract": "0x0000000000000000000000000000000000000001"},
-        "message": {"address": address.to_lowercase_hex(), "clientId": "APITRADER",
-                    "timestamp": now, "action": "authenticate"},
-        "timestamp": now,
-    })
-    .to_string()
+    auth_test_support::pear::login_message(
+        &address.to_lowercase_hex(),
+        now(),
+        auth_test_support::pear::live_domain(),
+    )
 }
 
 /// A transport that answers Pear's login message when asked (for `message_for`) and

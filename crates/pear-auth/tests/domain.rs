@@ -7,6 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, UNIX_EPOCH};
 
+use auth_test_support::pear::{live_domain, login_message};
 use auth_test_support::transport::canned;
 use auth_types::EvmAddress;
 use pear_auth::{PearClient, PearClientBuilder, PearDomain, PearError};
@@ -15,34 +16,12 @@ use serde_json::{Value, json};
 const NOW: u64 = 1_750_000_000;
 const ADDRESS: &str = "0xad1c2d81e22c7a4edfe1901bc68f97f4c34d297d";
 
-fn live_domain() -> Value {
-    json!({
-        "name": "Pear Protocol",
-        "version": "1",
-        "chainId": 42161,
-        "verifyingContract": "0x0000000000000000000000000000000000000001",
-    })
-}
-
 fn message(domain: Value) -> Vec<u8> {
     message_for(ADDRESS, domain)
 }
 
 fn message_for(address: &str, domain: Value) -> Vec<u8> {
-    json!({
-        "domain": domain,
-        "types": {"Authentication": [
-            {"name": "address", "type": "address"},
-            {"name": "clientId", "type": "string"},
-            {"name": "timestamp", "type": "uint256"},
-            {"name": "action", "type": "string"},
-        ]},
-        "primaryType": "Authentication",
-        "message": {"address": address, "clientId": "APITRADER", "timestamp": NOW, "action": "authenticate"},
-        "timestamp": NOW,
-    })
-    .to_string()
-    .into_bytes()
+    login_message(address, NOW, domain).into_bytes()
 }
 
 fn builder(domain: Value) -> PearClientBuilder {

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "keys")]
 pub mod keys;
+pub mod pear;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod tokens;
