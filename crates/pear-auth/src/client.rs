@@ -171,17 +171,52 @@ impl PearClient {
     }
 
     /// Logs in with a wallet: fetches the message, checks it, signs it, posts the login.
+    ///
+    /// Pear's login timestamps are single use: if Pear answers that the timestamp was
+    /// already used (another process of the same wallet logged in within the same
+    /// second), this fetches a new message, waits (at most [`TIMESTAMP_WAIT`]) for its
+    /// timestamp to move past the used one, signs it and tries once more. A signature is
+    /// never sent twice.
     pub async fn login_eip712(&self, signer: &dyn EthSigner) -> Result<PearTokens, PearError> {
         let address = signer.address();
         tracing::trace!(target: "pear_auth", %address, "fetching the login message");
         let message = self.eip712_message(&address).await?;
-        tracing::trace!(target: "pear_auth", %address, timestamp = message.timestamp(), "login message checked; signing");
-        let signature = signer
-            .sign_typed_data(message.typed_data())
+        let signature = sign(signer, &message).await?;
+        match self
+            .login_eip712_signed(&address, &message, &signature)
             .await
-            .map_err(|source| ApiError::Signer { source })?;
-        self.login_eip712_signed(&address, &message, &signature)
-            .await
+        {
+            Err(e) if timestamp_already_used(&e) => {
+                tracing::debug!(target: "pear_auth", %address, "login timestamp already used; signing a new message");
+                let Some(next) = self.message_after(&address, message.timestamp()).await? else {
+                    return Err(e);
+                };
+                let signature = sign(signer, &next).await?;
+                self.login_eip712_signed(&address, &next, &signature).await
+            }
+            other => other,
+        }
+    }
+
+    /// A checked login message whose timestamp is past `used`, fetched again once a second
+    /// for at most [`TIMESTAMP_WAIT`] (`None` if it never moved on).
+    async fn message_after(
+        &self,
+        address: &EvmAddress,
+        used: u64,
+    ) -> Result<Option<LoginMessage>, PearError> {
+        let mut waited = Duration::ZERO;
+        loop {
+            let message = self.eip712_message(address).await?;
+            if message.timestamp() > used {
+                return Ok(Some(message));
+            }
+            if waited >= TIMESTAMP_WAIT {
+                return Ok(None);
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            waited += Duration::from_secs(1);
+        }
     }
 
     /// Posts an EIP-712 login for a message from [`PearClient::eip712_message`] that you
@@ -347,6 +382,30 @@ impl PearClient {
             Ok(answer.json::<ApiKeyList>()?.api_keys)
         }
     }
+}
+
+/// How long [`PearClient::login_eip712`] waits for a new login timestamp after Pear
+/// answered that the first one was already used.
+pub const TIMESTAMP_WAIT: Duration = Duration::from_secs(3);
+
+/// Signs a checked login message.
+async fn sign(signer: &dyn EthSigner, message: &LoginMessage) -> Result<EthSignature, PearError> {
+    tracing::trace!(target: "pear_auth", timestamp = message.timestamp(), "login message checked; signing");
+    Ok(signer
+        .sign_typed_data(message.typed_data())
+        .await
+        .map_err(|source| ApiError::Signer { source })?)
+}
+
+/// Whether Pear refused a login because its timestamp was already used (401
+/// `Timestamp already used`).
+fn timestamp_already_used(error: &PearError) -> bool {
+    matches!(
+        error,
+        PearError::Api(ApiError::Refused { status, message, .. })
+            if *status == StatusCode::UNAUTHORIZED
+                && message.to_ascii_lowercase().contains("timestamp already used")
+    )
 }
 
 /// Adds `Authorization: Bearer <token>` to any request, marked sensitive (so `http`'s

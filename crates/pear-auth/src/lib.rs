@@ -16,7 +16,7 @@ pub use auth_provider::{ApiError, ProviderError};
 pub use auth_session;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CLIENT_ID, DEFAULT_TIMESTAMP_WINDOW, PearClient, PearClientBuilder,
-    authorize,
+    TIMESTAMP_WAIT, authorize,
 };
 pub use error::PearError;
 pub use message::{
