@@ -2,9 +2,9 @@
 
 use auth_http::AuthorizeRequest;
 use auth_transport::http::HeaderMap;
-use auth_transport::http::header::AUTHORIZATION;
 use auth_types::AccessToken;
 
+use crate::client::authorize_headers;
 use crate::error::PearError;
 use crate::session::PearAuthenticator;
 
@@ -13,8 +13,6 @@ use crate::session::PearAuthenticator;
 /// `auth_http::AuthorizeMiddleware` over a [`crate::PearSession`].
 impl AuthorizeRequest for PearAuthenticator {
     fn authorize(&self, headers: &mut HeaderMap, token: &AccessToken) -> Result<(), PearError> {
-        let value = auth_provider::bearer_header("Pear", token)?;
-        headers.insert(AUTHORIZATION, value);
-        Ok(())
+        authorize_headers(headers, token)
     }
 }

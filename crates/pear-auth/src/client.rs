@@ -8,7 +8,7 @@ use auth_signing::EthSigner;
 use auth_signing::eip712::TypedData;
 use auth_signing::ethereum::EthSignature;
 use auth_transport::http::header::AUTHORIZATION;
-use auth_transport::http::{Request, StatusCode};
+use auth_transport::http::{HeaderMap, Request, StatusCode};
 use auth_types::{AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken};
 
 use crate::error::PearError;
@@ -421,7 +421,14 @@ fn timestamp_already_used(error: &PearError) -> bool {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn authorize<B>(request: &mut Request<B>, token: &AccessToken) -> Result<(), PearError> {
-    let value = auth_provider::bearer_header(API, token)?;
-    request.headers_mut().insert(AUTHORIZATION, value);
+    authorize_headers(request.headers_mut(), token)
+}
+
+/// What [`authorize`] adds, on a header map (also used by the session's authorized layer).
+pub(crate) fn authorize_headers(
+    headers: &mut HeaderMap,
+    token: &AccessToken,
+) -> Result<(), PearError> {
+    headers.insert(AUTHORIZATION, auth_provider::bearer_header(API, token)?);
     Ok(())
 }

@@ -5,7 +5,7 @@ use auth_transport::http::header::{AUTHORIZATION, ORIGIN};
 use auth_transport::http::{HeaderMap, HeaderValue, Request};
 use auth_types::AccessToken;
 
-use crate::client::DEFAULT_ORIGIN;
+use crate::client::{API, DEFAULT_ORIGIN};
 use crate::error::PumpError;
 use crate::session::PumpAuthenticator;
 
@@ -43,7 +43,7 @@ fn authorize_headers(
     token: &AccessToken,
     origin: HeaderValue,
 ) -> Result<(), PumpError> {
-    let value = auth_provider::bearer_header("pump.fun", token)?;
+    let value = auth_provider::bearer_header(API, token)?;
     headers.insert(AUTHORIZATION, value);
     headers.insert(ORIGIN, origin);
     Ok(())

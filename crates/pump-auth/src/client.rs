@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::error::PumpError;
 
 /// The name errors give the API.
-const API: &str = "pump.fun";
+pub(crate) const API: &str = "pump.fun";
 
 /// pump.fun's production API.
 pub const DEFAULT_BASE_URL: &str = "https://frontend-api-v3.pump.fun";
