@@ -68,13 +68,15 @@ fuzz_target!(|data: &[u8]| {
             .expect("a loopback client builds")
     };
     let documented = client(LoginFormat::Documented);
-    let observed = client(LoginFormat::Observed);
+    let cookie = client(LoginFormat::Cookie);
+    let token_route = client(LoginFormat::Token);
     let token = AccessToken::new(SECRET);
 
     runtime().block_on(async {
         for (what, client) in [
             ("login (documented)", &documented),
-            ("login (observed)", &observed),
+            ("login (cookie)", &cookie),
+            ("login (token)", &token_route),
         ] {
             if let Some(login) = check(what, false, status, client.login(&FixedSigner).await) {
                 assert_eq!(format!("{:?}", login.token), "AccessToken(<redacted>)");

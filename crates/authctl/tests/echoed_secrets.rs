@@ -257,7 +257,7 @@ async fn pump_errors_never_show_what_the_request_carried() {
     let keypair = SolanaKeypair::from_seed_bytes([0x3c; 32]);
     let access = AccessToken::new("eyJpump.SECRET.token-55");
     for shape in SHAPES {
-        for format in [LoginFormat::Documented, LoginFormat::Observed] {
+        for format in LoginFormat::ALL {
             let (t, sent) = echoing(shape, None);
             let result = pump(t, format).login(&keypair).await;
             let signatures = sent_fields(&sent.lock().unwrap(), &["signature"]);

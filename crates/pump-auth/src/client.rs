@@ -8,10 +8,14 @@ use auth_provider::{Answer, ApiClient, ApiError, ClientConfig, JsonBody};
 use auth_signing::SolanaSigner;
 use auth_transport::http::HeaderValue;
 use auth_transport::http::header::{ORIGIN, SET_COOKIE};
-use auth_types::{AccessToken, Clock};
+use auth_types::{AccessToken, Clock, SolanaPubkey};
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::error::PumpError;
+use crate::message::{
+    MESSAGE_PREFIX, MessageSource, SignedLogin, check_message, sign_in_millis, sign_in_text,
+};
 
 /// The name errors give the API.
 pub(crate) const API: &str = "pump.fun";
@@ -20,37 +24,115 @@ pub(crate) const API: &str = "pump.fun";
 pub const DEFAULT_BASE_URL: &str = "https://frontend-api-v3.pump.fun";
 /// The `Origin` pump.fun's API requires.
 pub const DEFAULT_ORIGIN: &str = "https://pump.fun";
-/// The sign-in text; the unix time in milliseconds follows.
-pub const MESSAGE_PREFIX: &str = "Sign in to pump.fun: ";
 
-/// Makes the text to sign from the unix time in milliseconds.
-pub type MessageSource = Arc<dyn Fn(u64) -> String + Send + Sync>;
-
-/// Which body `POST /auth/login` sends.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Which login request the client sends. All three sign the same text,
+/// `Sign in to pump.fun: <unix ms>`; they differ in what is sent and how the token comes
+/// back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LoginFormat {
-    /// `{wallet, signature, message}`, answered with `{token, expiresIn, user}`: the
-    /// documented API.
+    /// `POST /auth/login {wallet, signature, message}`, answered with
+    /// `{token, expiresIn, user}`: the specification's format.
     #[default]
     Documented,
-    /// `{address, signature, timestamp}`, answered with an `auth_token` cookie: what the
-    /// live site has been seen doing.
-    Observed,
+    /// `POST /auth/login {address, signature, timestamp}`, answered with an `auth_token`
+    /// cookie (the body may be empty or not JSON): what the live site's own pages send.
+    Cookie,
+    /// `POST /auth/login/token {address, signature, timestamp, authType: "non_custodial"}`,
+    /// answered with `{access_token}`: what several public bots use.
+    Token,
 }
 
-/// A pump.fun user, as the API describes it.
+impl LoginFormat {
+    /// Every format, in the order of the CLI's `--format` choices.
+    pub const ALL: [LoginFormat; 3] = [
+        LoginFormat::Documented,
+        LoginFormat::Cookie,
+        LoginFormat::Token,
+    ];
+
+    /// The name the CLI's `--format` takes: `documented`, `cookie` or `token`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoginFormat::Documented => "documented",
+            LoginFormat::Cookie => "cookie",
+            LoginFormat::Token => "token",
+        }
+    }
+
+    /// The path the login is posted to.
+    pub fn path(self) -> &'static str {
+        match self {
+            LoginFormat::Token => "/auth/login/token",
+            LoginFormat::Documented | LoginFormat::Cookie => "/auth/login",
+        }
+    }
+}
+
+impl fmt::Display for LoginFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for LoginFormat {
+    type Err = String;
+
+    /// `documented`, `cookie` or `token`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LoginFormat::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| "expected one of: documented, cookie, token".to_owned())
+    }
+}
+
+/// A pump.fun user, as the API describes it: the login answer's `user` (with `wallet`,
+/// per the specification) or `GET /auth/my-profile` (with `address`, as the live service
+/// answers). Either name fills [`PumpUser::wallet`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RawUser")]
 #[non_exhaustive]
 pub struct PumpUser {
-    /// The user's id.
-    #[serde(default)]
+    /// The user's id (a number is written in decimal).
     pub id: Option<String>,
-    /// The wallet (base58 public key).
+    /// The wallet (base58 public key): the answer's `address`, or `wallet`.
     pub wallet: String,
     /// The display name.
-    #[serde(default)]
     pub username: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawUser {
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    wallet: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+}
+
+impl TryFrom<RawUser> for PumpUser {
+    type Error = String;
+
+    fn try_from(raw: RawUser) -> Result<Self, String> {
+        let wallet = raw
+            .address
+            .or(raw.wallet)
+            .ok_or_else(|| "missing field `address` (or `wallet`)".to_owned())?;
+        let id = match raw.id {
+            Some(Value::String(s)) => Some(s),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        Ok(PumpUser {
+            id,
+            wallet,
+            username: raw.username,
+        })
+    }
 }
 
 /// A successful login.
@@ -59,10 +141,10 @@ pub struct PumpUser {
 pub struct PumpLogin {
     /// The JWT for pump.fun's API.
     pub token: AccessToken,
-    /// How long it lives from receipt: the earlier of `expiresIn` and the JWT's `exp`,
-    /// whichever are present.
+    /// How long it lives from receipt: the earlier of `expiresIn` (rounded down to whole
+    /// seconds) and the JWT's `exp`, whichever are present.
     pub expires_in: Option<Duration>,
-    /// The user, when the answer includes it.
+    /// The user, when the answer includes one that reads.
     pub user: Option<PumpUser>,
 }
 
@@ -92,9 +174,9 @@ struct Inner {
     format: LoginFormat,
 }
 
-/// A custom sign-in text, if one was set (`Debug` says only whether).
+/// A custom message source, if one was set (`Debug` says only whether).
 #[derive(Clone, Default)]
-struct CustomSource(Option<MessageSource>);
+struct CustomSource(Option<Arc<dyn MessageSource>>);
 
 impl fmt::Debug for CustomSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,18 +198,17 @@ pub struct PumpClientBuilder {
 }
 
 impl PumpClientBuilder {
-    /// The login body format (default [`LoginFormat::Documented`]).
+    /// The login request to send (default [`LoginFormat::Documented`]).
     pub fn login_format(mut self, format: LoginFormat) -> Self {
         self.format = format;
         self
     }
 
-    /// Replaces the sign-in text: receives the unix time in milliseconds. (The observed
-    /// login format always signs the standard text, since it sends only the time.)
-    pub fn message_source(
-        mut self,
-        source: impl Fn(u64) -> String + Send + Sync + 'static,
-    ) -> Self {
+    /// Where the text to sign comes from (default: `Sign in to pump.fun: <unix ms>`, made
+    /// locally): a function of the unix time in milliseconds, or any [`MessageSource`],
+    /// which may fetch it. Only the documented format sends the text; the cookie and
+    /// token formats send only the time, so `build` refuses a custom source with them.
+    pub fn message_source(mut self, source: impl MessageSource + 'static) -> Self {
         self.message_source = CustomSource(Some(Arc::new(source)));
         self
     }
@@ -142,6 +223,18 @@ impl PumpClientBuilder {
 
     /// Builds the client.
     pub fn build(mut self) -> Result<PumpClient, PumpError> {
+        if self.message_source.0.is_some() && self.format != LoginFormat::Documented {
+            return Err(ApiError::Config {
+                api: API,
+                setting: "message_source",
+                reason: format!(
+                    "the {} login format sends only the time, so pump.fun checks the standard text; \
+                     a custom message source works only with the documented format",
+                    self.format
+                ),
+            }
+            .into());
+        }
         let origin = self.config.default_header(ORIGIN, &self.origin, "origin")?;
         Ok(PumpClient {
             inner: Arc::new(Inner {
@@ -154,15 +247,28 @@ impl PumpClientBuilder {
     }
 }
 
+/// A login answer, read leniently: once the server has created a session, an odd field
+/// must not turn it into a failed login.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct LoginBody {
     #[serde(default)]
     token: Option<AccessToken>,
     #[serde(default)]
-    expires_in: Option<u64>,
+    access_token: Option<AccessToken>,
+    #[serde(default, rename = "expiresIn")]
+    expires_in: Option<Value>,
     #[serde(default)]
-    user: Option<PumpUser>,
+    user: Option<Value>,
+}
+
+/// Whole seconds of an `expiresIn`, rounded down; `None` for anything that is not a
+/// non-negative number.
+fn whole_seconds(value: &Value) -> Option<Duration> {
+    if let Some(secs) = value.as_u64() {
+        return Some(Duration::from_secs(secs));
+    }
+    let secs = value.as_f64()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs(secs.min(u64::MAX as f64) as u64))
 }
 
 impl PumpClient {
@@ -191,51 +297,146 @@ impl PumpClient {
         &self.inner.origin
     }
 
-    /// The text to sign now: `Sign in to pump.fun: <unix ms>` (or the custom source's).
+    /// The login format in use.
+    pub fn login_format(&self) -> LoginFormat {
+        self.inner.format
+    }
+
+    /// The standard text to sign now: `Sign in to pump.fun: <unix ms>` by the client's
+    /// clock. (A custom [`MessageSource`] is asked at login; see
+    /// [`PumpClient::message_for`].)
     pub fn sign_in_message(&self) -> String {
+        sign_in_text(self.inner.api.clock().unix_millis())
+    }
+
+    /// The text `wallet` would sign to log in now: the custom source's, checked with
+    /// [`check_message`], or the standard one. For signing elsewhere (then
+    /// [`PumpClient::login_signed`]).
+    pub async fn message_for(&self, wallet: &SolanaPubkey) -> Result<String, PumpError> {
         let now = self.inner.api.clock().unix_millis();
-        match &self.inner.message_source.0 {
-            Some(source) => source(now),
-            None => format!("{MESSAGE_PREFIX}{now}"),
-        }
+        let Some(source) = &self.inner.message_source.0 else {
+            return Ok(sign_in_text(now));
+        };
+        let message = source
+            .message(wallet, now)
+            .await
+            .map_err(|source| PumpError::MessageSource { source })?;
+        check_message(&message).map_err(|reason| PumpError::InvalidMessage { reason })?;
+        Ok(message)
     }
 
     /// Signs the sign-in message with `signer` and logs in.
     pub async fn login(&self, signer: &dyn SolanaSigner) -> Result<PumpLogin, PumpError> {
+        self.sign_and_send(signer, None).await
+    }
+
+    /// Logs in again while holding `current` (live or not): as the specification shows,
+    /// the login carries `Authorization: Bearer <current>`. The old token is not logged
+    /// out here ([`crate::PumpAuthenticator`] does that for sessions).
+    pub async fn relogin(
+        &self,
+        signer: &dyn SolanaSigner,
+        current: &AccessToken,
+    ) -> Result<PumpLogin, PumpError> {
+        self.sign_and_send(signer, Some(current)).await
+    }
+
+    async fn sign_and_send(
+        &self,
+        signer: &dyn SolanaSigner,
+        current: Option<&AccessToken>,
+    ) -> Result<PumpLogin, PumpError> {
         let wallet = signer.pubkey();
-        tracing::trace!(target: "pump_auth", %wallet, format = ?self.inner.format, "signing in");
-        let body = match self.inner.format {
-            LoginFormat::Documented => {
-                let message = self.sign_in_message();
-                let signature = sign(signer, &message).await?;
-                JsonBody::new()
-                    .field("wallet", wallet.to_base58())
+        tracing::trace!(target: "pump_auth", %wallet, format = %self.inner.format, "signing in");
+        let message = self.message_for(&wallet).await?;
+        let signature = signer
+            .sign_message(message.as_bytes())
+            .await
+            .map_err(|source| ApiError::Signer { source })?;
+        let signed = SignedLogin::new(wallet, message, signature);
+        self.send_login(&signed, current).await
+    }
+
+    /// Logs in with a sign-in signed elsewhere (`current`: the token held, if any, sent as
+    /// `Authorization: Bearer`). The signature is verified here first, and for the cookie
+    /// and token formats the text must be the standard one (they send only its time):
+    /// otherwise nothing is sent.
+    pub async fn login_signed(
+        &self,
+        signed: &SignedLogin,
+        current: Option<&AccessToken>,
+    ) -> Result<PumpLogin, PumpError> {
+        check_message(&signed.message).map_err(|reason| PumpError::InvalidMessage { reason })?;
+        auth_signing::solana::verify(&signed.wallet, signed.message.as_bytes(), &signed.signature)
+            .map_err(|_| PumpError::SignatureMismatch)?;
+        self.send_login(signed, current).await
+    }
+
+    async fn send_login(
+        &self,
+        signed: &SignedLogin,
+        current: Option<&AccessToken>,
+    ) -> Result<PumpLogin, PumpError> {
+        let format = self.inner.format;
+        let signature = signed.signature.to_base58();
+        let address = signed.wallet.to_base58();
+        let body = match format {
+            LoginFormat::Documented => JsonBody::new()
+                .field("wallet", address)
+                .secret("signature", &signature)
+                .field("message", signed.message.as_str()),
+            LoginFormat::Cookie | LoginFormat::Token => {
+                let millis =
+                    sign_in_millis(&signed.message).ok_or_else(|| PumpError::InvalidMessage {
+                        reason: format!(
+                            "the {format} format sends only the time, so the signed text must be \
+                         exactly `{MESSAGE_PREFIX}<unix ms>`"
+                        ),
+                    })?;
+                let body = JsonBody::new()
+                    .field("address", address)
                     .secret("signature", &signature)
-                    .field("message", message)
-            }
-            LoginFormat::Observed => {
-                let millis = self.inner.api.clock().unix_millis();
-                let signature = sign(signer, &format!("{MESSAGE_PREFIX}{millis}")).await?;
-                JsonBody::new()
-                    .field("address", wallet.to_base58())
-                    .secret("signature", &signature)
-                    .field("timestamp", millis)
+                    .field("timestamp", millis);
+                if format == LoginFormat::Token {
+                    body.field("authType", "non_custodial")
+                } else {
+                    body
+                }
             }
         };
-        let answer = self.inner.api.post("/auth/login").json(body).send().await?;
-        let parsed: LoginBody = answer.json()?;
-        let token = match parsed.token {
-            Some(t) => t,
-            None => cookie_token(&answer).ok_or(PumpError::NoToken {
-                status: answer.status(),
-            })?,
+        let mut request = self.inner.api.post(format.path()).json(body);
+        if let Some(current) = current {
+            request = request.bearer(current);
+        }
+        let answer = request.send().await?;
+        let (token, parsed) = match cookie_token(&answer) {
+            // The cookie alone is enough: the body may be empty or not JSON.
+            Some(token) => (token, answer.json::<LoginBody>().ok()),
+            None => {
+                let parsed: LoginBody = answer.json()?;
+                let token = match (parsed.token.clone(), parsed.access_token.clone()) {
+                    (Some(t), _) | (None, Some(t)) => t,
+                    (None, None) => {
+                        return Err(PumpError::NoToken {
+                            status: answer.status(),
+                        });
+                    }
+                };
+                (token, Some(parsed))
+            }
         };
         // Whole seconds, as `exp` and `expiresIn` are written.
         let now = self.inner.api.clock().unix_seconds();
         let from_jwt = auth_session::jwt_expiry(token.expose_secret())
             .and_then(|exp| exp.duration_since(UNIX_EPOCH).ok())
             .map(|exp| Duration::from_secs(exp.as_secs().saturating_sub(now)));
-        let from_body = parsed.expires_in.map(Duration::from_secs);
+        let (from_body, user) = match parsed {
+            Some(body) => (
+                body.expires_in.as_ref().and_then(whole_seconds),
+                body.user.and_then(|u| serde_json::from_value(u).ok()),
+            ),
+            None => (None, None),
+        };
         let expires_in = match (from_body, from_jwt) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -243,7 +444,7 @@ impl PumpClient {
         Ok(PumpLogin {
             token,
             expires_in,
-            user: parsed.user,
+            user,
         })
     }
 
@@ -268,14 +469,6 @@ impl PumpClient {
             .send_json()
             .await?)
     }
-}
-
-async fn sign(signer: &dyn SolanaSigner, message: &str) -> Result<String, PumpError> {
-    let signature = signer
-        .sign_message(message.as_bytes())
-        .await
-        .map_err(|source| ApiError::Signer { source })?;
-    Ok(signature.to_base58())
 }
 
 /// The `auth_token` cookie of a response, if set.

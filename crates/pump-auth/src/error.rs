@@ -19,6 +19,26 @@ pub enum PumpError {
         /// The HTTP status.
         status: StatusCode,
     },
+    /// The sign-in text cannot be used: a custom source gave something that is not a
+    /// sign-in text, or a text signed elsewhere does not fit the login format. Found
+    /// locally; nothing was signed or sent.
+    #[error("the pump.fun sign-in message cannot be used: {reason}; nothing was signed or sent")]
+    InvalidMessage {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The [`crate::MessageSource`] failed to give a text to sign.
+    #[error("the pump.fun message source failed: {source}; nothing was signed or sent")]
+    MessageSource {
+        /// Its error.
+        source: crate::SourceError,
+    },
+    /// A sign-in signed elsewhere does not verify for its wallet and text. Found locally;
+    /// nothing was sent.
+    #[error(
+        "the sign-in signature does not verify for this wallet and message (signed by another key, or over other text); nothing was sent"
+    )]
+    SignatureMismatch,
     /// A failure any provider can have: see [`ApiError`].
     #[error(transparent)]
     Api(#[from] ApiError),

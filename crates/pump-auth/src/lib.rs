@@ -4,6 +4,7 @@
 mod authorized;
 mod client;
 mod error;
+mod message;
 mod session;
 
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
@@ -14,8 +15,12 @@ pub use auth_provider::{ApiError, ProviderError};
 pub use auth_session;
 pub use authorized::authorize;
 pub use client::{
-    DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, MESSAGE_PREFIX, MessageSource, PumpClient,
-    PumpClientBuilder, PumpLogin, PumpUser,
+    DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, PumpClient, PumpClientBuilder, PumpLogin,
+    PumpUser,
 };
 pub use error::PumpError;
-pub use session::{ASSUMED_LIFETIME, PumpAuthenticator, PumpSession};
+pub use message::{
+    MAX_MESSAGE_LEN, MESSAGE_PREFIX, MessageSource, SignedLogin, SourceError, check_message,
+    sign_in_millis, sign_in_text,
+};
+pub use session::{ASSUMED_LIFETIME, DEFAULT_RETIRE_GRACE, PumpAuthenticator, PumpSession};

@@ -1,6 +1,6 @@
 //! pump.fun sessions: an `auth-session` authenticator over [`PumpClient`].
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -19,22 +19,85 @@ pub type PumpSession = Session<PumpAuthenticator>;
 /// The lifetime assumed when pump.fun sends neither `expiresIn` nor a JWT `exp`.
 pub const ASSUMED_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
+/// How long a session's previous token stays alive after a new login, by default: long
+/// enough for requests already sent with it to finish.
+pub const DEFAULT_RETIRE_GRACE: Duration = Duration::from_secs(10);
+
 /// Signs in with a [`PumpClient`] and a Solana signer.
+///
+/// When it signs in again while holding a token (a renewal before expiry, or after the
+/// token was refused), the login carries `Authorization: Bearer <old token>`, as the
+/// specification shows, and afterwards the old token is logged out (best effort, after
+/// [`DEFAULT_RETIRE_GRACE`], on the tokio runtime the login ran on), so renewals leave no
+/// live server sessions behind. A token the session loaded from a store was not obtained
+/// by this authenticator and is not retired by it.
 #[derive(Debug, Clone)]
 pub struct PumpAuthenticator {
     client: PumpClient,
     signer: Arc<dyn SolanaSigner>,
+    /// The last token this authenticator obtained, while it may still be live.
+    held: Arc<Mutex<Option<AccessToken>>>,
+    retire_grace: Option<Duration>,
 }
 
 impl PumpAuthenticator {
     /// An authenticator from a client and a signer.
     pub fn new(client: PumpClient, signer: Arc<dyn SolanaSigner>) -> Self {
-        PumpAuthenticator { client, signer }
+        PumpAuthenticator {
+            client,
+            signer,
+            held: Arc::default(),
+            retire_grace: Some(DEFAULT_RETIRE_GRACE),
+        }
+    }
+
+    /// How long after a new login the previous token is logged out (default
+    /// [`DEFAULT_RETIRE_GRACE`]; zero logs it out at once, still without making the
+    /// caller wait).
+    pub fn retire_old_tokens_after(mut self, grace: Duration) -> Self {
+        self.retire_grace = Some(grace);
+        self
+    }
+
+    /// Leaves previous tokens alive until they expire instead of logging them out.
+    pub fn keep_old_tokens(mut self) -> Self {
+        self.retire_grace = None;
+        self
     }
 
     /// The client.
     pub fn client(&self) -> &PumpClient {
         &self.client
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Option<AccessToken>> {
+        self.held
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Logs `old` out in the background after the grace, if a tokio runtime is at hand.
+    fn retire(&self, old: AccessToken) {
+        let Some(grace) = self.retire_grace else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::debug!(target: "pump_auth", "no tokio runtime: the previous token is left to expire");
+            return;
+        };
+        let client = self.client.clone();
+        runtime.spawn(async move {
+            if !grace.is_zero() {
+                tokio::time::sleep(grace).await;
+            }
+            match client.logout(&old).await {
+                Ok(()) => tracing::debug!(target: "pump_auth", "previous token logged out"),
+                // Already dead (refused, expired) or unreachable: nothing more to do.
+                Err(error) => {
+                    tracing::debug!(target: "pump_auth", %error, "previous token not logged out")
+                }
+            }
+        });
     }
 }
 
@@ -50,7 +113,17 @@ impl Authenticator for PumpAuthenticator {
     }
 
     async fn login(&self) -> Result<Tokens, PumpError> {
-        let login = self.client.login(self.signer.as_ref()).await?;
+        let previous = self.held().clone();
+        let login = match &previous {
+            Some(current) => self.client.relogin(self.signer.as_ref(), current).await?,
+            None => self.client.login(self.signer.as_ref()).await?,
+        };
+        let replaced = self.held().replace(login.token.clone());
+        // Retire what this authenticator held before (normally `previous`).
+        if let Some(old) = replaced.filter(|old| old.expose_secret() != login.token.expose_secret())
+        {
+            self.retire(old);
+        }
         Ok(Tokens::new(
             login.token,
             login.expires_in.unwrap_or(ASSUMED_LIFETIME),
@@ -62,6 +135,15 @@ impl Authenticator for PumpAuthenticator {
         access_token: &AccessToken,
         _refresh_token: Option<&RefreshToken>,
     ) -> Result<(), PumpError> {
+        {
+            let mut held = self.held();
+            if held
+                .as_ref()
+                .is_some_and(|t| t.expose_secret() == access_token.expose_secret())
+            {
+                *held = None;
+            }
+        }
         self.client.logout(access_token).await
     }
 }

@@ -34,13 +34,13 @@ async fn documented_login_profile_and_logout(make: Make) {
     }
 }
 
-both_backends!(observed_login_takes_the_cookie_and_the_jwt_expiry);
-async fn observed_login_takes_the_cookie_and_the_jwt_expiry(make: Make) {
+both_backends!(cookie_login_takes_the_cookie_and_the_jwt_expiry);
+async fn cookie_login_takes_the_cookie_and_the_jwt_expiry(make: Make) {
     let sb = Sandbox::start(SandboxConfig::default().with_pump_token_ttl(Duration::from_secs(120)))
         .await
         .unwrap();
     let pump = client(&sb, make)
-        .login_format(LoginFormat::Observed)
+        .login_format(LoginFormat::Cookie)
         .build()
         .unwrap();
     let login = pump.login(&keypair(2)).await.unwrap();

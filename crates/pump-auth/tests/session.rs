@@ -149,3 +149,58 @@ async fn a_store_written_for_another_wallet_is_never_presented() {
     assert_ne!(other, first);
     assert_eq!(sb.counters().pump_logins, 2);
 }
+
+/// Waits (at most 10 s) until `done` holds.
+async fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    done()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_logs_the_previous_token_out_after_the_grace() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let client = PumpClient::builder()
+        .base_url(sb.pump_url())
+        .build()
+        .unwrap();
+    let authenticator = PumpAuthenticator::new(client.clone(), Arc::new(solana_keypair(9)))
+        .retire_old_tokens_after(Duration::from_millis(300));
+    let session = PumpSession::new(authenticator);
+    let first = session.access_token().await.unwrap();
+    let second = session.refresh_now().await.unwrap();
+    assert_ne!(first, second);
+    // Still alive during the grace, for requests already sent with it.
+    client.profile(&first).await.unwrap();
+    assert!(
+        eventually(|| !sb.pump_token_valid_at(first.expose_secret(), std::time::SystemTime::now()))
+            .await,
+        "the previous token is logged out"
+    );
+    assert_eq!(sb.counters().pump_logouts, 1);
+    client.profile(&second).await.unwrap();
+    assert_eq!(session.access_token().await.unwrap(), second);
+}
+
+#[tokio::test]
+async fn sessions_can_keep_old_tokens_alive() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let client = PumpClient::builder()
+        .base_url(sb.pump_url())
+        .build()
+        .unwrap();
+    let authenticator =
+        PumpAuthenticator::new(client.clone(), Arc::new(solana_keypair(10))).keep_old_tokens();
+    let session = PumpSession::new(authenticator);
+    let first = session.access_token().await.unwrap();
+    session.refresh_now().await.unwrap();
+    session.refresh_now().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    client.profile(&first).await.unwrap();
+    assert_eq!(sb.counters().pump_logouts, 0);
+}
