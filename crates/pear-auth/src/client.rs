@@ -150,14 +150,35 @@ impl PearClient {
             .query("clientId", &self.inner.client_id)
             .send()
             .await?;
+        // A body that is not a JSON object is the server's fault: malformed, with status.
+        answer.json::<MessageEnvelope>()?;
+        self.read_message(answer.body(), address)
+    }
+
+    /// Reads a login message from JSON: what `GET /auth/eip712-message` answers, or what
+    /// [`LoginMessage::to_json`] wrote (for a login signed elsewhere), checked exactly as
+    /// [`PearClient::eip712_message`] checks the server's: a Pear login for `address`
+    /// with this client id, a fresh timestamp, the expected domain.
+    pub fn login_message_from_json(
+        &self,
+        address: &EvmAddress,
+        json: &str,
+    ) -> Result<LoginMessage, PearError> {
+        self.read_message(json.as_bytes(), address)
+    }
+
+    fn read_message(&self, body: &[u8], address: &EvmAddress) -> Result<LoginMessage, PearError> {
         // Pear's own member beside the typed data; the typed data itself is read by
         // auth-signing from the same text.
-        let envelope: MessageEnvelope = answer.json()?;
-        let text = std::str::from_utf8(answer.body()).map_err(|_| PearError::UnsafeMessage {
-            reason: "the server's typed data is not UTF-8".to_owned(),
+        let envelope: MessageEnvelope =
+            auth_provider::decode_json(body).map_err(|e| PearError::UnsafeMessage {
+                reason: format!("the typed data is not a JSON object: {e}"),
+            })?;
+        let text = std::str::from_utf8(body).map_err(|_| PearError::UnsafeMessage {
+            reason: "the typed data is not UTF-8".to_owned(),
         })?;
         let typed = TypedData::from_json_str(text).map_err(|e| PearError::UnsafeMessage {
-            reason: format!("the server's typed data is invalid: {e}"),
+            reason: format!("the typed data is invalid: {e}"),
         })?;
         check_login_message_in(
             typed,
@@ -219,8 +240,10 @@ impl PearClient {
         }
     }
 
-    /// Posts an EIP-712 login for a message from [`PearClient::eip712_message`] that you
-    /// signed yourself (for signers outside [`EthSigner`], or to show each step). Sends
+    /// Posts an EIP-712 login for a message from [`PearClient::eip712_message`] (or
+    /// [`PearClient::login_message_from_json`]) that you signed yourself (for signers
+    /// outside [`EthSigner`], or to show each step). The signature must recover to
+    /// `address` ([`PearError::SignatureMismatch`] otherwise, and nothing is sent). Sends
     /// `details.chainId` when [`PearClientBuilder::login_chain_id`] is set.
     pub async fn login_eip712_signed(
         &self,
@@ -228,6 +251,16 @@ impl PearClient {
         message: &LoginMessage,
         signature: &EthSignature,
     ) -> Result<PearTokens, PearError> {
+        let recovered = auth_signing::ethereum::recover_address(
+            &message.typed_data().signing_hash(),
+            signature,
+        );
+        if recovered.as_ref().ok() != Some(address) {
+            return Err(PearError::SignatureMismatch {
+                address: *address,
+                recovered: recovered.map_or_else(|_| "none".to_owned(), |a| a.to_checksum()),
+            });
+        }
         let mut details = JsonBody::new()
             .secret("signature", &signature.to_string())
             .field("timestamp", message.timestamp());

@@ -53,6 +53,17 @@ pub enum PearError {
         /// What the server sent (`absent` if nothing; long values cut short).
         found: String,
     },
+    /// A login signature made elsewhere does not recover to the address it is sent for
+    /// (signed by another key, or over other data). Found locally; nothing was sent.
+    #[error(
+        "the login signature was made by {recovered}, not by {address} (another key signed it, or it signs other data); nothing was sent"
+    )]
+    SignatureMismatch {
+        /// The address the login is for.
+        address: auth_types::EvmAddress,
+        /// The address the signature recovers to (`none` if it recovers to none).
+        recovered: String,
+    },
     /// A login or refresh answered with a token scheme this crate cannot use (only
     /// `Bearer` is). The tokens were not used. On a refresh, the refresh token it presented
     /// is spent: log in again once Pear answers `Bearer`.
@@ -73,6 +84,7 @@ impl ProviderError for PearError {
             PearError::RefreshRejected { .. }
             | PearError::UnsafeMessage { .. }
             | PearError::UnexpectedDomain { .. }
+            | PearError::SignatureMismatch { .. }
             | PearError::UnsupportedTokenType { .. } => None,
         }
     }
@@ -95,7 +107,9 @@ impl ProviderError for PearError {
     fn may_have_reached_server(&self) -> bool {
         match self {
             PearError::Api(e) => e.may_have_reached_server(),
-            PearError::UnsafeMessage { .. } | PearError::UnexpectedDomain { .. } => false,
+            PearError::UnsafeMessage { .. }
+            | PearError::UnexpectedDomain { .. }
+            | PearError::SignatureMismatch { .. } => false,
             PearError::RefreshRejected { .. }
             | PearError::RefreshUncertain { .. }
             | PearError::UnsupportedTokenType { .. } => true,

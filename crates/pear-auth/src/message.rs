@@ -26,6 +26,58 @@ impl LoginMessage {
     pub fn timestamp(&self) -> u64 {
         self.timestamp
     }
+
+    /// The message as `eth_signTypedData_v4` JSON, for signing elsewhere (a hardware
+    /// wallet, `cast wallet sign --data`, another process): `types` with `EIP712Domain`
+    /// and `Authentication`, `primaryType`, `domain`, `message`, and Pear's top-level
+    /// `timestamp`. [`crate::PearClient::login_message_from_json`] reads it back.
+    ///
+    /// ```
+    /// # use pear_auth::check_login_message;
+    /// # let address: auth_types::EvmAddress = "0x00000000000000000000000000000000000000aa".parse().unwrap();
+    /// # let json = format!(r#"{{"domain":{{"name":"Pear Protocol","version":"1","chainId":42161,"verifyingContract":"0x0000000000000000000000000000000000000001"}},"types":{{"Authentication":[{{"name":"address","type":"address"}},{{"name":"clientId","type":"string"}},{{"name":"timestamp","type":"uint256"}},{{"name":"action","type":"string"}}]}},"primaryType":"Authentication","message":{{"address":"{address}","clientId":"APITRADER","timestamp":1700000000,"action":"authenticate"}},"timestamp":1700000000}}"#);
+    /// # let message = pear_auth::check_login_message_in(auth_signing::eip712::TypedData::from_json_str(&json).unwrap(), None, &address, "APITRADER", 1700000000, 300, &Default::default()).unwrap();
+    /// let document = message.to_json();
+    /// assert_eq!(document["primaryType"], "Authentication");
+    /// assert_eq!(document["types"]["EIP712Domain"][2]["name"], "chainId");
+    /// assert_eq!(document["timestamp"], 1700000000);
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{Value, json};
+        let domain = self.typed.domain().to_json();
+        let domain_fields: Vec<Value> = [
+            ("name", "string"),
+            ("version", "string"),
+            ("chainId", "uint256"),
+            ("verifyingContract", "address"),
+            ("salt", "bytes32"),
+        ]
+        .into_iter()
+        .filter(|(name, _)| domain.get(name).is_some())
+        .map(|(name, kind)| json!({"name": name, "type": kind}))
+        .collect();
+        let fields: Vec<Value> = AUTHENTICATION_FIELDS
+            .iter()
+            .map(|(name, kind)| json!({"name": name, "type": kind}))
+            .collect();
+        let message: serde_json::Map<String, Value> = AUTHENTICATION_FIELDS
+            .iter()
+            .map(|(name, _)| {
+                let value = self
+                    .typed
+                    .message_field(name)
+                    .map_or(Value::Null, TypedValue::to_json);
+                ((*name).to_owned(), value)
+            })
+            .collect();
+        json!({
+            "types": {"EIP712Domain": domain_fields, "Authentication": fields},
+            "primaryType": "Authentication",
+            "domain": domain,
+            "message": message,
+            "timestamp": self.timestamp,
+        })
+    }
 }
 
 /// The EIP-712 domain `name` of every Pear login message.

@@ -49,7 +49,9 @@ async fn a_session_survives_two_second_tokens_on_both_backends() {
             calls += 1;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert!(calls > 20);
+        // The span covers several token lifetimes however slow the machine; the count
+        // only shows the loop ran.
+        assert!(calls >= 3, "{calls} calls");
     }
     let c = sb.counters();
     assert_eq!(

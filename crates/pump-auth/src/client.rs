@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
 use auth_provider::{Answer, ApiClient, ApiError, ClientConfig, JsonBody};
@@ -172,6 +173,10 @@ struct Inner {
     origin: HeaderValue,
     message_source: CustomSource,
     format: LoginFormat,
+    /// The last sign-in time handed out, so that no two sign-ins of this client share a
+    /// millisecond: ed25519 is deterministic, the same text would give the same signature,
+    /// and pump.fun takes each signature once.
+    last_millis: AtomicU64,
 }
 
 /// A custom message source, if one was set (`Debug` says only whether).
@@ -242,6 +247,7 @@ impl PumpClientBuilder {
                 origin,
                 message_source: self.message_source,
                 format: self.format,
+                last_millis: AtomicU64::new(0),
             }),
         })
     }
@@ -312,8 +318,11 @@ impl PumpClient {
     /// The text `wallet` would sign to log in now: the custom source's, checked with
     /// [`check_message`], or the standard one. For signing elsewhere (then
     /// [`PumpClient::login_signed`]).
+    ///
+    /// Each call of one client gets a later millisecond than the one before (the clock's,
+    /// or one past the last), so two sign-ins never sign the same text.
     pub async fn message_for(&self, wallet: &SolanaPubkey) -> Result<String, PumpError> {
-        let now = self.inner.api.clock().unix_millis();
+        let now = self.next_millis();
         let Some(source) = &self.inner.message_source.0 else {
             return Ok(sign_in_text(now));
         };
@@ -323,6 +332,19 @@ impl PumpClient {
             .map_err(|source| PumpError::MessageSource { source })?;
         check_message(&message).map_err(|reason| PumpError::InvalidMessage { reason })?;
         Ok(message)
+    }
+
+    /// The clock's unix milliseconds, or one past the last handed out if that is later.
+    fn next_millis(&self) -> u64 {
+        let clock = self.inner.api.clock().unix_millis();
+        let previous = self
+            .inner
+            .last_millis
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |last| {
+                Some(clock.max(last.saturating_add(1)))
+            })
+            .unwrap_or(clock);
+        clock.max(previous.saturating_add(1))
     }
 
     /// Signs the sign-in message with `signer` and logs in.

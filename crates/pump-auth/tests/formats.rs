@@ -263,7 +263,8 @@ async fn a_source_that_fails_or_hands_out_a_transaction_gets_nothing_signed() {
     assert!(matches!(err, PumpError::MessageSource { .. }), "{err:?}");
     assert!(err.to_string().contains("the platform is down"), "{err}");
     // A legacy transaction message starts with its signature counts: 1, 0, 1.
-    let sources: [(&str, fn(u64) -> String); 3] = [
+    type Source = fn(u64) -> String;
+    let sources: [(&str, Source); 3] = [
         ("transaction", |_| {
             "\u{1}\u{0}\u{1}\u{3}transfer everything".to_owned()
         }),
@@ -375,4 +376,25 @@ fn formats_have_the_cli_names() {
     );
     assert!("observed".parse::<LoginFormat>().is_err());
     assert_eq!(LoginFormat::default(), LoginFormat::Documented);
+}
+
+#[tokio::test]
+async fn two_sign_ins_in_one_millisecond_sign_different_texts() {
+    // The scripted clock stands still: ed25519 would give the same signature twice, and
+    // pump.fun takes each signature once.
+    let token = jwt_for(60);
+    let (client, seen) = scripted(
+        LoginFormat::Cookie,
+        201,
+        &[("set-cookie", format!("auth_token={token}"))],
+        "",
+    );
+    let kp = keypair(8);
+    client.login(&kp).await.unwrap();
+    client.login(&kp).await.unwrap();
+    let seen = seen.lock().unwrap();
+    let (first, second) = (body_of(&seen[0]), body_of(&seen[1]));
+    assert_eq!(first["timestamp"], NOW_MS);
+    assert_eq!(second["timestamp"], NOW_MS + 1);
+    assert_ne!(first["signature"], second["signature"]);
 }
