@@ -47,6 +47,14 @@ pub struct SandboxConfig {
     pub privy_tokens: Vec<(String, String, EvmAddress)>,
     /// Seed of the pseudo-random fault decisions, for repeatable tests.
     pub seed: u64,
+    /// When a Pear refresh token that was already used is presented again, revoke its
+    /// whole login session (every access and refresh token of that login, including the
+    /// ones its rotation handed out since), besides refusing it with 401. A server that
+    /// treats a replay as a stolen token does this; with it on, a client that ever
+    /// replays a refresh token loses its session, so the replay cannot go unnoticed.
+    /// Counted in [`crate::Counters::families_revoked`]. Default: `false` (only the
+    /// replayed token is refused).
+    pub revoke_family_on_reuse: bool,
 }
 
 /// A fixed-window request limit.
@@ -93,6 +101,7 @@ impl Default for SandboxConfig {
             hostile: false,
             privy_tokens: Vec::new(),
             seed: 0x5eed,
+            revoke_family_on_reuse: false,
         }
     }
 }
@@ -149,6 +158,13 @@ impl SandboxConfig {
     ) -> Self {
         self.privy_tokens
             .push((app_id.into(), token.into(), address));
+        self
+    }
+
+    /// Turns refresh-token family revocation on or off: see
+    /// [`SandboxConfig::revoke_family_on_reuse`].
+    pub fn with_revoke_family_on_reuse(mut self, revoke: bool) -> Self {
+        self.revoke_family_on_reuse = revoke;
         self
     }
 

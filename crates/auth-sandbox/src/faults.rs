@@ -7,8 +7,9 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::counters::bump;
 use crate::reply::{dropped_connection, nest_error, too_many_requests};
-use crate::state::{State, bump, lock};
+use crate::state::{State, lock};
 
 pub(crate) async fn apply(
     Extract(state): Extract<Arc<State>>,

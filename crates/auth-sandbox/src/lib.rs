@@ -4,12 +4,15 @@
 #![allow(clippy::result_large_err)]
 
 mod config;
+mod counters;
 mod faults;
+mod headers;
 mod jwt;
 mod pear;
 mod pump;
 mod reply;
 mod state;
+mod time;
 mod verify;
 
 use std::net::SocketAddr;
@@ -22,16 +25,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::{Faults, RateLimit, SandboxConfig};
+pub use counters::Counters;
 pub use pump::{MESSAGE_PREFIX as PUMP_MESSAGE_PREFIX, ORIGIN as PUMP_ORIGIN};
-pub use state::Counters;
 
 use state::{State, lock};
-
-use std::time::{SystemTime, UNIX_EPOCH};
-
-fn unix_secs(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
+use std::time::SystemTime;
+use time::unix_secs;
 
 /// A running sandbox: both APIs on their own loopback ports.
 ///

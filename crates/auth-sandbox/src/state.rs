@@ -1,99 +1,22 @@
-//! The sandbox's shared state: keys, issued tokens, counters.
+//! The sandbox's shared state: keys, issued tokens, used login proofs, counters.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use auth_types::EvmAddress;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Faults, SandboxConfig};
+use crate::counters::AtomicCounters;
 use crate::jwt::Hs256;
+use crate::time::{unix_now, unix_now_ms};
 
-/// What the sandbox has counted so far. Read with [`crate::Sandbox::counters`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Counters {
-    /// Pear `GET /auth/eip712-message` answered.
-    pub pear_messages: u64,
-    /// Pear logins that succeeded (any method).
-    pub pear_logins: u64,
-    /// Pear logins refused (bad signature, stale timestamp, unknown key).
-    pub pear_login_refusals: u64,
-    /// Pear refreshes that succeeded.
-    pub pear_refreshes: u64,
-    /// Refresh tokens presented a second time (always refused). A correct client keeps
-    /// this at zero.
-    pub refused_reuses: u64,
-    /// Pear logouts.
-    pub pear_logouts: u64,
-    /// pump.fun logins that succeeded.
-    pub pump_logins: u64,
-    /// pump.fun logins refused.
-    pub pump_login_refusals: u64,
-    /// pump.fun logouts.
-    pub pump_logouts: u64,
-    /// Requests that presented a live token (Pear `whoami` and API keys, pump.fun
-    /// `my-profile` and logout).
-    pub protected_ok: u64,
-    /// Requests refused with 401 for a missing, dead or expired token.
-    pub protected_refused: u64,
-    /// Injected 500 answers.
-    pub faults_500: u64,
-    /// 429 answers (rate limit or injected).
-    pub faults_429: u64,
-    /// Connections dropped before processing.
-    pub faults_drop_before: u64,
-    /// Connections dropped after processing.
-    pub faults_drop_after: u64,
-}
-
-#[derive(Default)]
-pub(crate) struct AtomicCounters {
-    pub(crate) pear_messages: AtomicU64,
-    pub(crate) pear_logins: AtomicU64,
-    pub(crate) pear_login_refusals: AtomicU64,
-    pub(crate) pear_refreshes: AtomicU64,
-    pub(crate) refused_reuses: AtomicU64,
-    pub(crate) pear_logouts: AtomicU64,
-    pub(crate) pump_logins: AtomicU64,
-    pub(crate) pump_login_refusals: AtomicU64,
-    pub(crate) pump_logouts: AtomicU64,
-    pub(crate) protected_ok: AtomicU64,
-    pub(crate) protected_refused: AtomicU64,
-    pub(crate) faults_500: AtomicU64,
-    pub(crate) faults_429: AtomicU64,
-    pub(crate) faults_drop_before: AtomicU64,
-    pub(crate) faults_drop_after: AtomicU64,
-}
-
-pub(crate) fn bump(counter: &AtomicU64) {
-    counter.fetch_add(1, Ordering::Relaxed);
-}
-
-impl AtomicCounters {
-    pub(crate) fn snapshot(&self) -> Counters {
-        let r = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        Counters {
-            pear_messages: r(&self.pear_messages),
-            pear_logins: r(&self.pear_logins),
-            pear_login_refusals: r(&self.pear_login_refusals),
-            pear_refreshes: r(&self.pear_refreshes),
-            refused_reuses: r(&self.refused_reuses),
-            pear_logouts: r(&self.pear_logouts),
-            pump_logins: r(&self.pump_logins),
-            pump_login_refusals: r(&self.pump_login_refusals),
-            pump_logouts: r(&self.pump_logouts),
-            protected_ok: r(&self.protected_ok),
-            protected_refused: r(&self.protected_refused),
-            faults_500: r(&self.faults_500),
-            faults_429: r(&self.faults_429),
-            faults_drop_before: r(&self.faults_drop_before),
-            faults_drop_after: r(&self.faults_drop_after),
-        }
-    }
-}
+/// How long past the freshness window a used login proof is remembered, so that no
+/// clock-second boundary between the freshness check and the pruning lets one through
+/// twice.
+const PRUNE_MARGIN_SECS: u64 = 60;
 
 /// The claims of every token the sandbox issues.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -119,7 +42,10 @@ pub(crate) struct ApiKeyRecord {
     pub(crate) id: String,
     pub(crate) name: Option<String>,
     pub(crate) address: EvmAddress,
-    pub(crate) created_at: u64,
+    /// Creation time, unix milliseconds.
+    pub(crate) created_at_ms: u64,
+    /// The last login with this key, unix milliseconds.
+    pub(crate) last_used_at_ms: Option<u64>,
 }
 
 pub(crate) struct State {
@@ -136,24 +62,19 @@ pub(crate) struct State {
     /// Sessions ended by logout (their tokens are refused).
     pub(crate) revoked_sessions: Mutex<HashSet<String>>,
     pub(crate) api_keys: Mutex<HashMap<String, ApiKeyRecord>>,
+    /// Pear `(address, timestamp)` pairs that have logged in (single use).
+    used_login_timestamps: Mutex<HashSet<([u8; 20], u64)>>,
+    /// pump.fun login signatures that have logged in (single use), with the time of their
+    /// message in unix milliseconds.
+    used_pump_signatures: Mutex<HashMap<[u8; 64], u64>>,
+    /// The last login of each pump.fun wallet, unix milliseconds.
+    pub(crate) pump_last_logins: Mutex<HashMap<String, u64>>,
     rate_window: Mutex<(Instant, u32)>,
 }
 
 /// Locks a mutex, recovering the data if a handler panicked while holding it.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-pub(crate) fn unix_now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
 
 impl State {
@@ -179,6 +100,9 @@ impl State {
             refresh_tokens: Mutex::new(HashMap::new()),
             revoked_sessions: Mutex::new(HashSet::new()),
             api_keys: Mutex::new(HashMap::new()),
+            used_login_timestamps: Mutex::new(HashSet::new()),
+            used_pump_signatures: Mutex::new(HashMap::new()),
+            pump_last_logins: Mutex::new(HashMap::new()),
             rate_window: Mutex::new((Instant::now(), 0)),
         }
     }
@@ -236,6 +160,29 @@ impl State {
     pub(crate) fn revoke_session_of(&self, token: &str) -> bool {
         self.live_claims(token, unix_now())
             .is_some_and(|claims| lock(&self.revoked_sessions).insert(claims.sid))
+    }
+
+    /// Records that a Pear login with a verified signature used `(address, timestamp)`;
+    /// `false` if that pair has logged in before. Pairs that the freshness window refuses
+    /// anyway are forgotten.
+    pub(crate) fn claim_login_timestamp(&self, address: [u8; 20], timestamp: u64) -> bool {
+        let keep = self.config.freshness_window.as_secs() + PRUNE_MARGIN_SECS;
+        let now = unix_now();
+        let mut used = lock(&self.used_login_timestamps);
+        used.retain(|(_, t)| now.abs_diff(*t) <= keep);
+        used.insert((address, timestamp))
+    }
+
+    /// Records that a verified pump.fun login signature over a message of time `millis`
+    /// was used; `false` if it has logged in before. Signatures whose message the
+    /// freshness window refuses anyway are forgotten.
+    pub(crate) fn claim_pump_signature(&self, signature: [u8; 64], millis: u64) -> bool {
+        let window_ms = u64::try_from(self.config.freshness_window.as_millis()).unwrap_or(u64::MAX);
+        let keep = window_ms.saturating_add(PRUNE_MARGIN_SECS * 1000);
+        let now = unix_now_ms();
+        let mut used = lock(&self.used_pump_signatures);
+        used.retain(|_, t| now.abs_diff(*t) <= keep);
+        used.insert(signature, millis).is_none()
     }
 
     /// Counts a request against the rate limit; returns the wait if over it.

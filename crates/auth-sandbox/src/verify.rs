@@ -28,6 +28,10 @@ const DOMAIN_TYPE: &[u8] =
 const AUTHENTICATION_TYPE: &[u8] =
     b"Authentication(address address,string clientId,uint256 timestamp,string action)";
 
+/// `encodeType` of the login message served to a request without `clientId`.
+const AUTHENTICATION_TYPE_WITHOUT_CLIENT_ID: &[u8] =
+    b"Authentication(address address,uint256 timestamp,string action)";
+
 /// Half the order of secp256k1: the largest `s` Ethereum accepts (EIP-2).
 const HALF_ORDER: [u8; 32] = [
     0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -93,19 +97,28 @@ pub(crate) fn domain_separator(chain_id: u64, verifying_contract: &[u8; 20]) -> 
     ])
 }
 
-/// `hashStruct(Authentication)`: `address`, `clientId`, `timestamp`, `action`.
+/// `hashStruct(Authentication)`: `address`, `clientId`, `timestamp`, `action`; without a
+/// client id, the type without the `clientId` field: `address`, `timestamp`, `action`.
 pub(crate) fn authentication_struct_hash(
     address: &[u8; 20],
-    client_id: &str,
+    client_id: Option<&str>,
     timestamp: u64,
 ) -> [u8; 32] {
-    keccak(&[
-        &keccak(&[AUTHENTICATION_TYPE]),
-        &address_word(address),
-        &keccak(&[client_id.as_bytes()]),
-        &uint256(timestamp),
-        &keccak(&[ACTION.as_bytes()]),
-    ])
+    match client_id {
+        Some(client_id) => keccak(&[
+            &keccak(&[AUTHENTICATION_TYPE]),
+            &address_word(address),
+            &keccak(&[client_id.as_bytes()]),
+            &uint256(timestamp),
+            &keccak(&[ACTION.as_bytes()]),
+        ]),
+        None => keccak(&[
+            &keccak(&[AUTHENTICATION_TYPE_WITHOUT_CLIENT_ID]),
+            &address_word(address),
+            &uint256(timestamp),
+            &keccak(&[ACTION.as_bytes()]),
+        ]),
+    }
 }
 
 /// The digest a wallet signs for a Pear login:
@@ -114,7 +127,7 @@ pub(crate) fn authentication_digest(
     chain_id: u64,
     verifying_contract: &[u8; 20],
     address: &[u8; 20],
-    client_id: &str,
+    client_id: Option<&str>,
     timestamp: u64,
 ) -> [u8; 32] {
     keccak(&[
@@ -243,6 +256,21 @@ mod tests {
     const SIGNATURE: &str = "0xa935e4718d5f9a18e10db68328ffbac4cfcf4a65c8b63fdb62bdbec44002adc4\
                              11156f3acd4c7fd7daf6eaa3547c57c4d4c2e982f156b978839cd6bbcc7fb8961b";
 
+    // The message served without `clientId`, made the same way with
+    //   types["Authentication"] = [address address, timestamp uint256, action string]
+    //   message = {"address": ..., "timestamp": 1700000000, "action": "authenticate"}
+    // for ADDRESS (digest and struct hash) and for SIGNER (digest and signature).
+    const NO_CLIENT_TYPE_HASH: &str =
+        "956b7b93b96ebf6963e0852c4fc6bae353e0783c3b5e69e93197aff84629453c";
+    const NO_CLIENT_STRUCT_HASH: &str =
+        "4b64aff06e2259123df2f730fff273bb200becaf9942371e06d5f34fb4e978cb";
+    const NO_CLIENT_DIGEST: &str =
+        "e6489167d7cc5e78b3624ee9d6ca702b490a3f06982db5d2e14f963e392baf92";
+    const NO_CLIENT_SIGNER_DIGEST: &str =
+        "9ce5ee3d9bec18958e97edf53d5a099018b537e5d17687ae3c65ecd4c3125314";
+    const NO_CLIENT_SIGNATURE: &str = "0x25fd9108b428950f54746615fc4104497157d870782cb632493ab8aa31d1c65f\
+                                       38d2171f721d2cbbdefbcb012d3270edd49f3bffeeaf2b4710fc002e10e5ff5e1c";
+
     /// The secp256k1 group order.
     const ORDER: [u8; 32] = [
         0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -274,35 +302,93 @@ mod tests {
         );
         let address = bytes::<20>(ADDRESS);
         assert_eq!(
-            authentication_struct_hash(&address, "APITRADER", TIMESTAMP),
+            authentication_struct_hash(&address, Some("APITRADER"), TIMESTAMP),
             bytes::<32>(STRUCT_HASH)
         );
         assert_eq!(
-            authentication_digest(CHAIN_ID, &contract(), &address, "APITRADER", TIMESTAMP),
+            authentication_digest(
+                CHAIN_ID,
+                &contract(),
+                &address,
+                Some("APITRADER"),
+                TIMESTAMP
+            ),
             bytes::<32>(DIGEST)
         );
     }
 
     #[test]
+    fn digest_without_client_id_matches_eth_account() {
+        assert_eq!(
+            keccak(&[AUTHENTICATION_TYPE_WITHOUT_CLIENT_ID]),
+            bytes::<32>(NO_CLIENT_TYPE_HASH)
+        );
+        let address = bytes::<20>(ADDRESS);
+        assert_eq!(
+            authentication_struct_hash(&address, None, TIMESTAMP),
+            bytes::<32>(NO_CLIENT_STRUCT_HASH)
+        );
+        assert_eq!(
+            authentication_digest(CHAIN_ID, &contract(), &address, None, TIMESTAMP),
+            bytes::<32>(NO_CLIENT_DIGEST)
+        );
+        // An empty client id is a client id, not its absence.
+        assert_ne!(
+            authentication_digest(CHAIN_ID, &contract(), &address, Some(""), TIMESTAMP),
+            bytes::<32>(NO_CLIENT_DIGEST)
+        );
+        let signer = bytes::<20>(SIGNER);
+        let digest = authentication_digest(CHAIN_ID, &contract(), &signer, None, TIMESTAMP);
+        assert_eq!(digest, bytes::<32>(NO_CLIENT_SIGNER_DIGEST));
+        assert_eq!(recover_eth_signer(&digest, NO_CLIENT_SIGNATURE), Ok(signer));
+        // The signature of one form is not the signer's for the other.
+        assert_ne!(recover_eth_signer(&digest, SIGNATURE), Ok(signer));
+    }
+
+    #[test]
     fn every_field_changes_the_digest() {
         let address = bytes::<20>(ADDRESS);
-        let base = authentication_digest(CHAIN_ID, &contract(), &address, "APITRADER", TIMESTAMP);
+        let base = authentication_digest(
+            CHAIN_ID,
+            &contract(),
+            &address,
+            Some("APITRADER"),
+            TIMESTAMP,
+        );
         let mut other_address = address;
         other_address[19] ^= 1;
         let mut other_contract = contract();
         other_contract[0] = 1;
         for changed in [
-            authentication_digest(1, &contract(), &address, "APITRADER", TIMESTAMP),
-            authentication_digest(CHAIN_ID, &other_contract, &address, "APITRADER", TIMESTAMP),
+            authentication_digest(1, &contract(), &address, Some("APITRADER"), TIMESTAMP),
+            authentication_digest(
+                CHAIN_ID,
+                &other_contract,
+                &address,
+                Some("APITRADER"),
+                TIMESTAMP,
+            ),
             authentication_digest(
                 CHAIN_ID,
                 &contract(),
                 &other_address,
-                "APITRADER",
+                Some("APITRADER"),
                 TIMESTAMP,
             ),
-            authentication_digest(CHAIN_ID, &contract(), &address, "PEARPROTOCOLUI", TIMESTAMP),
-            authentication_digest(CHAIN_ID, &contract(), &address, "APITRADER", TIMESTAMP + 1),
+            authentication_digest(
+                CHAIN_ID,
+                &contract(),
+                &address,
+                Some("PEARPROTOCOLUI"),
+                TIMESTAMP,
+            ),
+            authentication_digest(
+                CHAIN_ID,
+                &contract(),
+                &address,
+                Some("APITRADER"),
+                TIMESTAMP + 1,
+            ),
         ] {
             assert_ne!(changed, base);
         }
@@ -311,7 +397,8 @@ mod tests {
     #[test]
     fn eth_account_signature_recovers_its_signer() {
         let signer = bytes::<20>(SIGNER);
-        let digest = authentication_digest(CHAIN_ID, &contract(), &signer, "APITRADER", TIMESTAMP);
+        let digest =
+            authentication_digest(CHAIN_ID, &contract(), &signer, Some("APITRADER"), TIMESTAMP);
         assert_eq!(digest, bytes::<32>(SIGNER_DIGEST));
         assert_eq!(recover_eth_signer(&digest, SIGNATURE), Ok(signer));
         // v as 0/1 is the same signature.
@@ -325,8 +412,13 @@ mod tests {
     #[test]
     fn a_signature_over_another_timestamp_is_not_the_signers() {
         let signer = bytes::<20>(SIGNER);
-        let other =
-            authentication_digest(CHAIN_ID, &contract(), &signer, "APITRADER", TIMESTAMP + 1);
+        let other = authentication_digest(
+            CHAIN_ID,
+            &contract(),
+            &signer,
+            Some("APITRADER"),
+            TIMESTAMP + 1,
+        );
         assert_ne!(recover_eth_signer(&other, SIGNATURE), Ok(signer));
     }
 

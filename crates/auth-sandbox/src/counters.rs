@@ -1,0 +1,121 @@
+//! What the sandbox counts, for tests to assert on.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What the sandbox has counted so far. Read with [`crate::Sandbox::counters`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Counters {
+    /// Pear `GET /auth/eip712-message` answered.
+    pub pear_messages: u64,
+    /// Pear logins that succeeded (any method).
+    pub pear_logins: u64,
+    /// Pear logins refused with 401 (bad signature, stale, missing or already used
+    /// timestamp, unknown key).
+    pub pear_login_refusals: u64,
+    /// Pear `eip712` logins refused because their `(address, timestamp)` had already
+    /// logged in (login timestamps are single use). Also counted in
+    /// [`Counters::pear_login_refusals`]. A client that retries a login by sending the
+    /// same signature again shows here.
+    pub pear_timestamp_reuses: u64,
+    /// Pear refreshes that succeeded.
+    pub pear_refreshes: u64,
+    /// Refresh tokens presented a second time (always refused). A correct client keeps
+    /// this at zero.
+    pub refused_reuses: u64,
+    /// Login sessions revoked whole because one of their refresh tokens was presented a
+    /// second time (only with [`crate::SandboxConfig::revoke_family_on_reuse`]).
+    pub families_revoked: u64,
+    /// Pear logouts.
+    pub pear_logouts: u64,
+    /// pump.fun logins that succeeded (any format).
+    pub pump_logins: u64,
+    /// pump.fun logins that succeeded and carried an `Authorization: Bearer` header, as
+    /// the specification's login example does (the token is never checked on login).
+    pub pump_logins_with_bearer: u64,
+    /// pump.fun logins refused (malformed, bad or reused signature, stale message, wrong
+    /// `authType`).
+    pub pump_login_refusals: u64,
+    /// pump.fun logins refused because their signature had already logged in (login
+    /// signatures are single use). Also counted in [`Counters::pump_login_refusals`].
+    pub pump_signature_reuses: u64,
+    /// pump.fun logouts.
+    pub pump_logouts: u64,
+    /// POST requests to either API without an `Accept` header that admits
+    /// `application/json` (`application/json`, `application/*` or `*/*`, not with
+    /// `q=0`). Neither server refuses them; a client that sends `Accept` keeps this at
+    /// zero.
+    pub json_posts_without_accept: u64,
+    /// Requests that presented a live token (Pear `whoami` and API keys, pump.fun
+    /// `my-profile` and logout).
+    pub protected_ok: u64,
+    /// Requests refused with 401 for a missing, dead or expired token.
+    pub protected_refused: u64,
+    /// Injected 500 answers.
+    pub faults_500: u64,
+    /// 429 answers (rate limit or injected).
+    pub faults_429: u64,
+    /// Connections dropped before processing.
+    pub faults_drop_before: u64,
+    /// Connections dropped after processing.
+    pub faults_drop_after: u64,
+}
+
+/// The live twin of [`Counters`], bumped by the handlers.
+#[derive(Default)]
+pub(crate) struct AtomicCounters {
+    pub(crate) pear_messages: AtomicU64,
+    pub(crate) pear_logins: AtomicU64,
+    pub(crate) pear_login_refusals: AtomicU64,
+    pub(crate) pear_timestamp_reuses: AtomicU64,
+    pub(crate) pear_refreshes: AtomicU64,
+    pub(crate) refused_reuses: AtomicU64,
+    pub(crate) families_revoked: AtomicU64,
+    pub(crate) pear_logouts: AtomicU64,
+    pub(crate) pump_logins: AtomicU64,
+    pub(crate) pump_logins_with_bearer: AtomicU64,
+    pub(crate) pump_login_refusals: AtomicU64,
+    pub(crate) pump_signature_reuses: AtomicU64,
+    pub(crate) pump_logouts: AtomicU64,
+    pub(crate) json_posts_without_accept: AtomicU64,
+    pub(crate) protected_ok: AtomicU64,
+    pub(crate) protected_refused: AtomicU64,
+    pub(crate) faults_500: AtomicU64,
+    pub(crate) faults_429: AtomicU64,
+    pub(crate) faults_drop_before: AtomicU64,
+    pub(crate) faults_drop_after: AtomicU64,
+}
+
+/// Adds one to a counter.
+pub(crate) fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+impl AtomicCounters {
+    /// The counts now.
+    pub(crate) fn snapshot(&self) -> Counters {
+        let r = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Counters {
+            pear_messages: r(&self.pear_messages),
+            pear_logins: r(&self.pear_logins),
+            pear_login_refusals: r(&self.pear_login_refusals),
+            pear_timestamp_reuses: r(&self.pear_timestamp_reuses),
+            pear_refreshes: r(&self.pear_refreshes),
+            refused_reuses: r(&self.refused_reuses),
+            families_revoked: r(&self.families_revoked),
+            pear_logouts: r(&self.pear_logouts),
+            pump_logins: r(&self.pump_logins),
+            pump_logins_with_bearer: r(&self.pump_logins_with_bearer),
+            pump_login_refusals: r(&self.pump_login_refusals),
+            pump_signature_reuses: r(&self.pump_signature_reuses),
+            pump_logouts: r(&self.pump_logouts),
+            json_posts_without_accept: r(&self.json_posts_without_accept),
+            protected_ok: r(&self.protected_ok),
+            protected_refused: r(&self.protected_refused),
+            faults_500: r(&self.faults_500),
+            faults_429: r(&self.faults_429),
+            faults_drop_before: r(&self.faults_drop_before),
+            faults_drop_after: r(&self.faults_drop_after),
+        }
+    }
+}

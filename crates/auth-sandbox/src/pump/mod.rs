@@ -1,0 +1,169 @@
+//! The pump.fun auth API: sign-in with an ed25519-signed message in three formats
+//! (documented, cookie, token route), logout, profile. Every request must carry
+//! `Origin: https://pump.fun`; without it the Cloudflare in front of the service answers
+//! 403 with an HTML page.
+
+mod login;
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State as Extract};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::counters::bump;
+use crate::reply::bearer;
+use crate::state::{Claims, State, lock};
+
+/// The origin pump.fun's API requires.
+pub const ORIGIN: &str = "https://pump.fun";
+
+/// The prefix of the sign-in message; the unix time in milliseconds follows.
+pub const MESSAGE_PREFIX: &str = "Sign in to pump.fun: ";
+
+/// The name of the cookie the cookie login sets.
+const COOKIE: &str = "auth_token";
+
+pub(crate) fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/auth/login", post(login::login))
+        .route("/auth/login/token", post(login::login_token))
+        .route("/auth/logout", post(logout))
+        .route("/auth/my-profile", get(profile))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::headers::json_posts,
+        ))
+        .layer(middleware::from_fn(require_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::faults::apply,
+        ))
+        .with_state(state)
+}
+
+/// pump.fun's plain error body: `{"statusCode", "message"}`.
+fn error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"statusCode": status.as_u16(), "message": message})),
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "Not Found")
+}
+
+/// The block page Cloudflare answers with: 403, HTML, not the API's JSON.
+const BLOCKED_PAGE: &str = "<!DOCTYPE html>
+<html lang=\"en-US\">
+<head>
+<meta charset=\"UTF-8\" />
+<title>Attention Required! | Cloudflare</title>
+</head>
+<body>
+<div id=\"cf-wrapper\">
+<h1>Sorry, you have been blocked</h1>
+<h2>You are unable to access pump.fun</h2>
+<p>This website is using a security service to protect itself from online attacks.
+The action you just performed triggered the security solution.</p>
+<p>Cloudflare Ray ID: <strong>sandbox</strong> &bull; Performance &amp; security by Cloudflare</p>
+</div>
+</body>
+</html>
+";
+
+async fn require_origin(request: Request, next: Next) -> Response {
+    let origin_ok = request
+        .headers()
+        .get(header::ORIGIN)
+        .is_some_and(|o| o.as_bytes() == ORIGIN.as_bytes());
+    if origin_ok {
+        return next.run(request).await;
+    }
+    let mut response = (StatusCode::FORBIDDEN, BLOCKED_PAGE).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=UTF-8"),
+    );
+    headers.insert(header::SERVER, HeaderValue::from_static("cloudflare"));
+    response
+}
+
+/// The display name the sandbox gives a wallet.
+fn username(wallet: &str) -> String {
+    wallet.chars().take(6).collect()
+}
+
+/// The token of a request: the bearer header, or the `auth_token` cookie.
+fn token(headers: &HeaderMap) -> Option<String> {
+    if let Some(t) = bearer(headers) {
+        return Some(t.to_owned());
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(COOKIE)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(str::to_owned)
+        })
+}
+
+fn authorize(state: &State, headers: &HeaderMap) -> Result<Claims, Response> {
+    match token(headers).and_then(|t| state.verify(&t, "pump")) {
+        Some(claims) => {
+            bump(&state.counters.protected_ok);
+            Ok(claims)
+        }
+        None => {
+            bump(&state.counters.protected_refused);
+            Err(error(StatusCode::UNAUTHORIZED, "Unauthorized"))
+        }
+    }
+}
+
+async fn logout(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Response {
+    match authorize(&state, &headers) {
+        Ok(claims) => {
+            lock(&state.revoked_sessions).insert(claims.sid);
+            bump(&state.counters.pump_logouts);
+            (StatusCode::CREATED, Json(json!({}))).into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+/// `GET /auth/my-profile`: the profile as the live service answers it, with `address`
+/// (not the login answer's `wallet`).
+async fn profile(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Response {
+    let claims = match authorize(&state, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let last_login = lock(&state.pump_last_logins)
+        .get(&claims.sub)
+        .copied()
+        .unwrap_or(claims.iat.saturating_mul(1000));
+    Json(json!({
+        "address": claims.sub,
+        "username": username(&claims.sub),
+        "profile_image": Value::Null,
+        "bio": Value::Null,
+        "followers": 0,
+        "following": 0,
+        "likes_received": 0,
+        "last_login": last_login,
+    }))
+    .into_response()
+}
