@@ -45,7 +45,14 @@ pub(crate) struct PearApi {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PearCommand {
-    /// Log in with a wallet key (EIP-712) or an API key; prints the tokens as JSON.
+    /// Fetch and check the login message for an address; prints it as eth_signTypedData_v4
+    /// JSON (with Pear's top-level timestamp), for signing offline or on a hardware wallet.
+    ///
+    /// Sign it within the timestamp window (5 minutes) and log in with
+    /// `authctl pear login --message FILE --signature-env VAR`.
+    Message(PearMessageArgs),
+    /// Log in with a wallet key (EIP-712), a signature made elsewhere, an API key or a
+    /// Privy access token; prints the tokens as JSON.
     ///
     /// The EIP-712 message from the server is checked (primary type, domain, action,
     /// address, client id, timestamp) before anything is signed.
@@ -75,20 +82,66 @@ pub(crate) enum PearCommand {
     ApiKey(ApiKeyCommand),
 }
 
+/// What a Pear login message must look like, and what goes with it.
 #[derive(Debug, Args)]
-pub(crate) struct PearLoginArgs {
-    #[command(flatten)]
-    pub(crate) api: PearApi,
+pub(crate) struct PearMessageOpts {
     /// The client id sent to Pear.
     #[arg(long, value_name = "ID", default_value = "APITRADER")]
     pub(crate) client_id: String,
+    /// The EIP-712 domain chainId the login message must carry [default: 42161, live Pear's].
+    #[arg(long, value_name = "N")]
+    pub(crate) domain_chain_id: Option<u64>,
+    /// The domain verifyingContract the login message must carry [default: 0x…01, live Pear's].
+    #[arg(long, value_name = "0x…")]
+    pub(crate) domain_verifying_contract: Option<String>,
+    /// The domain version the login message must carry [default: 1].
+    #[arg(long, value_name = "V")]
+    pub(crate) domain_version: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PearMessageArgs {
+    #[command(flatten)]
+    pub(crate) api: PearApi,
+    #[command(flatten)]
+    pub(crate) opts: PearMessageOpts,
+    /// The wallet address that will sign.
+    #[arg(long, value_name = "0x…")]
+    pub(crate) address: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("method").required(true).args(["private_key_env", "signature_env", "api_key_env", "privy_token_env"])))]
+pub(crate) struct PearLoginArgs {
+    #[command(flatten)]
+    pub(crate) api: PearApi,
+    #[command(flatten)]
+    pub(crate) opts: PearMessageOpts,
+    /// Send this chain id as details.chainId (Pear's optional field) on EIP-712 logins.
+    #[arg(long, value_name = "N")]
+    pub(crate) login_chain_id: Option<u64>,
     /// Name of the environment variable holding the wallet's private key (hex).
-    #[arg(long, value_name = "VAR", conflicts_with_all = ["api_key_env", "address"], required_unless_present = "api_key_env")]
+    #[arg(long, value_name = "VAR", conflicts_with = "address")]
     pub(crate) private_key_env: Option<String>,
+    /// Name of the environment variable holding a signature (0x + 130 hex) of the login
+    /// message in --message, made elsewhere; checked to recover to the message's address.
+    #[arg(long, value_name = "VAR", requires = "message")]
+    pub(crate) signature_env: Option<String>,
+    /// The login message that was signed, as `authctl pear message` printed it.
+    #[arg(long, value_name = "FILE", requires = "signature_env")]
+    pub(crate) message: Option<PathBuf>,
     /// Name of the environment variable holding an API key (use with --address).
     #[arg(long, value_name = "VAR", requires = "address")]
     pub(crate) api_key_env: Option<String>,
-    /// The account the API key belongs to.
+    /// Name of the environment variable holding a Privy access token (use with
+    /// --privy-app-id and --address).
+    #[arg(long, value_name = "VAR", requires_all = ["privy_app_id", "address"])]
+    pub(crate) privy_token_env: Option<String>,
+    /// The Privy app id the access token was issued for.
+    #[arg(long, value_name = "ID", requires = "privy_token_env")]
+    pub(crate) privy_app_id: Option<String>,
+    /// The account to log in (API key, Privy; optional with --signature-env, where it
+    /// must match the message).
     #[arg(long, value_name = "0x…")]
     pub(crate) address: Option<String>,
 }
@@ -123,21 +176,19 @@ pub(crate) struct PumpApi {
     /// https://frontend-api-v3.pump.fun]. http:// is allowed only to loopback.
     #[arg(long, value_name = "URL")]
     pub(crate) base_url: Option<String>,
+    /// The Origin header every request carries.
+    #[arg(long, value_name = "URL", default_value = "https://pump.fun")]
+    pub(crate) origin: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PumpCommand {
-    /// Sign in with a Solana keypair; prints {"token","expiresIn","user"} as JSON.
-    Login {
-        #[command(flatten)]
-        api: PumpApi,
-        /// Solana CLI keypair file [default: ~/.config/solana/id.json].
-        #[arg(long, value_name = "FILE", conflicts_with = "keypair_env")]
-        keypair: Option<PathBuf>,
-        /// Name of the environment variable holding the keypair (JSON array or base58).
-        #[arg(long, value_name = "VAR")]
-        keypair_env: Option<String>,
-    },
+    /// Print the text to sign now (`Sign in to pump.fun: <unix ms>`), for signing
+    /// elsewhere; then `authctl pump login --message FILE --signature-env VAR --wallet KEY`.
+    Message,
+    /// Sign in with a Solana keypair (or a signature made elsewhere); prints
+    /// {"token","expiresIn","user"} as JSON.
+    Login(PumpLoginArgs),
     /// Log out: the token is dead afterwards.
     Logout {
         #[command(flatten)]
@@ -154,6 +205,37 @@ pub(crate) enum PumpCommand {
         #[arg(long, value_name = "VAR")]
         token_env: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PumpLoginArgs {
+    #[command(flatten)]
+    pub(crate) api: PumpApi,
+    /// The login request: `documented` (the specification's {wallet, signature, message}),
+    /// `cookie` ({address, signature, timestamp}, token in a cookie) or `token`
+    /// (POST /auth/login/token).
+    #[arg(long, value_name = "FORMAT", default_value = "documented")]
+    pub(crate) format: pump_auth::LoginFormat,
+    /// Solana CLI keypair file [default: ~/.config/solana/id.json].
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["keypair_env", "signature_env"])]
+    pub(crate) keypair: Option<PathBuf>,
+    /// Name of the environment variable holding the keypair (JSON array or base58).
+    #[arg(long, value_name = "VAR", conflicts_with = "signature_env")]
+    pub(crate) keypair_env: Option<String>,
+    /// Name of the environment variable holding a base58 signature, made elsewhere, of the
+    /// text in --message by --wallet; checked before it is sent.
+    #[arg(long, value_name = "VAR", requires_all = ["message", "wallet"])]
+    pub(crate) signature_env: Option<String>,
+    /// File holding the exact text that was signed (a final newline is not part of it).
+    #[arg(long, value_name = "FILE", requires = "signature_env")]
+    pub(crate) message: Option<PathBuf>,
+    /// The wallet (base58 public key) that signed.
+    #[arg(long, value_name = "KEY", requires = "signature_env")]
+    pub(crate) wallet: Option<String>,
+    /// Name of the environment variable holding the token held now, sent as
+    /// `Authorization: Bearer` on the login as the specification shows.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) token_env: Option<String>,
 }
 
 #[derive(Debug, Args)]

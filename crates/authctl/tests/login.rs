@@ -323,6 +323,8 @@ fn every_new_command_has_help() {
     for args in [
         vec!["pear", "--help"],
         vec!["pear", "login", "--help"],
+        vec!["pear", "message", "--help"],
+        vec!["pump", "message", "--help"],
         vec!["pear", "refresh", "--help"],
         vec!["pear", "logout", "--help"],
         vec!["pear", "api-key", "create", "--help"],

@@ -44,7 +44,15 @@ impl LoginMessage {
     /// ```
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::{Value, json};
-        let domain = self.typed.domain().to_json();
+        let mut domain = self.typed.domain().to_json();
+        // Numbers where Pear writes numbers (the text form of a uint256 is a string).
+        if let Some(chain_id) = domain
+            .get("chainId")
+            .and_then(Value::as_str)
+            .and_then(|c| c.parse::<u64>().ok())
+        {
+            domain["chainId"] = json!(chain_id);
+        }
         let domain_fields: Vec<Value> = [
             ("name", "string"),
             ("version", "string"),
@@ -63,10 +71,13 @@ impl LoginMessage {
         let message: serde_json::Map<String, Value> = AUTHENTICATION_FIELDS
             .iter()
             .map(|(name, _)| {
-                let value = self
-                    .typed
-                    .message_field(name)
-                    .map_or(Value::Null, TypedValue::to_json);
+                let value = match *name {
+                    "timestamp" => json!(self.timestamp),
+                    _ => self
+                        .typed
+                        .message_field(name)
+                        .map_or(Value::Null, TypedValue::to_json),
+                };
                 ((*name).to_owned(), value)
             })
             .collect();

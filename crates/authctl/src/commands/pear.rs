@@ -2,13 +2,14 @@
 
 use std::process::ExitCode;
 
-use auth_types::{AccessToken, ApiKey, EvmAddress, RefreshToken};
-use pear_auth::{PearClient, PearError, PearTokens};
+use auth_signing::ethereum::EthSignature;
+use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
+use pear_auth::{PearClient, PearDomain, PearError, PearTokens};
 use serde::Serialize;
 
 use super::{Failure, print_json, runtime};
-use crate::cli::{ApiKeyCommand, PearApi, PearCommand, PearLoginArgs};
-use crate::secrets::{eth_key, from_env};
+use crate::cli::{ApiKeyCommand, PearApi, PearCommand, PearLoginArgs, PearMessageOpts};
+use crate::secrets::{eth_key, from_env, read_input};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -34,17 +35,53 @@ fn print_tokens(tokens: &PearTokens) -> Result<(), Failure> {
     })
 }
 
-fn client(api: &PearApi, client_id: Option<&str>) -> Result<PearClient, Failure> {
+fn client(api: &PearApi, opts: Option<&PearMessageOpts>) -> Result<PearClient, Failure> {
+    client_with(api, opts, None)
+}
+
+fn client_with(
+    api: &PearApi,
+    opts: Option<&PearMessageOpts>,
+    login_chain_id: Option<u64>,
+) -> Result<PearClient, Failure> {
     let base_url = api
         .base_url
         .clone()
         .or_else(|| std::env::var("PEAR_BASE_URL").ok())
         .unwrap_or_else(|| pear_auth::DEFAULT_BASE_URL.to_owned());
     let mut builder = PearClient::builder().base_url(base_url);
-    if let Some(id) = client_id {
-        builder = builder.client_id(id);
+    if let Some(opts) = opts {
+        builder = builder
+            .client_id(&opts.client_id)
+            .expected_domain(domain(opts)?);
+    }
+    if let Some(chain_id) = login_chain_id {
+        builder = builder.login_chain_id(chain_id);
     }
     builder.build().map_err(|e| Failure::new(e.to_string()))
+}
+
+/// The domain a login message must carry: live Pear's, with the flags' changes.
+fn domain(opts: &PearMessageOpts) -> Result<PearDomain, Failure> {
+    let mut domain = PearDomain::default();
+    if let Some(chain_id) = opts.domain_chain_id {
+        domain = domain.with_chain_id(chain_id);
+    }
+    if let Some(contract) = &opts.domain_verifying_contract {
+        let contract: EvmAddress = contract
+            .parse()
+            .map_err(|e| Failure::usage(format!("--domain-verifying-contract: {e}")))?;
+        domain = domain.with_verifying_contract(contract);
+    }
+    if let Some(version) = &opts.domain_version {
+        domain = domain.with_version(version);
+    }
+    Ok(domain)
+}
+
+fn parse_address(flag: &str, text: &str) -> Result<EvmAddress, Failure> {
+    text.parse()
+        .map_err(|e| Failure::usage(format!("{flag}: {e}")))
 }
 
 fn failed(what: &str) -> impl Fn(PearError) -> Failure + '_ {
@@ -54,6 +91,14 @@ fn failed(what: &str) -> impl Fn(PearError) -> Failure + '_ {
 pub(crate) fn run(command: PearCommand) -> Result<ExitCode, Failure> {
     let rt = runtime()?;
     match command {
+        PearCommand::Message(args) => rt.block_on(async {
+            let address = parse_address("--address", &args.address)?;
+            let message = client(&args.api, Some(&args.opts))?
+                .eip712_message(&address)
+                .await
+                .map_err(failed("fetching the login message"))?;
+            print_json(&message.to_json())
+        }),
         PearCommand::Login(args) => rt.block_on(login(&args)),
         PearCommand::Refresh {
             api,
@@ -111,7 +156,15 @@ pub(crate) fn run(command: PearCommand) -> Result<ExitCode, Failure> {
                 .map_err(failed("listing API keys"))?;
             let list: Vec<_> = keys
                 .iter()
-                .map(|k| serde_json::json!({"id": k.id, "name": k.name, "createdAt": k.created_at}))
+                .map(|k| {
+                    serde_json::json!({
+                        "id": k.id,
+                        "name": k.name,
+                        "isActive": k.is_active,
+                        "lastUsedAt": k.last_used_at,
+                        "createdAt": k.created_at,
+                    })
+                })
                 .collect();
             print_json(&list)
         }),
@@ -120,26 +173,62 @@ pub(crate) fn run(command: PearCommand) -> Result<ExitCode, Failure> {
 }
 
 async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
-    let pear = client(&args.api, Some(&args.client_id))?;
-    let tokens = match (&args.private_key_env, &args.api_key_env, &args.address) {
-        (Some(var), _, _) => {
-            let signer = eth_key(Some(var), None)?;
-            pear.login_eip712(&signer).await.map_err(failed("login"))?
+    let pear = client_with(&args.api, Some(&args.opts), args.login_chain_id)?;
+    let address = args
+        .address
+        .as_deref()
+        .map(|a| parse_address("--address", a))
+        .transpose()?;
+    let tokens = if let Some(var) = &args.private_key_env {
+        let signer = eth_key(Some(var), None)?;
+        pear.login_eip712(&signer).await.map_err(failed("login"))?
+    } else if let (Some(var), Some(file)) = (&args.signature_env, &args.message) {
+        let text = read_input(file)?;
+        let signed_for = message_address(&text)?;
+        if address.is_some_and(|a| a != signed_for) {
+            return Err(Failure::usage(format!(
+                "--address is not the address in the message ({signed_for})"
+            )));
         }
-        (None, Some(var), Some(address)) => {
-            let address: EvmAddress = address
-                .parse()
-                .map_err(|e| Failure::usage(format!("--address: {e}")))?;
-            let key = ApiKey::new(from_env(var)?.as_str());
-            pear.login_api_key(&address, &key)
-                .await
-                .map_err(failed("login"))?
-        }
-        _ => {
-            return Err(Failure::usage(
-                "give --private-key-env VAR, or --api-key-env VAR with --address".to_owned(),
-            ));
-        }
+        let message = pear
+            .login_message_from_json(&signed_for, &text)
+            .map_err(failed("checking the message"))?;
+        let signature: EthSignature = from_env(var)?
+            .trim()
+            .parse()
+            .map_err(|e| Failure::usage(format!("the signature in the variable: {e}")))?;
+        pear.login_eip712_signed(&signed_for, &message, &signature)
+            .await
+            .map_err(failed("login"))?
+    } else if let (Some(var), Some(address)) = (&args.api_key_env, address) {
+        let key = ApiKey::new(from_env(var)?.as_str());
+        pear.login_api_key(&address, &key)
+            .await
+            .map_err(failed("login"))?
+    } else if let (Some(var), Some(app_id), Some(address)) =
+        (&args.privy_token_env, &args.privy_app_id, address)
+    {
+        let token = PrivyAccessToken::new(from_env(var)?.as_str());
+        pear.login_privy(&address, app_id, &token)
+            .await
+            .map_err(failed("login"))?
+    } else {
+        return Err(Failure::usage(
+            "give --private-key-env VAR, --signature-env VAR with --message FILE, \
+             --api-key-env VAR with --address, or --privy-token-env VAR with --privy-app-id and --address"
+                .to_owned(),
+        ));
     };
     print_tokens(&tokens)
+}
+
+/// The `message.address` of a login message file (checked again with the rest).
+fn message_address(text: &str) -> Result<EvmAddress, Failure> {
+    let document: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| Failure::usage(format!("the message file is not JSON: {e}")))?;
+    document
+        .pointer("/message/address")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| Failure::usage("the message file has no message.address".to_owned()))
+        .and_then(|a| parse_address("message.address", a))
 }

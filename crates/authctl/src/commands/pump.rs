@@ -3,14 +3,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use auth_types::AccessToken;
-use pump_auth::{PumpClient, PumpError};
+use auth_signing::solana::SolanaSignature;
+use auth_types::{AccessToken, SolanaPubkey};
+use pump_auth::{LoginFormat, MESSAGE_PREFIX, PumpClient, PumpError, PumpUser, SignedLogin};
 
-use super::{Failure, print_json, runtime};
-use crate::cli::{PumpApi, PumpCommand};
-use crate::secrets::{from_env, solana_key};
+use super::{Failure, print_json, print_line, runtime};
+use crate::cli::{PumpApi, PumpCommand, PumpLoginArgs};
+use crate::secrets::{from_env, read_input, solana_key};
 
-fn client(api: &PumpApi) -> Result<PumpClient, Failure> {
+fn client(api: &PumpApi, format: LoginFormat) -> Result<PumpClient, Failure> {
     let base_url = api
         .base_url
         .clone()
@@ -18,8 +19,14 @@ fn client(api: &PumpApi) -> Result<PumpClient, Failure> {
         .unwrap_or_else(|| pump_auth::DEFAULT_BASE_URL.to_owned());
     PumpClient::builder()
         .base_url(base_url)
+        .origin(&api.origin)
+        .login_format(format)
         .build()
         .map_err(|e| Failure::new(e.to_string()))
+}
+
+fn user_json(user: &PumpUser) -> serde_json::Value {
+    serde_json::json!({"id": user.id, "wallet": user.wallet, "username": user.username})
 }
 
 fn failed(what: &str) -> impl Fn(PumpError) -> Failure + '_ {
@@ -36,34 +43,21 @@ fn default_keypair() -> Result<PathBuf, Failure> {
 }
 
 pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
+    if let PumpCommand::Message = command {
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| Failure::new("this machine's clock is before 1970".to_owned()))?
+            .as_millis();
+        print_line(format_args!("{MESSAGE_PREFIX}{millis}"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let rt = runtime()?;
     match command {
-        PumpCommand::Login {
-            api,
-            keypair,
-            keypair_env,
-        } => rt.block_on(async {
-            let keypair = match (keypair, keypair_env) {
-                (_, Some(var)) => solana_key(None, Some(&var))?,
-                (Some(file), None) => solana_key(Some(&file), None)?,
-                (None, None) => solana_key(Some(&default_keypair()?), None)?,
-            };
-            let login = client(&api)?
-                .login(&keypair)
-                .await
-                .map_err(failed("login"))?;
-            let user = login.user.as_ref().map(|u| {
-                serde_json::json!({"id": u.id, "wallet": u.wallet, "username": u.username})
-            });
-            print_json(&serde_json::json!({
-                "token": login.token.expose_secret(),
-                "expiresIn": login.expires_in.map(|d| d.as_secs()),
-                "user": user,
-            }))
-        }),
+        PumpCommand::Message => Ok(()),
+        PumpCommand::Login(args) => rt.block_on(login(args)),
         PumpCommand::Logout { api, token_env } => rt.block_on(async {
             let token = AccessToken::new(from_env(&token_env)?.as_str());
-            client(&api)?
+            client(&api, LoginFormat::default())?
                 .logout(&token)
                 .await
                 .map_err(failed("logout"))?;
@@ -72,12 +66,55 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
         }),
         PumpCommand::Profile { api, token_env } => rt.block_on(async {
             let token = AccessToken::new(from_env(&token_env)?.as_str());
-            let user = client(&api)?
+            let user = client(&api, LoginFormat::default())?
                 .profile(&token)
                 .await
                 .map_err(failed("reading the profile"))?;
-            print_json(&serde_json::json!({"id": user.id, "wallet": user.wallet, "username": user.username}))
+            print_json(&user_json(&user))
         }),
     }?;
     Ok(ExitCode::SUCCESS)
+}
+
+async fn login(args: PumpLoginArgs) -> Result<(), Failure> {
+    let pump = client(&args.api, args.format)?;
+    let held = match &args.token_env {
+        Some(var) => Some(AccessToken::new(from_env(var)?.as_str())),
+        None => None,
+    };
+    let login = if let (Some(var), Some(file), Some(wallet)) =
+        (&args.signature_env, &args.message, &args.wallet)
+    {
+        let wallet: SolanaPubkey = wallet
+            .parse()
+            .map_err(|e| Failure::usage(format!("--wallet: {e}")))?;
+        let text = read_input(file)?;
+        // Files end with a newline that was not signed.
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        let signature: SolanaSignature = from_env(var)?
+            .trim()
+            .parse()
+            .map_err(|e| Failure::usage(format!("the signature in the variable: {e}")))?;
+        let signed = SignedLogin::new(wallet, text, signature);
+        pump.login_signed(&signed, held.as_ref())
+            .await
+            .map_err(failed("login"))?
+    } else {
+        let keypair = match (args.keypair, args.keypair_env) {
+            (_, Some(var)) => solana_key(None, Some(&var))?,
+            (Some(file), None) => solana_key(Some(&file), None)?,
+            (None, None) => solana_key(Some(&default_keypair()?), None)?,
+        };
+        match &held {
+            Some(current) => pump.relogin(&keypair, current).await,
+            None => pump.login(&keypair).await,
+        }
+        .map_err(failed("login"))?
+    };
+    print_json(&serde_json::json!({
+        "token": login.token.expose_secret(),
+        "expiresIn": login.expires_in.map(|d| d.as_secs()),
+        "user": login.user.as_ref().map(user_json),
+    }))
 }
