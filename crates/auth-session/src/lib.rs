@@ -5,6 +5,7 @@ mod authenticator;
 mod error;
 mod identity;
 mod jwt;
+mod rt;
 mod session;
 mod store;
 mod tokens;

@@ -590,6 +590,21 @@ async fn logout_still_revokes_an_invalidated_token() {
     );
 }
 
+/// Found by the model check (`src/session/model/`): the pair was kept only as a refresh
+/// token, so a logout did not tell the server and left that refresh token alive.
+#[tokio::test(start_paused = true)]
+async fn logout_revokes_a_pair_that_expired_on_arrival() {
+    let auth = FakeAuth::new(Duration::ZERO, true);
+    let session = session(&auth);
+    let error = session.access_token().await.unwrap_err();
+    assert!(matches!(error, SessionError::ExpiredOnArrival), "{error:?}");
+    session.logout().await.unwrap();
+    assert_eq!(
+        *auth.0.logged_out.lock().unwrap(),
+        [("access-1".to_owned(), Some("refresh-1".to_owned()))]
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn no_caller_waits_while_a_slow_refresh_runs_in_the_background() {
     let auth = FakeAuth::pear_like();

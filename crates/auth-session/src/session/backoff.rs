@@ -5,12 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use super::flight::Outcome;
 use super::{Inner, lock};
 use crate::authenticator::{AuthError, Authenticator, FailureKind};
 use crate::error::SessionError;
+use crate::rt::{self, Instant};
 
 /// How long the session pauses after a token that expired on arrival (a wrong clock
 /// does not fix itself in a moment; logging in again at once would only sign again).
@@ -83,6 +82,6 @@ impl<A: Authenticator> Inner<A> {
     /// Remembers the server's request to wait, or forgets an old one.
     pub(super) fn note_backoff(&self, outcome: &Outcome<A::Error>) {
         let cap = self.config.max_retry_after;
-        lock(&self.flight).backoff = Backoff::after(outcome, Instant::now(), cap);
+        lock(&self.flight).backoff = Backoff::after(outcome, rt::now(), cap);
     }
 }

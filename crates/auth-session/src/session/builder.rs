@@ -1,10 +1,9 @@
 //! [`SessionBuilder`] and the settings it collects.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwapOption;
 use auth_types::{Clock, SharedClock};
 
 use super::flight::Flight;
@@ -13,6 +12,7 @@ use super::policy::RenewPolicy;
 use super::stats::Counters;
 use super::{Held, Inner, Session};
 use crate::authenticator::Authenticator;
+use crate::rt::{ArcSwapOption, AsyncMutex, Mutex};
 use crate::store::{MemoryStore, TokenStore};
 
 /// Default time before expiry from which the token is refreshed.
@@ -148,7 +148,7 @@ impl<A: Authenticator> SessionBuilder<A> {
                 activity: self.config.idle_timeout.map(Activity::new),
                 config: self.config,
                 current: ArcSwapOption::empty(),
-                tokens: tokio::sync::Mutex::new(Held {
+                tokens: AsyncMutex::new(Held {
                     refresh_token: None,
                     loaded: false,
                 }),

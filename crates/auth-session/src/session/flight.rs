@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use auth_types::{AccessToken, Clock as _};
 use tokio::sync::watch;
-use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use super::backoff::Backoff;
@@ -18,6 +17,7 @@ use super::stats::Counters;
 use super::{ErrorOf, Held, Inner, TokenSource, lock};
 use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
 use crate::error::SessionError;
+use crate::rt;
 use crate::store::{StoreEntry, StoredTokens};
 use crate::tokens::{self, Live, Tokens};
 
@@ -69,13 +69,35 @@ enum StoreAction {
     Revoke(Tokens),
 }
 
+/// A flight a caller joined or started.
+pub(super) struct Joined<E> {
+    /// Receives its outcome.
+    result: FlightResult<E>,
+    /// Whether it renews even a fresh token.
+    forced: bool,
+    /// The logout epoch it belongs to.
+    epoch: u64,
+}
+
 impl<A: Authenticator> Inner<A> {
-    /// Joins or starts a flight and waits for its outcome, at most the wait timeout.
+    /// Joins or starts a flight and waits for its outcome, at most the wait timeout. A
+    /// token that is no longer good by the time this caller runs again (see
+    /// [`settle`](Inner::settle)) is not handed out: another flight is joined or started.
     pub(super) async fn await_flight(self: &Arc<Self>) -> Outcome<A::Error> {
         let after = self.config.wait_timeout;
-        let (flight, _) = self.join_or_start_flight(false)?;
+        let first = self.join_or_start_flight(false)?;
         Counters::count(&self.counters.waits);
-        tokio::time::timeout(after, wait(flight))
+        let renewal = async {
+            let mut joined = first;
+            loop {
+                let live = wait(joined.result).await?;
+                if let Some(live) = self.settle(live, joined.epoch)? {
+                    return Ok(live);
+                }
+                joined = self.join_or_start_flight(false)?;
+            }
+        };
+        rt::timeout(after, renewal)
             .await
             .unwrap_or(Err(SessionError::Timeout { after }))
     }
@@ -86,36 +108,71 @@ impl<A: Authenticator> Inner<A> {
         let after = self.config.wait_timeout;
         let renewal = async {
             loop {
-                let (flight, forced) = self.join_or_start_flight(true)?;
-                let outcome = wait(flight).await;
-                if forced {
-                    return outcome.map(|live| live.access_token.clone());
+                let joined = self.join_or_start_flight(true)?;
+                let outcome = wait(joined.result).await;
+                if joined.forced {
+                    if let Some(live) = self.settle(outcome?, joined.epoch)? {
+                        return Ok(live.access_token.clone());
+                    }
                 }
             }
         };
-        tokio::time::timeout(after, renewal)
+        rt::timeout(after, renewal)
             .await
             .unwrap_or(Err(SessionError::Timeout { after }))
     }
 
+    /// What a caller woken by a flight of `epoch` that obtained `live` may hand out now.
+    /// Between the flight's end and the caller's turn the session may have moved on: the
+    /// clock passed the token's expiry, a caller reported it refused
+    /// ([`invalidate`](super::Session::invalidate)), a newer flight replaced it, or a logout
+    /// began (then [`SessionError::LoggedOut`], as for a caller queued behind it). `None`:
+    /// nothing usable, renew again.
+    fn settle(&self, live: Arc<Live>, epoch: u64) -> Result<Option<Arc<Live>>, ErrorOf<A>> {
+        let current = {
+            // Under the flight lock: the epoch and the current token change together.
+            let flight = lock(&self.flight);
+            if flight.epoch != epoch {
+                return Err(SessionError::LoggedOut);
+            }
+            self.current.load_full()
+        };
+        let Some(current) = current else {
+            return Ok(None);
+        };
+        // The clocks are read last, just before the token is handed out.
+        let freshness = self.freshness(&current);
+        let usable = if Arc::ptr_eq(&current, &live) {
+            freshness != Freshness::Unusable
+        } else {
+            // A newer token: as the fast path would hand it out.
+            matches!(freshness, Freshness::Fresh | Freshness::Due)
+        };
+        Ok(usable.then_some(current))
+    }
+
     /// Subscribes to the flight in progress of this epoch, or starts one; refuses during a
-    /// backoff. With `force`, a started flight renews even a fresh token. Also says
-    /// whether the flight returned renews even a fresh token (a running unforced one is
+    /// backoff. With `force`, a started flight renews even a fresh token. The flight
+    /// returned says whether it renews even a fresh token (a running unforced one is
     /// returned as is: wait for it, then ask again).
     pub(super) fn join_or_start_flight(
         self: &Arc<Self>,
         force: bool,
-    ) -> Result<(FlightResult<A::Error>, bool), ErrorOf<A>> {
+    ) -> Result<Joined<A::Error>, ErrorOf<A>> {
         let mut flight = lock(&self.flight);
         if let Some(backoff) = &flight.backoff {
-            backoff.check(Instant::now())?;
+            backoff.check(rt::now())?;
         }
         let epoch = flight.epoch;
         if let Some(running) = &flight.running {
             let result = &running.result;
             let finished = result.borrow().is_some() || result.has_changed().is_err();
             if !finished && running.epoch == epoch {
-                return Ok((result.clone(), running.forced));
+                return Ok(Joined {
+                    result: result.clone(),
+                    forced: running.forced,
+                    epoch,
+                });
             }
         }
         let (sender, receiver) = watch::channel(None);
@@ -131,8 +188,12 @@ impl<A: Authenticator> Inner<A> {
             by = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        tokio::spawn(Arc::clone(self).fly(epoch, force, sender).instrument(span));
-        Ok((receiver, force))
+        rt::spawn(Arc::clone(self).fly(epoch, force, sender).instrument(span));
+        Ok(Joined {
+            result: receiver,
+            forced: force,
+            epoch,
+        })
     }
 
     /// The current logout epoch.
@@ -250,7 +311,8 @@ impl<A: Authenticator> Inner<A> {
 
     /// Makes freshly received tokens current, unless the session was logged out since
     /// the flight started. The store learns the new refresh token even when the access
-    /// token is refused as expired on arrival.
+    /// token is refused as expired on arrival; that token is current too (never handed
+    /// out), so that a logout revokes the pair.
     fn install(
         self: &Arc<Self>,
         held: &mut Held,
@@ -258,7 +320,7 @@ impl<A: Authenticator> Inner<A> {
         source: TokenSource,
         epoch: u64,
     ) -> (Outcome<A::Error>, StoreAction) {
-        let received = Instant::now();
+        let received = rt::now();
         let wall_now = self.clock.now();
         let lifetime = tokens::lifetime(&tokens.access_token, tokens.expires_in, wall_now);
         if self.epoch() != epoch {
@@ -275,6 +337,21 @@ impl<A: Authenticator> Inner<A> {
             identity: Some(self.identity.clone()),
             tokens,
         };
+        // Current even when expired on arrival (never handed out: its deadlines have
+        // passed), so that a logout still revokes the pair on the server.
+        let access_token = stored.access_token.clone();
+        let Some(live) =
+            self.set_current(epoch, access_token, (received, wall_now), lifetime, source)
+        else {
+            // A logout ended the epoch just now.
+            let refresh_token = held.refresh_token.take();
+            let tokens = Tokens {
+                access_token: stored.access_token,
+                refresh_token,
+                expires_in: lifetime,
+            };
+            return (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens));
+        };
         if lifetime.is_zero() {
             Counters::count(&self.counters.failures);
             return (
@@ -282,23 +359,8 @@ impl<A: Authenticator> Inner<A> {
                 StoreAction::Save(entry(stored)),
             );
         }
-        let access_token = stored.access_token.clone();
-        match self.set_current(epoch, access_token, (received, wall_now), lifetime, source) {
-            Some(live) => {
-                *lock(&self.counters.last_renewal) = Some(wall_now);
-                (Ok(live), StoreAction::Save(entry(stored)))
-            }
-            None => {
-                // A logout ended the epoch just now.
-                let refresh_token = held.refresh_token.take();
-                let tokens = Tokens {
-                    access_token: stored.access_token,
-                    refresh_token,
-                    expires_in: lifetime,
-                };
-                (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens))
-            }
-        }
+        *lock(&self.counters.last_renewal) = Some(wall_now);
+        (Ok(live), StoreAction::Save(entry(stored)))
     }
 
     /// Tells the store (or the server) what a flight of `epoch` changed. A failed save

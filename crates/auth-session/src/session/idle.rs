@@ -5,10 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, Weak};
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use super::{Inner, lock};
 use crate::authenticator::Authenticator;
+use crate::rt::{self, Instant};
 
 impl<A: Authenticator> Inner<A> {
     /// Starts a new idle watcher (after new tokens), replacing the old one.
@@ -16,7 +15,7 @@ impl<A: Authenticator> Inner<A> {
         let Some(idle) = self.config.idle_timeout else {
             return;
         };
-        let watcher = tokio::spawn(idle_watch(Arc::downgrade(self), idle));
+        let watcher = rt::spawn(idle_watch(Arc::downgrade(self), idle));
         if let Some(old) = lock(&self.idle_watch).replace(watcher) {
             old.abort();
         }
@@ -50,17 +49,14 @@ async fn idle_watch<A: Authenticator>(session: Weak<Inner<A>>, idle: Duration) {
         else {
             return;
         };
-        tokio::time::sleep_until(deadline).await;
+        rt::sleep_until(deadline).await;
         let Some(inner) = session.upgrade() else {
             return;
         };
         if inner.current.load().is_none() {
             return; // Logged out already.
         }
-        if inner
-            .idle_deadline(idle)
-            .is_some_and(|d| d <= Instant::now())
-        {
+        if inner.idle_deadline(idle).is_some_and(|d| d <= rt::now()) {
             if let Err(error) = inner.logout().await {
                 tracing::warn!(%error, "idle logout failed on the server; local tokens were cleared");
             }
@@ -82,7 +78,7 @@ impl Activity {
     pub(super) fn new(idle: Duration) -> Self {
         let step = (idle / 32).min(Duration::from_secs(1));
         Activity {
-            base: Instant::now(),
+            base: rt::now(),
             last_ms: AtomicU64::new(0),
             step_ms: millis(step).max(1),
         }

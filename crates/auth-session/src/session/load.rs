@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use auth_types::Clock as _;
-use tokio::time::Instant;
 
 use super::{Held, Inner, TokenSource};
 use crate::authenticator::Authenticator;
+use crate::rt;
 use crate::tokens::{self, MAX_LIFETIME};
 
 impl<A: Authenticator> Inner<A> {
@@ -43,7 +43,7 @@ impl<A: Authenticator> Inner<A> {
                     .set_current(
                         epoch,
                         stored.access_token,
-                        (Instant::now(), wall_now),
+                        (rt::now(), wall_now),
                         lifetime,
                         TokenSource::Store,
                     )

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::{ErrorOf, Inner};
 use crate::authenticator::Authenticator;
 use crate::error::SessionError;
+use crate::rt;
 
 impl<A: Authenticator> Inner<A> {
     /// See [`Session::logout`](super::Session::logout). Takes the `tokens` mutex, so it
@@ -14,7 +15,7 @@ impl<A: Authenticator> Inner<A> {
     /// queued behind it never log in.
     pub(super) async fn logout(self: &Arc<Self>) -> Result<(), ErrorOf<A>> {
         let after = self.config.wait_timeout;
-        let Ok(mut held) = tokio::time::timeout(after, self.tokens.lock()).await else {
+        let Ok(mut held) = rt::timeout(after, self.tokens.lock()).await else {
             return self.give_up_logout(after).await;
         };
         self.ensure_loaded(&mut held, self.epoch()).await;

@@ -22,21 +22,21 @@ mod flight;
 mod idle;
 mod load;
 mod logout;
+#[cfg(test)]
+mod model;
 mod policy;
 mod stats;
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use arc_swap::ArcSwapOption;
 use auth_types::{AccessToken, Clock as _, RefreshToken, SharedClock};
-use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 use crate::authenticator::Authenticator;
 use crate::error::SessionError;
 use crate::identity::Identity;
+use crate::rt::{self, ArcSwapOption, AsyncMutex, Instant, Mutex, MutexGuard, Task};
 use crate::store::TokenStore;
 use crate::tokens::Live;
 
@@ -96,13 +96,13 @@ struct Inner<A: Authenticator> {
     /// The token callers get; the fast path reads only this.
     current: ArcSwapOption<Live>,
     /// Held by whoever changes the tokens (a flight, a logout), across I/O.
-    tokens: tokio::sync::Mutex<Held>,
+    tokens: AsyncMutex<Held>,
     /// The flight in progress and the server's request to wait. Never held across I/O.
     flight: Mutex<Flight<A::Error>>,
     /// Last use, when idle logout is on.
     activity: Option<Activity>,
     /// The idle watcher task, aborted when replaced or when the session is dropped.
-    idle_watch: Mutex<Option<JoinHandle<()>>>,
+    idle_watch: Mutex<Option<Task>>,
     /// What the session has done.
     counters: Counters,
     /// Each new token, for subscribers; `None` before the first and after a logout.
@@ -146,7 +146,7 @@ impl<A: Authenticator> Session<A> {
     /// wait timeout. A transient failure is only returned when the current token has
     /// expired.
     pub async fn access_token(&self) -> Result<AccessToken, ErrorOf<A>> {
-        let now = Instant::now();
+        let now = rt::now();
         if let Some(activity) = &self.inner.activity {
             activity.touch(now);
         }
@@ -154,9 +154,12 @@ impl<A: Authenticator> Session<A> {
             match live.deadlines.freshness(now, self.inner.clock.now()) {
                 Freshness::Fresh => return Ok(live.access_token.clone()),
                 Freshness::Due => {
-                    let token = live.access_token.clone();
                     self.inner.renew_in_background();
-                    return Ok(token);
+                    // Read the clocks again after starting the renewal, so that the
+                    // token handed out is checked at the moment it is handed out.
+                    if self.inner.freshness(live) <= Freshness::Due {
+                        return Ok(live.access_token.clone());
+                    }
                 }
                 Freshness::Urgent | Freshness::Unusable => {}
             }
@@ -253,7 +256,7 @@ impl<A: Authenticator> fmt::Debug for Session<A> {
             .current
             .load()
             .as_deref()
-            .map(|live| live.deadlines.valid_for(Instant::now()));
+            .map(|live| live.deadlines.valid_for(rt::now()));
         let config = &self.inner.config;
         f.debug_struct("Session")
             .field("token_valid_for", &valid_for)
@@ -296,7 +299,7 @@ impl<A: Authenticator> Inner<A> {
         let Some(live) = current.as_deref() else {
             return false;
         };
-        let now = Instant::now();
+        let now = rt::now();
         if self.freshness(live) == Freshness::Unusable
             || live.access_token.expose_secret() != rejected.expose_secret()
         {
@@ -318,7 +321,7 @@ impl<A: Authenticator> Inner<A> {
 
     /// How `live` may be used now, by both clocks.
     fn freshness(&self, live: &Live) -> Freshness {
-        live.deadlines.freshness(Instant::now(), self.clock.now())
+        live.deadlines.freshness(rt::now(), self.clock.now())
     }
 
     /// Makes a token current for `lifetime` from `from` (`wall_from` on the wall clock),

@@ -1,12 +1,12 @@
 //! What a session has done, for metrics: counters, and a channel of new tokens.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use auth_types::AccessToken;
 
 use super::lock;
+use crate::rt::Mutex;
 
 /// What a session has done since it was built; see
 /// [`Session::stats`](crate::Session::stats).
