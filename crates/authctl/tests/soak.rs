@@ -39,6 +39,9 @@ async fn sessions_hold_up_under_faults() {
             SandboxConfig::default()
                 .with_access_token_ttl(Duration::from_secs(2))
                 .with_pump_token_ttl(Duration::from_secs(2))
+                // A refresh token presented twice would end its whole session, as a
+                // careful server does: a client that ever replays one is caught here.
+                .with_revoke_family_on_reuse(true)
                 .with_faults(faults),
         )
         .await
@@ -138,13 +141,14 @@ async fn sessions_hold_up_under_faults() {
     println!(
         "soak: {} calls in {:.1}s: {ok} tokens, {errors} errors, {invalid} invalid tokens; \
          sandbox: {} Pear logins, {} refreshes, {} pump.fun logins, refused reuses {}, \
-         faults: {} x 500, {} x 429, {} dropped after processing",
+         families revoked {}, faults: {} x 500, {} x 429, {} dropped after processing",
         ok + errors,
         started.elapsed().as_secs_f64(),
         c.pear_logins,
         c.pear_refreshes,
         c.pump_logins,
         c.refused_reuses,
+        c.families_revoked,
         c.faults_500,
         c.faults_429,
         c.faults_drop_after
@@ -155,6 +159,8 @@ async fn sessions_hold_up_under_faults() {
         "a session handed out a token the server refuses"
     );
     assert_eq!(c.refused_reuses, 0, "a refresh token was presented twice");
+    assert_eq!(c.families_revoked, 0, "a token family was revoked for a replay");
+    assert_eq!(c.json_posts_without_accept, 0, "a JSON POST went without Accept");
     assert!(
         ok > errors,
         "most calls must get a token: {ok} vs {errors} errors"

@@ -97,8 +97,19 @@ impl PearClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// Builds the client. An empty client id is refused: without one Pear serves a
+    /// message without `clientId`, which no login can use.
     pub fn build(self) -> Result<PearClient, PearError> {
+        if self.client_id.trim().is_empty() {
+            return Err(ApiError::Config {
+                api: API,
+                setting: "client_id",
+                reason: format!(
+                    "the client id is empty; Pear needs one (individual traders use `{DEFAULT_CLIENT_ID}`)"
+                ),
+            }
+            .into());
+        }
         Ok(PearClient {
             inner: Arc::new(Inner {
                 api: self.config.build()?,
