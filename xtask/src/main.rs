@@ -314,6 +314,11 @@ const FUZZ_TARGETS: &[FuzzTarget] = &[
         dict: "keys.dict",
         max_len: 4096,
     },
+    FuzzTarget {
+        name: "session_store",
+        dict: "store.dict",
+        max_len: 4096,
+    },
 ];
 
 /// Seconds each target runs when no duration is given.

@@ -225,6 +225,51 @@ async fn a_malformed_file_is_reported_without_its_content() {
 }
 
 #[tokio::test]
+async fn a_file_larger_than_any_token_file_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    // Valid JSON of a token file, padded past 1 MiB with spaces.
+    let mut content =
+        br#"{"version":1,"access_token":"a","refresh_token":null,"expires_at":0}"#.to_vec();
+    content.resize((1 << 20) + 1, b' ');
+    std::fs::write(&path, &content).unwrap();
+    let store = FileStore::new(&path);
+    let error = store.load().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            StoreError::TooLarge {
+                limit: 1_048_576,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("delete it"), "{error}");
+    content.truncate(1 << 20);
+    std::fs::write(&path, &content).unwrap();
+    assert!(
+        store.load().await.unwrap().is_some(),
+        "1 MiB exactly is read"
+    );
+}
+
+#[test]
+fn the_file_format_decodes_what_it_encodes() {
+    let store = FileStore::new("tokens.json");
+    let entry = StoreEntry {
+        identity: Some(Identity::new("pear", "https://example.invalid").with_account("0xabc")),
+        tokens: tokens("a1", Some("r1"), 1_700_000_900),
+    };
+    let bytes = store.encode_entry(&entry).unwrap();
+    let again = store.decode_entry(&bytes).unwrap();
+    assert_eq!(again.identity, entry.identity);
+    assert_eq!(exposed(&again.tokens), exposed(&entry.tokens));
+    let error = store.decode_entry(b"{").unwrap_err();
+    assert!(matches!(error, StoreError::Malformed { .. }), "{error:?}");
+}
+
+#[tokio::test]
 async fn a_missing_directory_is_a_write_error() {
     let dir = tempfile::tempdir().unwrap();
     let store = FileStore::new(dir.path().join("missing").join("tokens.json"));

@@ -13,6 +13,10 @@ use crate::identity::Identity;
 /// The format version written into the file.
 const VERSION: u64 = 1;
 
+/// The largest token file read or written (1 MiB): a token file holds a few kilobytes, so
+/// anything larger is not one, and is refused unread rather than loaded into memory.
+const MAX_FILE_BYTES: usize = 1 << 20;
+
 /// The part of a temporary file's name after the token file's name: `.{name}` + this +
 /// [`TEMP_RANDOM`] random letters and digits + [`TEMP_SUFFIX`].
 const TEMP_INFIX: &str = ".auth-session-";
@@ -44,6 +48,8 @@ const TEMP_STALE_AFTER: Duration = Duration::from_secs(5 * 60);
 /// - The expiry is stored as unix seconds (rounded down).
 /// - The entry's [`Identity`] is stored with the tokens. A file without one (written by
 ///   an older version) reads as of unknown owner, which a session never uses.
+/// - A file larger than 1 MiB is not a token file: it is refused unread
+///   ([`StoreError::TooLarge`]).
 /// - The directory must exist; the store does not create it.
 /// - `Debug` shows the path only.
 ///
@@ -62,6 +68,31 @@ impl FileStore {
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Reads a token file's content, as [`load_entry`](TokenStore::load_entry) does once
+    /// it has read the file (errors name this store's path, never the content). Pure: no
+    /// I/O. For the fuzz target of the file format; not part of the stable API.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::TooLarge`], [`StoreError::Malformed`] or
+    /// [`StoreError::UnsupportedVersion`].
+    #[doc(hidden)]
+    pub fn decode_entry(&self, bytes: &[u8]) -> Result<StoreEntry, StoreError> {
+        decode(&self.path, bytes)
+    }
+
+    /// The content [`save_entry`](TokenStore::save_entry) writes for `entry`. Pure: no
+    /// I/O. For the fuzz target of the file format; not part of the stable API. The bytes
+    /// hold the tokens in clear.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::TooLarge`] if the content would be larger than a load accepts.
+    #[doc(hidden)]
+    pub fn encode_entry(&self, entry: &StoreEntry) -> Result<Vec<u8>, StoreError> {
+        encode(&self.path, &entry.tokens, entry.identity.as_ref())
     }
 }
 
@@ -161,27 +192,77 @@ impl FileStore {
         tokens: &StoredTokens,
         identity: Option<&Identity>,
     ) -> Result<(), StoreError> {
-        let content = FileOut {
-            version: VERSION,
-            access_token: tokens.access_token.expose_secret(),
-            refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose_secret()),
-            expires_at: tokens
-                .expires_at
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-            identity: identity.map(|identity| IdentityFile {
-                provider: identity.provider(),
-                base_url: identity.base_url(),
-                account: identity.account(),
-                client_id: identity.client_id(),
-            }),
-        };
+        let bytes = encode(&self.path, tokens, identity)?;
         let path = self.path.clone();
-        let bytes = serde_json::to_vec_pretty(&content).map_err(|e| StoreError::Write {
-            path: path.clone(),
-            source: io::Error::other(e),
-        })?;
         blocking(move || write_atomically(&path, &bytes)).await
+    }
+}
+
+/// The file content for `tokens` owned by `identity` (the file at `path`, for errors).
+fn encode(
+    path: &Path,
+    tokens: &StoredTokens,
+    identity: Option<&Identity>,
+) -> Result<Vec<u8>, StoreError> {
+    let content = FileOut {
+        version: VERSION,
+        access_token: tokens.access_token.expose_secret(),
+        refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose_secret()),
+        expires_at: tokens
+            .expires_at
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        identity: identity.map(|identity| IdentityFile {
+            provider: identity.provider(),
+            base_url: identity.base_url(),
+            account: identity.account(),
+            client_id: identity.client_id(),
+        }),
+    };
+    let bytes = serde_json::to_vec_pretty(&content).map_err(|e| StoreError::Write {
+        path: path.to_owned(),
+        source: io::Error::other(e),
+    })?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(path));
+    }
+    Ok(bytes)
+}
+
+/// The stored entry in `bytes`, the content of the file at `path` (for errors).
+fn decode(path: &Path, bytes: &[u8]) -> Result<StoreEntry, StoreError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(path));
+    }
+    let malformed = |e: serde_json::Error| StoreError::Malformed {
+        path: path.to_owned(),
+        line: e.line(),
+        column: e.column(),
+    };
+    let header: Header = serde_json::from_slice(bytes).map_err(malformed)?;
+    if header.version != VERSION {
+        return Err(StoreError::UnsupportedVersion {
+            path: path.to_owned(),
+            version: header.version,
+        });
+    }
+    let content: FileIn = serde_json::from_slice(bytes).map_err(malformed)?;
+    Ok(StoreEntry {
+        identity: content.identity.map(Identity::from),
+        tokens: StoredTokens {
+            access_token: content.access_token,
+            refresh_token: content.refresh_token,
+            expires_at: SystemTime::UNIX_EPOCH
+                .checked_add(Duration::from_secs(content.expires_at))
+                .unwrap_or(SystemTime::UNIX_EPOCH),
+        },
+    })
+}
+
+fn too_large(path: &Path) -> StoreError {
+    StoreError::TooLarge {
+        path: path.to_owned(),
+        limit: MAX_FILE_BYTES,
     }
 }
 
@@ -200,38 +281,19 @@ fn read(path: &Path) -> Result<Option<StoreEntry>, StoreError> {
         path: path.to_owned(),
         source,
     };
-    let mut file = match std::fs::File::open(path) {
+    let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(failed(e)),
     };
     #[cfg(unix)]
     make_private(path, &file)?;
+    // One byte more than the limit, so that a larger file is refused, never read whole.
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(failed)?;
-    let malformed = |e: serde_json::Error| StoreError::Malformed {
-        path: path.to_owned(),
-        line: e.line(),
-        column: e.column(),
-    };
-    let header: Header = serde_json::from_slice(&bytes).map_err(malformed)?;
-    if header.version != VERSION {
-        return Err(StoreError::UnsupportedVersion {
-            path: path.to_owned(),
-            version: header.version,
-        });
-    }
-    let content: FileIn = serde_json::from_slice(&bytes).map_err(malformed)?;
-    Ok(Some(StoreEntry {
-        identity: content.identity.map(Identity::from),
-        tokens: StoredTokens {
-            access_token: content.access_token,
-            refresh_token: content.refresh_token,
-            expires_at: SystemTime::UNIX_EPOCH
-                .checked_add(Duration::from_secs(content.expires_at))
-                .unwrap_or(SystemTime::UNIX_EPOCH),
-        },
-    }))
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(failed)?;
+    decode(path, &bytes).map(Some)
 }
 
 /// Tightens the open token `file` at `path` to `0600` if others may read it (with a

@@ -158,6 +158,17 @@ pub enum StoreError {
         /// The I/O error of the change of mode.
         source: std::io::Error,
     },
+    /// The token file is larger than any token file (`limit` bytes); it was not read.
+    #[error(
+        "the token file {} is larger than {limit} bytes, so it is not a token file; delete it to sign in again",
+        path.display()
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The largest token file, in bytes.
+        limit: usize,
+    },
     /// The token file was written in a format version this library does not read.
     #[error(
         "the token file {} has format version {version}, which this version cannot read; delete it to sign in again",
