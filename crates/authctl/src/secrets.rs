@@ -241,7 +241,12 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        // A fixed seed: the same 512 cases each run, so CI is deterministic.
+        #![proptest_config(ProptestConfig {
+            cases: 512,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5ec2_e75),
+            ..ProptestConfig::default()
+        })]
 
         /// A variable that is not set, empty, not UTF-8, or a "name" that is not one: the
         /// message is one of a few fixed texts, so it cannot carry the name (which may be
