@@ -79,8 +79,10 @@ pub enum SessionError<E> {
         /// The wait timeout that passed.
         after: Duration,
     },
-    /// The token store failed while clearing tokens at logout. The tokens in memory were
-    /// cleared; the stored ones may remain.
+    /// The token store failed: while clearing tokens at logout (the tokens in memory were
+    /// cleared; the stored ones may remain), or, for a store shared by several sessions,
+    /// another session held the renewal lease longer than this one waits
+    /// ([`StoreError::LeaseTimeout`], transient).
     #[error("the token store failed: {source}")]
     Store {
         /// The store's error.
@@ -99,8 +101,10 @@ impl<E: AuthError> SessionError<E> {
             SessionError::Backoff { .. }
             | SessionError::Timeout { .. }
             | SessionError::Interrupted => true,
+            SessionError::Store { source } => {
+                matches!(**source, StoreError::LeaseTimeout { .. })
+            }
             SessionError::ExpiredOnArrival
-            | SessionError::Store { .. }
             | SessionError::LoggedOut
             | SessionError::LogoutTimeout { .. } => false,
         }

@@ -16,5 +16,5 @@ pub use error::SessionError;
 pub use identity::Identity;
 pub use jwt::jwt_expiry;
 pub use session::{NewToken, Session, SessionBuilder, SessionStats, TokenSource};
-pub use store::{FileStore, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore};
+pub use store::{FileStore, Lease, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore};
 pub use tokens::Tokens;

@@ -125,6 +125,7 @@ async fn a_thousand_callers_on_two_threads_cause_exactly_one_refresh() {
     };
     let session = Session::builder(auth.clone())
         .token_store(MemoryStore::with_entry(StoreEntry {
+            generation: 0,
             identity: Some(auth.identity()),
             tokens: expired,
         }))

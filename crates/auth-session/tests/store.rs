@@ -28,6 +28,7 @@ fn tokens(access: &str, refresh: Option<&str>, expires_at: u64) -> StoredTokens 
 /// A store holding `tokens` for `auth`'s identity.
 fn owned_by(auth: &FakeAuth, tokens: StoredTokens) -> MemoryStore {
     MemoryStore::with_entry(StoreEntry {
+        generation: 0,
         identity: Some(auth.identity()),
         tokens,
     })
@@ -258,6 +259,7 @@ async fn a_file_larger_than_any_token_file_is_refused_unread() {
 fn the_file_format_decodes_what_it_encodes() {
     let store = FileStore::new("tokens.json");
     let entry = StoreEntry {
+        generation: 0,
         identity: Some(Identity::new("pear", "https://example.invalid").with_account("0xabc")),
         tokens: tokens("a1", Some("r1"), 1_700_000_900),
     };
@@ -567,6 +569,7 @@ async fn file_store_round_trips_the_identity() {
     let store = FileStore::new(dir.path().join("tokens.json"));
     let identity = pear("0xA", "client", "https://pear.test/");
     let entry = StoreEntry {
+        generation: 0,
         identity: Some(identity.clone()),
         tokens: tokens("a", Some("r"), 1_700_000_900),
     };

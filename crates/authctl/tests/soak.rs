@@ -119,15 +119,15 @@ async fn sessions_hold_up_under_faults() {
         if c.faults_500 > 0 && c.faults_429 > 0 && c.faults_drop_after > 0 {
             break;
         }
-        if let Ok(t) = pear.refresh_now().await {
-            if !sb.pear_access_token_valid_at(t.expose_secret(), SystemTime::now()) {
-                tally.invalid.fetch_add(1, Ordering::Relaxed);
-            }
+        if let Ok(t) = pear.refresh_now().await
+            && !sb.pear_access_token_valid_at(t.expose_secret(), SystemTime::now())
+        {
+            tally.invalid.fetch_add(1, Ordering::Relaxed);
         }
-        if let Ok(t) = pump.refresh_now().await {
-            if !sb.pump_token_valid_at(t.expose_secret(), SystemTime::now()) {
-                tally.invalid.fetch_add(1, Ordering::Relaxed);
-            }
+        if let Ok(t) = pump.refresh_now().await
+            && !sb.pump_token_valid_at(t.expose_secret(), SystemTime::now())
+        {
+            tally.invalid.fetch_add(1, Ordering::Relaxed);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -159,8 +159,14 @@ async fn sessions_hold_up_under_faults() {
         "a session handed out a token the server refuses"
     );
     assert_eq!(c.refused_reuses, 0, "a refresh token was presented twice");
-    assert_eq!(c.families_revoked, 0, "a token family was revoked for a replay");
-    assert_eq!(c.json_posts_without_accept, 0, "a JSON POST went without Accept");
+    assert_eq!(
+        c.families_revoked, 0,
+        "a token family was revoked for a replay"
+    );
+    assert_eq!(
+        c.json_posts_without_accept, 0,
+        "a JSON POST went without Accept"
+    );
     assert!(
         ok > errors,
         "most calls must get a token: {ok} vs {errors} errors"

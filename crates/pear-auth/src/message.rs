@@ -292,10 +292,10 @@ pub fn check_login_message_in(
     let timestamp = field("timestamp")
         .and_then(TypedValue::as_u64)
         .ok_or_else(|| refuse("the message has no usable timestamp"))?;
-    if let Some(top) = top_level_timestamp {
-        if json_u64(top) != Some(timestamp) {
-            return Err(refuse("the top-level timestamp differs from the message's"));
-        }
+    if let Some(top) = top_level_timestamp
+        && json_u64(top) != Some(timestamp)
+    {
+        return Err(refuse("the top-level timestamp differs from the message's"));
     }
     if now.abs_diff(timestamp) > window_secs {
         return Err(refuse(format!(

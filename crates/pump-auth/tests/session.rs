@@ -110,6 +110,7 @@ async fn a_pear_token_file_is_never_presented_by_a_pump_session() {
     let file = dir.path().join("pear-file.json");
     // What a Pear session of the same base URL would have written.
     let pear = StoreEntry {
+        generation: 0,
         identity: Some(
             Identity::new("pear", sb.pump_url())
                 .with_account(solana_keypair(4).pubkey().to_string())

@@ -151,11 +151,13 @@ impl<A: Authenticator> SessionBuilder<A> {
                 tokens: AsyncMutex::new(Held {
                     refresh_token: None,
                     loaded: false,
+                    generation: 0,
                 }),
                 flight: Mutex::new(Flight::default()),
                 idle_watch: Mutex::new(None),
                 counters: Counters::default(),
                 new_tokens: tokio::sync::watch::Sender::new(None),
+                store_warned: std::sync::atomic::AtomicBool::new(false),
             }),
         }
     }

@@ -18,8 +18,12 @@ use super::{ErrorOf, Held, Inner, TokenSource, lock};
 use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
 use crate::error::SessionError;
 use crate::rt;
-use crate::store::{StoreEntry, StoredTokens};
+use crate::store::{Lease, StoreEntry, StoreError, StoredTokens};
 use crate::tokens::{self, Live, Tokens};
+
+/// How long a shared store's renewal lease lasts if its holder never gives it back (a
+/// process that hangs): longer than any login or refresh should take.
+const LEASE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The result of one flight, shared by every caller that waited for it.
 pub(super) type Outcome<E> = Result<Arc<Live>, SessionError<E>>;
@@ -110,10 +114,10 @@ impl<A: Authenticator> Inner<A> {
             loop {
                 let joined = self.join_or_start_flight(true)?;
                 let outcome = wait(joined.result).await;
-                if joined.forced {
-                    if let Some(live) = self.settle(outcome?, joined.epoch)? {
-                        return Ok(live.access_token.clone());
-                    }
+                if joined.forced
+                    && let Some(live) = self.settle(outcome?, joined.epoch)?
+                {
+                    return Ok(live.access_token.clone());
                 }
             }
         };
@@ -212,12 +216,20 @@ impl<A: Authenticator> Inner<A> {
     ) {
         let mut held = self.tokens.lock().await;
         let outcome = if self.epoch() == epoch {
-            let (outcome, action) = self.obtain(&mut held, epoch, forced).await;
+            let mut lease = None;
+            let (outcome, action) = self.obtain(&mut held, epoch, forced, &mut lease).await;
             if self.epoch() != epoch {
                 // A logout gave up waiting for this flight: forget what it kept.
                 held.refresh_token = None;
             }
             self.apply(action, epoch).await;
+            // Only now, with the new tokens saved, may the next session sharing the store
+            // renew (it re-reads them first).
+            if let Some(lease) = lease
+                && let Err(error) = lease.release().await
+            {
+                tracing::warn!(%error, "could not release the token store's renewal lease; it ends with this process or its time limit");
+            }
             outcome
         } else {
             // Queued behind a logout: never log back in after it.
@@ -248,14 +260,24 @@ impl<A: Authenticator> Inner<A> {
         held: &mut Held,
         epoch: u64,
         forced: bool,
+        lease: &mut Option<Box<dyn Lease>>,
     ) -> (Outcome<A::Error>, StoreAction) {
         let span = tracing::Span::current();
         self.ensure_loaded(held, epoch).await;
-        if let Some(live) = self.current.load_full() {
-            if !forced && self.freshness(&live) == Freshness::Fresh {
-                span.record("by", "current");
+        if let Some(live) = self.current.load_full()
+            && !forced
+            && self.freshness(&live) == Freshness::Fresh
+        {
+            span.record("by", "current");
+            return (Ok(live), StoreAction::Keep);
+        }
+        match self.coordinate(held, epoch, lease).await {
+            Ok(Some(live)) => {
+                span.record("by", "store");
                 return (Ok(live), StoreAction::Keep);
             }
+            Ok(None) => {}
+            Err(error) => return (Err(error), StoreAction::Keep),
         }
         let presented = held.refresh_token.is_some();
         let tokens = match held.refresh_token.take() {
@@ -290,6 +312,113 @@ impl<A: Authenticator> Inner<A> {
                 (Err(error), StoreAction::Clear)
             }
             Err(error) => (Err(error), StoreAction::Keep),
+        }
+    }
+
+    /// The renewal protocol of a shared store (see [`TokenStore::lease`]): takes the
+    /// store's lease into `lease` (kept until the flight has saved), re-reads the entry and
+    /// adopts what another session saved meanwhile: its token if fresh (returned: no call
+    /// to the server), else its refresh token. Before a refresh token is presented it is
+    /// taken out of the entry, so a holder that dies mid-refresh leaves none that may be
+    /// spent. `Ok(None)`: renew. A store that cannot be reached is worked around (the
+    /// session renews on its own, and says so once); a lease held too long by another is
+    /// an error.
+    ///
+    /// [`TokenStore::lease`]: crate::TokenStore::lease
+    async fn coordinate(
+        self: &Arc<Self>,
+        held: &mut Held,
+        epoch: u64,
+        lease: &mut Option<Box<dyn Lease>>,
+    ) -> Result<Option<Arc<Live>>, ErrorOf<A>> {
+        // A little less than the callers' wait, so they hear why rather than a bare timeout.
+        let wait = self.config.wait_timeout - self.config.wait_timeout / 5;
+        match self.store.lease(wait, LEASE_TTL).await {
+            Ok(None) => return Ok(None),
+            Ok(Some(taken)) => *lease = Some(taken),
+            Err(error @ StoreError::LeaseTimeout { .. }) => {
+                return Err(SessionError::Store {
+                    source: Arc::new(error),
+                });
+            }
+            Err(error) => {
+                self.store_trouble(&error);
+                return Ok(None);
+            }
+        }
+        let entry = match self.store.load_entry().await {
+            Ok(entry) => entry,
+            Err(error) => {
+                self.store_trouble(&error);
+                return Ok(None);
+            }
+        };
+        match entry {
+            Some(entry)
+                if entry.identity.as_ref() == Some(&self.identity)
+                    && entry.generation != held.generation =>
+            {
+                // Another session renewed (or wrote ahead of a refresh) since this one
+                // last looked: its tokens replace this session's, whose refresh token
+                // it may have spent.
+                let Some(live) = self.adopt(held, entry, epoch) else {
+                    return Err(SessionError::LoggedOut);
+                };
+                if self.freshness(&live) == Freshness::Fresh {
+                    Counters::count(&self.counters.adopted);
+                    return Ok(Some(live));
+                }
+                self.write_ahead(held).await;
+            }
+            Some(entry) if entry.identity.as_ref() == Some(&self.identity) => {
+                let mut ahead = entry;
+                if held.refresh_token.is_some() {
+                    ahead.tokens.refresh_token = None;
+                    ahead.generation = held.generation.wrapping_add(1);
+                    self.save_ahead(held, &ahead).await;
+                }
+            }
+            None if held.generation != 0 => {
+                // Cleared by another session (a logout, or a save that failed after its
+                // refresh): the refresh token this session holds may be spent.
+                held.refresh_token = None;
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    /// After adopting a stale entry that still holds a refresh token: takes it out of the
+    /// store before it is presented.
+    async fn write_ahead(&self, held: &mut Held) {
+        if held.refresh_token.is_none() {
+            return;
+        }
+        if let Ok(Some(mut entry)) = self.store.load_entry().await {
+            entry.tokens.refresh_token = None;
+            entry.generation = held.generation.wrapping_add(1);
+            self.save_ahead(held, &entry).await;
+        }
+    }
+
+    /// Saves `entry` (the current one without its refresh token) before a refresh.
+    async fn save_ahead(&self, held: &mut Held, entry: &StoreEntry) {
+        match self.store.save_entry(entry).await {
+            Ok(()) => held.generation = entry.generation,
+            Err(error) => self.store_trouble(&error),
+        }
+    }
+
+    /// Logs a store failure: once as a warning (the session goes on in memory), then at
+    /// debug level.
+    fn store_trouble(&self, error: &StoreError) {
+        if self
+            .store_warned
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            tracing::debug!(%error, "the token store is still failing");
+        } else {
+            tracing::warn!(%error, "the token store failed; this process renews on its own, in memory, until it works again");
         }
     }
 
@@ -333,7 +462,10 @@ impl<A: Authenticator> Inner<A> {
             refresh_token: held.refresh_token.clone(),
             expires_at: wall_now.checked_add(lifetime).unwrap_or(wall_now),
         };
+        held.generation = held.generation.wrapping_add(1);
+        let generation = held.generation;
         let entry = |tokens| StoreEntry {
+            generation,
             identity: Some(self.identity.clone()),
             tokens,
         };

@@ -7,7 +7,8 @@ use auth_types::Clock as _;
 use super::{Held, Inner, TokenSource};
 use crate::authenticator::Authenticator;
 use crate::rt;
-use crate::tokens::{self, MAX_LIFETIME};
+use crate::store::StoreEntry;
+use crate::tokens::{self, Live, MAX_LIFETIME};
 
 impl<A: Authenticator> Inner<A> {
     /// Reads the store once. Stored tokens become current (an expired access token too:
@@ -31,31 +32,41 @@ impl<A: Authenticator> Inner<A> {
                 );
             }
             Ok(Some(entry)) => {
-                let stored = entry.tokens;
-                let wall_now = self.clock.now();
-                let remaining = stored
-                    .expires_at
-                    .duration_since(wall_now)
-                    .unwrap_or_default()
-                    .min(MAX_LIFETIME);
-                let lifetime = tokens::lifetime(&stored.access_token, remaining, wall_now);
-                if self
-                    .set_current(
-                        epoch,
-                        stored.access_token,
-                        (rt::now(), wall_now),
-                        lifetime,
-                        TokenSource::Store,
-                    )
-                    .is_some()
-                {
-                    held.refresh_token = stored.refresh_token;
-                }
+                self.adopt(held, entry, epoch);
             }
             Ok(None) => {}
             Err(error) => {
                 tracing::warn!(%error, "could not load stored tokens; logging in instead");
             }
         }
+    }
+
+    /// Makes a stored entry of this session's identity current, with its refresh token
+    /// and generation (an expired access token too: it is never handed out, but logout can
+    /// still revoke it). `None` if a logout ended `epoch`.
+    pub(super) fn adopt(
+        self: &Arc<Self>,
+        held: &mut Held,
+        entry: StoreEntry,
+        epoch: u64,
+    ) -> Option<Arc<Live>> {
+        let stored = entry.tokens;
+        let wall_now = self.clock.now();
+        let remaining = stored
+            .expires_at
+            .duration_since(wall_now)
+            .unwrap_or_default()
+            .min(MAX_LIFETIME);
+        let lifetime = tokens::lifetime(&stored.access_token, remaining, wall_now);
+        let live = self.set_current(
+            epoch,
+            stored.access_token,
+            (rt::now(), wall_now),
+            lifetime,
+            TokenSource::Store,
+        )?;
+        held.refresh_token = stored.refresh_token;
+        held.generation = entry.generation;
+        Some(live)
     }
 }

@@ -107,6 +107,8 @@ struct Inner<A: Authenticator> {
     counters: Counters,
     /// Each new token, for subscribers; `None` before the first and after a logout.
     new_tokens: tokio::sync::watch::Sender<Option<NewToken>>,
+    /// Whether a store failure was already logged as a warning.
+    store_warned: std::sync::atomic::AtomicBool,
 }
 
 /// State only a holder of the `tokens` mutex touches.
@@ -115,6 +117,9 @@ struct Held {
     refresh_token: Option<RefreshToken>,
     /// Whether the store has been read (once, on first use).
     loaded: bool,
+    /// The generation of the store entry this session last read or wrote: under a shared
+    /// store's lease, a different one means another session renewed meanwhile.
+    generation: u64,
 }
 
 impl<A: Authenticator> Session<A> {

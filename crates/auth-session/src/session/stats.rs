@@ -28,6 +28,9 @@ pub struct SessionStats {
     /// Tokens reported refused with [`invalidate`](crate::Session::invalidate) (counted
     /// when the report was accepted).
     pub invalidations: u64,
+    /// Tokens taken from a shared store that another session (process, machine) renewed,
+    /// instead of renewing: see [`TokenStore::lease`](crate::TokenStore::lease).
+    pub adopted: u64,
     /// When the last new token was received (from a login or refresh), on the session's
     /// wall clock.
     pub last_renewal: Option<SystemTime>,
@@ -41,7 +44,8 @@ pub enum TokenSource {
     Login,
     /// A refresh.
     Refresh,
-    /// The token store, when the session resumed.
+    /// The token store: when the session resumed, or when another session sharing the
+    /// store had renewed.
     Store,
 }
 
@@ -66,6 +70,7 @@ pub(super) struct Counters {
     pub(super) failures: AtomicU64,
     pub(super) waits: AtomicU64,
     pub(super) invalidations: AtomicU64,
+    pub(super) adopted: AtomicU64,
     pub(super) last_renewal: Mutex<Option<SystemTime>>,
 }
 
@@ -84,6 +89,7 @@ impl Counters {
             failures: read(&self.failures),
             waits: read(&self.waits),
             invalidations: read(&self.invalidations),
+            adopted: read(&self.adopted),
             last_renewal: *lock(&self.last_renewal),
         }
     }

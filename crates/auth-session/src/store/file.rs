@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use auth_types::{AccessToken, RefreshToken};
 
-use super::{StoreEntry, StoreError, StoredTokens, TokenStore};
+use super::{Lease, StoreEntry, StoreError, StoredTokens, TokenStore};
 use crate::identity::Identity;
 
 /// The format version written into the file.
@@ -50,6 +50,12 @@ const TEMP_STALE_AFTER: Duration = Duration::from_secs(5 * 60);
 ///   an older version) reads as of unknown owner, which a session never uses.
 /// - A file larger than 1 MiB is not a token file: it is refused unread
 ///   ([`StoreError::TooLarge`]).
+/// - Many processes on one machine can share the file: it is a shared store (see
+///   [`TokenStore::lease`]). A session takes an exclusive operating-system lock on
+///   `{path}.lock` (created `0600`, never removed) before it logs in or refreshes, re-reads
+///   the file and adopts tokens another process saved meanwhile, so a fleet renews once
+///   per expiry and never presents a refresh token twice. The lock ends with the process
+///   that holds it, even on `kill -9`.
 /// - The directory must exist; the store does not create it.
 /// - `Debug` shows the path only.
 ///
@@ -92,7 +98,14 @@ impl FileStore {
     /// [`StoreError::TooLarge`] if the content would be larger than a load accepts.
     #[doc(hidden)]
     pub fn encode_entry(&self, entry: &StoreEntry) -> Result<Vec<u8>, StoreError> {
-        encode(&self.path, &entry.tokens, entry.identity.as_ref())
+        encode(&self.path, entry)
+    }
+
+    /// The lock file next to the token file: `{path}.lock`.
+    pub fn lock_path(&self) -> PathBuf {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".lock");
+        PathBuf::from(name)
     }
 }
 
@@ -104,6 +117,7 @@ struct FileOut<'a> {
     refresh_token: Option<&'a str>,
     expires_at: u64,
     identity: Option<IdentityFile<'a>>,
+    generation: u64,
 }
 
 /// An identity, as written.
@@ -145,6 +159,8 @@ struct FileIn {
     expires_at: u64,
     #[serde(default)]
     identity: Option<IdentityIn>,
+    #[serde(default)]
+    generation: u64,
 }
 
 /// The version, read first so a future format is reported as such.
@@ -161,7 +177,7 @@ impl TokenStore for FileStore {
 
     /// Saves `tokens` with an unknown owner.
     async fn save(&self, tokens: &StoredTokens) -> Result<(), StoreError> {
-        self.write(tokens, None).await
+        self.write(&StoreEntry::new(None, tokens.clone())).await
     }
 
     async fn load_entry(&self) -> Result<Option<StoreEntry>, StoreError> {
@@ -170,7 +186,45 @@ impl TokenStore for FileStore {
     }
 
     async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
-        self.write(&entry.tokens, entry.identity.as_ref()).await
+        self.write(entry).await
+    }
+
+    /// An exclusive lock on the lock file ([`FileStore::lock_path`]) through the
+    /// operating system's file locks, so every process on the machine sharing the file
+    /// takes turns. The lock ends with its holder's process, so `ttl` is not needed.
+    async fn lease(
+        &self,
+        wait: Duration,
+        _ttl: Duration,
+    ) -> Result<Option<Box<dyn Lease>>, StoreError> {
+        let path = self.lock_path();
+        let file = blocking({
+            let path = path.clone();
+            move || open_lock_file(&path)
+        })
+        .await?;
+        let file = std::sync::Arc::new(file);
+        let started = std::time::Instant::now();
+        let mut pause = LOCK_POLL_FIRST;
+        loop {
+            let attempt = {
+                let file = std::sync::Arc::clone(&file);
+                blocking(move || Ok(file.try_lock())).await?
+            };
+            match attempt {
+                Ok(()) => return Ok(Some(Box::new(FileLease { file, path }))),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(source)) => {
+                    return Err(StoreError::Write { path, source });
+                }
+            }
+            let waited = started.elapsed();
+            if waited >= wait {
+                return Err(StoreError::LeaseTimeout { waited });
+            }
+            tokio::time::sleep(pause.min(wait - waited)).await;
+            pause = (pause * 2).min(LOCK_POLL_MAX);
+        }
     }
 
     async fn clear(&self) -> Result<(), StoreError> {
@@ -185,26 +239,59 @@ impl TokenStore for FileStore {
     }
 }
 
+/// The first pause between two tries of a held lock; it doubles up to [`LOCK_POLL_MAX`].
+const LOCK_POLL_FIRST: Duration = Duration::from_millis(2);
+/// The longest pause between two tries of a held lock.
+const LOCK_POLL_MAX: Duration = Duration::from_millis(25);
+
+/// The lease of a [`FileStore`]: a lock held on its lock file.
+#[derive(Debug)]
+struct FileLease {
+    file: std::sync::Arc<std::fs::File>,
+    path: PathBuf,
+}
+
+#[async_trait]
+impl Lease for FileLease {
+    async fn release(self: Box<Self>) -> Result<(), StoreError> {
+        let FileLease { file, path } = *self;
+        blocking(move || {
+            file.unlock()
+                .map_err(|source| StoreError::Write { path, source })
+        })
+        .await
+    }
+}
+
+/// Opens (or creates, private) the lock file at `path`.
+fn open_lock_file(path: &Path) -> Result<std::fs::File, StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(|source| StoreError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 impl FileStore {
-    /// Writes `tokens` owned by `identity` atomically.
-    async fn write(
-        &self,
-        tokens: &StoredTokens,
-        identity: Option<&Identity>,
-    ) -> Result<(), StoreError> {
-        let bytes = encode(&self.path, tokens, identity)?;
+    /// Writes `entry` atomically.
+    async fn write(&self, entry: &StoreEntry) -> Result<(), StoreError> {
+        let bytes = encode(&self.path, entry)?;
         let path = self.path.clone();
         blocking(move || write_atomically(&path, &bytes)).await
     }
 }
 
 /// The file content for `tokens` owned by `identity` (the file at `path`, for errors).
-fn encode(
-    path: &Path,
-    tokens: &StoredTokens,
-    identity: Option<&Identity>,
-) -> Result<Vec<u8>, StoreError> {
+fn encode(path: &Path, entry: &StoreEntry) -> Result<Vec<u8>, StoreError> {
+    let (tokens, identity) = (&entry.tokens, entry.identity.as_ref());
     let content = FileOut {
+        generation: entry.generation,
         version: VERSION,
         access_token: tokens.access_token.expose_secret(),
         refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose_secret()),
@@ -248,6 +335,7 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<StoreEntry, StoreError> {
     }
     let content: FileIn = serde_json::from_slice(bytes).map_err(malformed)?;
     Ok(StoreEntry {
+        generation: content.generation,
         identity: content.identity.map(Identity::from),
         tokens: StoredTokens {
             access_token: content.access_token,
@@ -373,14 +461,15 @@ fn remove_stale_temporary_files(path: &Path) {
             now.duration_since(modified)
                 .is_ok_and(|age| age >= TEMP_STALE_AFTER)
         });
-        if metadata.is_file() && stale {
-            if let Err(error) = std::fs::remove_file(entry.path()) {
-                tracing::debug!(
-                    path = %entry.path().display(),
-                    %error,
-                    "could not remove a temporary token file left by a crash"
-                );
-            }
+        if metadata.is_file()
+            && stale
+            && let Err(error) = std::fs::remove_file(entry.path())
+        {
+            tracing::debug!(
+                path = %entry.path().display(),
+                %error,
+                "could not remove a temporary token file left by a crash"
+            );
         }
     }
 }

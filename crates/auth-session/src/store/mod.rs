@@ -36,6 +36,30 @@ pub struct StoreEntry {
     pub identity: Option<Identity>,
     /// The tokens.
     pub tokens: StoredTokens,
+    /// Counts the entry's versions: every save by a session sharing the store adds one, so
+    /// a session that re-reads the entry under the lease sees whether another renewed
+    /// meanwhile. `0` for a store that does not keep it.
+    pub generation: u64,
+}
+
+impl StoreEntry {
+    /// An entry of generation 0.
+    pub fn new(identity: Option<Identity>, tokens: StoredTokens) -> Self {
+        StoreEntry {
+            identity,
+            tokens,
+            generation: 0,
+        }
+    }
+}
+
+/// A store's renewal lease: while a session holds it, no other session sharing the
+/// store logs in or refreshes. Released by [`release`](Lease::release), or when dropped
+/// (best effort), or by the store when the holder dies or the lease's time runs out.
+#[async_trait]
+pub trait Lease: Send + Sync + std::fmt::Debug {
+    /// Gives the lease back, so the next session waiting for it can re-read the entry.
+    async fn release(self: Box<Self>) -> Result<(), StoreError>;
 }
 
 /// A place to keep a session's tokens. Object safe: a session holds an
@@ -63,16 +87,35 @@ pub trait TokenStore: Send + Sync + std::fmt::Debug {
     /// The stored tokens with their identity. The default reads [`load`](TokenStore::load)
     /// and reports the identity as unknown.
     async fn load_entry(&self) -> Result<Option<StoreEntry>, StoreError> {
-        Ok(self.load().await?.map(|tokens| StoreEntry {
-            identity: None,
-            tokens,
-        }))
+        Ok(self
+            .load()
+            .await?
+            .map(|tokens| StoreEntry::new(None, tokens)))
     }
 
     /// Replaces the stored tokens and their identity. The default drops the identity and
     /// calls [`save`](TokenStore::save).
     async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
         self.save(&entry.tokens).await
+    }
+
+    /// Takes the renewal lease of a store that several sessions (processes, machines)
+    /// share, waiting at most `wait` for another holder to give it back; a lease never
+    /// given back ends by itself after `ttl` (stores whose leases end with their holder's
+    /// process may ignore it). `Ok(None)`: this store is not shared, no lease is needed
+    /// (the default).
+    ///
+    /// With a lease, a session re-reads the entry before it renews and adopts tokens
+    /// another session saved meanwhile, takes the refresh token out of the entry before
+    /// presenting it (so that a holder that dies mid-refresh leaves no spent token behind),
+    /// and saves the new pair with the next [`generation`](StoreEntry::generation).
+    async fn lease(
+        &self,
+        wait: std::time::Duration,
+        ttl: std::time::Duration,
+    ) -> Result<Option<Box<dyn Lease>>, StoreError> {
+        let _ = (wait, ttl);
+        Ok(None)
     }
 }
 
@@ -96,6 +139,14 @@ impl<T: TokenStore + ?Sized> TokenStore for Arc<T> {
 
     async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
         (**self).save_entry(entry).await
+    }
+
+    async fn lease(
+        &self,
+        wait: std::time::Duration,
+        ttl: std::time::Duration,
+    ) -> Result<Option<Box<dyn Lease>>, StoreError> {
+        (**self).lease(wait, ttl).await
     }
 }
 
@@ -179,6 +230,23 @@ pub enum StoreError {
         path: PathBuf,
         /// The version found.
         version: u64,
+    },
+    /// Another session has held the store's renewal lease longer than this session waits;
+    /// nothing was renewed.
+    #[error(
+        "another process has held the token store's renewal lease for over {waited:?}; try again, or look for a process stuck while renewing"
+    )]
+    LeaseTimeout {
+        /// How long this session waited.
+        waited: std::time::Duration,
+    },
+    /// The store cannot be reached (a server down, a connection refused or timed out).
+    #[error("the token store {store} cannot be reached: {source}")]
+    Unavailable {
+        /// Which store (a URL without its password, or a path).
+        store: String,
+        /// What failed.
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
     /// Any other failure of a custom store.
     #[error("the token store failed: {source}")]

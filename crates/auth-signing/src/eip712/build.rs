@@ -240,15 +240,15 @@ impl Builder<'_> {
                 return Ok(Node::Struct(*id, nodes));
             }
             (Kind::Array { elem, len }, TypedValue::Array(items)) => {
-                if let Some(expected) = len {
-                    if items.len() != *expected {
-                        return Err(Eip712Error::ArrayLength {
-                            path: self.path.clone(),
-                            type_name: type_name.to_owned(),
-                            expected: *expected,
-                            found: items.len(),
-                        });
-                    }
+                if let Some(expected) = len
+                    && items.len() != *expected
+                {
+                    return Err(Eip712Error::ArrayLength {
+                        path: self.path.clone(),
+                        type_name: type_name.to_owned(),
+                        expected: *expected,
+                        found: items.len(),
+                    });
                 }
                 if depth + 1 > MAX_DEPTH {
                     return Err(Eip712Error::TooDeep {

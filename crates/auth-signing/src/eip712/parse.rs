@@ -287,15 +287,15 @@ impl<'a> Encoder<'a> {
                     Raw::Array(items) => items,
                     other => return Err(self.wrong_kind(type_name, "an array", other)),
                 };
-                if let Some(expected) = len {
-                    if items.len() != *expected {
-                        return Err(Eip712Error::ArrayLength {
-                            path: self.path(),
-                            type_name: type_name.to_owned(),
-                            expected: *expected,
-                            found: items.len(),
-                        });
-                    }
+                if let Some(expected) = len
+                    && items.len() != *expected
+                {
+                    return Err(Eip712Error::ArrayLength {
+                        path: self.path(),
+                        type_name: type_name.to_owned(),
+                        expected: *expected,
+                        found: items.len(),
+                    });
                 }
                 if depth + 1 > MAX_DEPTH {
                     return Err(Eip712Error::TooDeep {

@@ -219,11 +219,11 @@ impl Resolved {
         let mut id_of: Vec<Option<usize>> = vec![None; types.defs.len()];
         let mut order: Vec<usize> = Vec::new();
         for root in roots {
-            if let Ok(def) = types.position(root) {
-                if id_of[def].is_none() {
-                    id_of[def] = Some(order.len());
-                    order.push(def);
-                }
+            if let Ok(def) = types.position(root)
+                && id_of[def].is_none()
+            {
+                id_of[def] = Some(order.len());
+                order.push(def);
             }
         }
         let mut structs: Vec<StructDef> = Vec::with_capacity(order.len());
@@ -407,12 +407,12 @@ impl Resolved {
         let mut deps = Vec::new();
         while let Some(cur) = stack.pop() {
             for field in &self.structs[cur].fields {
-                if let Some(dep) = field.kind.struct_id() {
-                    if !seen[dep] {
-                        seen[dep] = true;
-                        deps.push(dep);
-                        stack.push(dep);
-                    }
+                if let Some(dep) = field.kind.struct_id()
+                    && !seen[dep]
+                {
+                    seen[dep] = true;
+                    deps.push(dep);
+                    stack.push(dep);
                 }
             }
         }

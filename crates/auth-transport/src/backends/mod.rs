@@ -22,10 +22,10 @@ pub(crate) fn host_of(uri: &http::Uri) -> String {
 
 /// Adds the configured `User-Agent` unless the request has one.
 pub(crate) fn add_user_agent(headers: &mut HeaderMap, config: &TransportConfig) {
-    if !headers.contains_key(USER_AGENT) {
-        if let Ok(value) = HeaderValue::from_str(&config.user_agent) {
-            headers.insert(USER_AGENT, value);
-        }
+    if !headers.contains_key(USER_AGENT)
+        && let Ok(value) = HeaderValue::from_str(&config.user_agent)
+    {
+        headers.insert(USER_AGENT, value);
     }
 }
 
@@ -69,12 +69,11 @@ pub(crate) fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
         if e.is::<rustls::Error>() {
             return true;
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if let Some(inner) = io.get_ref() {
-                if inner.is::<rustls::Error>() {
-                    return true;
-                }
-            }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && inner.is::<rustls::Error>()
+        {
+            return true;
         }
         current = e.source();
     }

@@ -186,16 +186,16 @@ impl Actor {
                     last = self.check_handout(start, result).or(last);
                 }
                 Op::Invalidate => {
-                    if let Some(token) = &last {
-                        if self.session.invalidate(token) {
-                            let mut ledger = ledger(&self.shared);
-                            let step = ledger.tick();
-                            ledger.saw("invalidated");
-                            ledger
-                                .invalidated
-                                .entry(token.expose_secret().to_owned())
-                                .or_insert(step);
-                        }
+                    if let Some(token) = &last
+                        && self.session.invalidate(token)
+                    {
+                        let mut ledger = ledger(&self.shared);
+                        let step = ledger.tick();
+                        ledger.saw("invalidated");
+                        ledger
+                            .invalidated
+                            .entry(token.expose_secret().to_owned())
+                            .or_insert(step);
                     }
                 }
                 Op::Logout => self.logout().await,

@@ -131,6 +131,7 @@ impl Server {
     pub(super) fn earlier_run(&self) -> StoreEntry {
         let tokens = self.issue();
         StoreEntry {
+            generation: 0,
             identity: Some(self.identity()),
             tokens: StoredTokens {
                 access_token: tokens.access_token,
