@@ -23,6 +23,8 @@ const MAX_PAYLOAD: usize = 16 * 1024;
 #[derive(serde::Deserialize)]
 struct Claims {
     exp: Option<serde_json::Value>,
+    #[serde(default)]
+    iat: Option<serde_json::Value>,
 }
 
 /// When a JWT expires: the `exp` claim of a compact JWS (`header.payload.signature`), read
@@ -45,14 +47,28 @@ struct Claims {
 /// assert_eq!(jwt_expiry("an-opaque-token"), None);
 /// ```
 pub fn jwt_expiry(token: &str) -> Option<SystemTime> {
+    claim_time(claims(token)?.exp?)
+}
+
+/// The `iat` (issued at) claim of a JWT, read as [`jwt_expiry`] reads `exp`.
+pub(crate) fn jwt_issued_at(token: &str) -> Option<SystemTime> {
+    claim_time(claims(token)?.iat?)
+}
+
+/// The claims of a JWT's payload, without checking the signature.
+fn claims(token: &str) -> Option<Claims> {
     let mut parts = token.split('.');
     let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || payload.len() > MAX_PAYLOAD {
         return None;
     }
     let json = BASE64URL.decode(payload).ok()?;
-    let claims: Claims = serde_json::from_slice(&json).ok()?;
-    let seconds = claims.exp?.as_f64()?;
+    serde_json::from_slice(&json).ok()
+}
+
+/// A NumericDate claim (seconds since the epoch, maybe fractional) as a time.
+fn claim_time(value: serde_json::Value) -> Option<SystemTime> {
+    let seconds = value.as_f64()?;
     if seconds < 0.0 {
         return None;
     }

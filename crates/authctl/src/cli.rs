@@ -80,6 +80,48 @@ pub(crate) enum PearCommand {
     /// Create or list API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// Print a live access token, one line, for scripts:
+    /// `curl -H "Authorization: Bearer $(authctl pear token --private-key-env PK)"`.
+    ///
+    /// The session lives in a token store shared by every process that uses it: a stored
+    /// token still good is printed without a network call; a token due for renewal is
+    /// renewed once for all of them (under the store's lock), never twice.
+    Token(PearTokenArgs),
+}
+
+/// Where a session's tokens are kept between processes.
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    /// The token store: a file path (locked while renewing, so processes on one machine
+    /// share it) or a redis:// / rediss:// URL (machines share it; a password goes in an
+    /// environment variable named by --store-password-env). [default: a file under
+    /// $XDG_STATE_HOME/authctl (~/.local/state/authctl), named by provider, server,
+    /// account and client id, mode 0600]
+    #[arg(long, value_name = "PATH|URL")]
+    pub(crate) store: Option<String>,
+    /// Name of the environment variable holding the Redis password, for a redis:// store.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) store_password_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["private_key_env", "api_key_env"])))]
+pub(crate) struct PearTokenArgs {
+    #[command(flatten)]
+    pub(crate) api: PearApi,
+    #[command(flatten)]
+    pub(crate) opts: PearMessageOpts,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// Name of the environment variable holding the wallet's private key (hex).
+    #[arg(long, value_name = "VAR", conflicts_with = "address")]
+    pub(crate) private_key_env: Option<String>,
+    /// Name of the environment variable holding an API key (use with --address).
+    #[arg(long, value_name = "VAR", requires = "address")]
+    pub(crate) api_key_env: Option<String>,
+    /// The account the API key belongs to.
+    #[arg(long, value_name = "0x…")]
+    pub(crate) address: Option<String>,
 }
 
 /// What a Pear login message must look like, and what goes with it.
@@ -205,6 +247,25 @@ pub(crate) enum PumpCommand {
         #[arg(long, value_name = "VAR")]
         token_env: String,
     },
+    /// Print a live token, one line, for scripts (see `authctl pear token --help`).
+    Token(PumpTokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PumpTokenArgs {
+    #[command(flatten)]
+    pub(crate) api: PumpApi,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    /// The login request (see `authctl pump login --help`).
+    #[arg(long, value_name = "FORMAT", default_value = "documented")]
+    pub(crate) format: pump_auth::LoginFormat,
+    /// Solana CLI keypair file [default: ~/.config/solana/id.json].
+    #[arg(long, value_name = "FILE", conflicts_with = "keypair_env")]
+    pub(crate) keypair: Option<PathBuf>,
+    /// Name of the environment variable holding the keypair (JSON array or base58).
+    #[arg(long, value_name = "VAR")]
+    pub(crate) keypair_env: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -200,6 +200,14 @@ impl<A: Authenticator> Inner<A> {
         })
     }
 
+    /// The receiver of the flight in progress, if one runs.
+    pub(super) fn running_flight(&self) -> Option<FlightResult<A::Error>> {
+        let flight = lock(&self.flight);
+        let running = flight.running.as_ref()?;
+        let finished = running.result.borrow().is_some() || running.result.has_changed().is_err();
+        (!finished).then(|| running.result.clone())
+    }
+
     /// The current logout epoch.
     pub(super) fn epoch(&self) -> u64 {
         lock(&self.flight).epoch
@@ -531,7 +539,7 @@ impl<A: Authenticator> Inner<A> {
 }
 
 /// Waits for a flight's outcome.
-async fn wait<E>(mut flight: FlightResult<E>) -> Outcome<E> {
+pub(super) async fn wait<E>(mut flight: FlightResult<E>) -> Outcome<E> {
     match flight.wait_for(Option::is_some).await {
         Ok(outcome) => outcome.clone().unwrap_or(Err(SessionError::Interrupted)),
         Err(_) => Err(SessionError::Interrupted),

@@ -8,6 +8,7 @@ use super::{Held, Inner, TokenSource};
 use crate::authenticator::Authenticator;
 use crate::rt;
 use crate::store::StoreEntry;
+use crate::jwt;
 use crate::tokens::{self, Live, MAX_LIFETIME};
 
 impl<A: Authenticator> Inner<A> {
@@ -58,10 +59,23 @@ impl<A: Authenticator> Inner<A> {
             .unwrap_or_default()
             .min(MAX_LIFETIME);
         let lifetime = tokens::lifetime(&stored.access_token, remaining, wall_now);
+        // Renewal deadlines come from the whole lifetime, not what is left of it: a token
+        // resumed halfway is due as it would have been in the process that received it.
+        // The JWT's `iat` says when that was; without one, the token counts as new.
+        let now = rt::now();
+        let age = jwt::jwt_issued_at(stored.access_token.expose_secret())
+            .and_then(|issued| wall_now.duration_since(issued).ok())
+            .filter(|age| *age <= MAX_LIFETIME && !lifetime.is_zero());
+        let (from, wall_from, lifetime) = match age.and_then(|age| {
+            Some((now.checked_sub(age)?, wall_now.checked_sub(age)?, lifetime + age))
+        }) {
+            Some(issued) => issued,
+            None => (now, wall_now, lifetime),
+        };
         let live = self.set_current(
             epoch,
             stored.access_token,
-            (rt::now(), wall_now),
+            (from, wall_from),
             lifetime,
             TokenSource::Store,
         )?;

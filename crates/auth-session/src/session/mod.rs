@@ -232,6 +232,33 @@ impl<A: Authenticator> Session<A> {
         self.inner.refresh_now().await
     }
 
+    /// Waits until the renewal in progress, if any, has finished (at most the wait
+    /// timeout). A call that finds its token due for renewal returns it at once and renews
+    /// in the background; a program that exits right after taking a token (a CLI, a cron
+    /// job) calls this first, so that with a shared store it neither cuts a renewal short
+    /// nor leaves the next process to renew again.
+    ///
+    /// ```
+    /// # use auth_session::{Authenticator, Session, Tokens};
+    /// # #[derive(Debug)] struct Fixed;
+    /// # #[derive(Debug, thiserror::Error)] #[error("never")] struct Never;
+    /// # impl auth_session::AuthError for Never { fn kind(&self) -> auth_session::FailureKind { auth_session::FailureKind::Permanent } }
+    /// # #[async_trait::async_trait] impl Authenticator for Fixed { type Error = Never;
+    /// #   async fn login(&self) -> Result<Tokens, Never> { Ok(Tokens::new(auth_types::AccessToken::new("t"), std::time::Duration::from_secs(900))) }
+    /// #   async fn logout(&self, _: &auth_types::AccessToken, _: Option<&auth_types::RefreshToken>) -> Result<(), Never> { Ok(()) } }
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let session = Session::new(Fixed);
+    /// let token = session.access_token().await.unwrap();
+    /// session.wait_for_renewal().await;
+    /// println!("{}", token.expose_secret());
+    /// # }
+    /// ```
+    pub async fn wait_for_renewal(&self) {
+        if let Some(running) = self.inner.running_flight() {
+            let _ = rt::timeout(self.inner.config.wait_timeout, flight::wait(running)).await;
+        }
+    }
+
     /// Counters of what the session has done: logins, refreshes, failures, waits,
     /// invalidations, and the time of the last renewal. Cheap (a few atomic reads).
     pub fn stats(&self) -> SessionStats {

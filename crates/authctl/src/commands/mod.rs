@@ -11,6 +11,7 @@ mod pear;
 mod pump;
 mod sandbox;
 mod sign;
+mod store;
 
 /// Runs a parsed command line.
 pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {

@@ -4,11 +4,16 @@ use std::process::ExitCode;
 
 use auth_signing::ethereum::EthSignature;
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
-use pear_auth::{PearClient, PearDomain, PearError, PearTokens};
+use std::sync::Arc;
+
+use auth_session::Authenticator as _;
+use pear_auth::{PearAuthenticator, PearClient, PearDomain, PearError, PearSession, PearTokens};
 use serde::Serialize;
 
-use super::{Failure, print_json, runtime};
-use crate::cli::{ApiKeyCommand, PearApi, PearCommand, PearLoginArgs, PearMessageOpts};
+use super::{Failure, print_json, runtime, store};
+use crate::cli::{
+    ApiKeyCommand, PearApi, PearCommand, PearLoginArgs, PearMessageOpts, PearTokenArgs,
+};
 use crate::secrets::{eth_key, from_env, read_input};
 
 #[derive(Serialize)]
@@ -100,6 +105,7 @@ pub(crate) fn run(command: PearCommand) -> Result<ExitCode, Failure> {
             print_json(&message.to_json())
         }),
         PearCommand::Login(args) => rt.block_on(login(&args)),
+        PearCommand::Token(args) => rt.block_on(token(&args)),
         PearCommand::Refresh {
             api,
             refresh_token_env,
@@ -231,4 +237,29 @@ fn message_address(text: &str) -> Result<EvmAddress, Failure> {
         .and_then(serde_json::Value::as_str)
         .ok_or_else(|| Failure::usage("the message file has no message.address".to_owned()))
         .and_then(|a| parse_address("message.address", a))
+}
+
+/// `authctl pear token`: a session over the shared store prints a live token.
+async fn token(args: &PearTokenArgs) -> Result<(), Failure> {
+    let pear = client(&args.api, Some(&args.opts))?;
+    let authenticator = match (&args.private_key_env, &args.api_key_env, &args.address) {
+        (Some(var), _, _) => PearAuthenticator::wallet(pear, Arc::new(eth_key(Some(var), None)?)),
+        (None, Some(var), Some(address)) => PearAuthenticator::api_key(
+            pear,
+            parse_address("--address", address)?,
+            ApiKey::new(from_env(var)?.as_str()),
+        ),
+        _ => {
+            return Err(Failure::usage(
+                "give --private-key-env VAR, or --api-key-env VAR with --address".to_owned(),
+            ));
+        }
+    };
+    let store = store::open(&args.store, &authenticator.identity())?;
+    store::print_token(
+        PearSession::builder(authenticator)
+            .token_store(store)
+            .build(),
+    )
+    .await
 }

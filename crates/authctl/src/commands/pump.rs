@@ -5,9 +5,15 @@ use std::process::ExitCode;
 
 use auth_signing::solana::SolanaSignature;
 use auth_types::{AccessToken, SolanaPubkey};
-use pump_auth::{LoginFormat, MESSAGE_PREFIX, PumpClient, PumpError, PumpUser, SignedLogin};
+use std::sync::Arc;
 
-use super::{Failure, print_json, print_line, runtime};
+use auth_session::Authenticator as _;
+use pump_auth::{
+    LoginFormat, MESSAGE_PREFIX, PumpAuthenticator, PumpClient, PumpError, PumpSession, PumpUser,
+    SignedLogin,
+};
+
+use super::{Failure, print_json, print_line, runtime, store};
 use crate::cli::{PumpApi, PumpCommand, PumpLoginArgs};
 use crate::secrets::{from_env, read_input, solana_key};
 
@@ -55,6 +61,26 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
     match command {
         PumpCommand::Message => Ok(()),
         PumpCommand::Login(args) => rt.block_on(login(args)),
+        PumpCommand::Token(args) => rt.block_on(async {
+            let keypair = match (args.keypair, args.keypair_env) {
+                (_, Some(var)) => solana_key(None, Some(&var))?,
+                (Some(file), None) => solana_key(Some(&file), None)?,
+                (None, None) => solana_key(Some(&default_keypair()?), None)?,
+            };
+            let authenticator =
+                PumpAuthenticator::new(client(&args.api, args.format)?, Arc::new(keypair))
+                    // A one-shot process: the old token is not logged out behind the
+                    // others' backs (it expires, or the process that renews next retires
+                    // nothing it did not obtain).
+                    .keep_old_tokens();
+            let store = store::open(&args.store, &authenticator.identity())?;
+            store::print_token(
+                PumpSession::builder(authenticator)
+                    .token_store(store)
+                    .build(),
+            )
+            .await
+        }),
         PumpCommand::Logout { api, token_env } => rt.block_on(async {
             let token = AccessToken::new(from_env(&token_env)?.as_str());
             client(&api, LoginFormat::default())?

@@ -1,0 +1,131 @@
+//! The token store of `authctl … token`: a file (default: under the user's state
+//! directory, named by identity) or Redis, shared by every process that uses it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use auth_session::{FileStore, Identity, Session, TokenStore};
+
+use super::{Failure, print_line};
+use crate::cli::StoreArgs;
+
+/// The store `args` name for a session of `identity`.
+pub(crate) fn open(args: &StoreArgs, identity: &Identity) -> Result<Arc<dyn TokenStore>, Failure> {
+    match args.store.as_deref() {
+        Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+            redis(url, args.store_password_env.as_deref())
+        }
+        Some(path) => {
+            if args.store_password_env.is_some() {
+                return Err(Failure::usage(
+                    "--store-password-env is for a redis:// store".to_owned(),
+                ));
+            }
+            Ok(Arc::new(FileStore::new(path)))
+        }
+        None => Ok(Arc::new(FileStore::new(default_path(identity)?))),
+    }
+}
+
+fn redis(_url: &str, _password_env: Option<&str>) -> Result<Arc<dyn TokenStore>, Failure> {
+    Err(Failure::usage(
+        "this authctl was built without Redis support; use a file store".to_owned(),
+    ))
+}
+
+/// `$XDG_STATE_HOME/authctl` or `~/.local/state/authctl`, created private.
+fn state_dir() -> Result<PathBuf, Failure> {
+    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::var_os("HOME")
+            .filter(|v| !v.is_empty())
+            .map(|home| PathBuf::from(home).join(".local/state"))
+            .ok_or_else(|| {
+                Failure::usage(
+                    "neither XDG_STATE_HOME nor HOME is set: pass --store PATH".to_owned(),
+                )
+            })?,
+    };
+    let dir = base.join("authctl");
+    create_private_dir(&dir)?;
+    Ok(dir)
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), Failure> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| Failure::new(format!("cannot create {}: {e}", dir.display())))
+}
+
+/// The default token file of `identity`: one per provider, server, account and client id.
+pub(crate) fn default_path(identity: &Identity) -> Result<PathBuf, Failure> {
+    Ok(state_dir()?.join(file_name(identity)))
+}
+
+/// `{provider}_{server}_{account}_{client id}.json`, with anything but letters, digits,
+/// `.` and `-` replaced by `_`.
+fn file_name(identity: &Identity) -> String {
+    let server = identity
+        .base_url()
+        .split_once("://")
+        .map_or(identity.base_url(), |(_, rest)| rest);
+    let parts = [
+        identity.provider(),
+        server,
+        identity.account().unwrap_or("-"),
+        identity.client_id().unwrap_or("-"),
+    ];
+    let name: String = parts
+        .join("_")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(200)
+        .collect();
+    format!("{name}.json")
+}
+
+/// Prints a live token of `session` and lets a renewal it started finish first.
+pub(crate) async fn print_token<A: auth_session::Authenticator>(
+    session: Session<A>,
+) -> Result<(), Failure> {
+    let token = session
+        .access_token()
+        .await
+        .map_err(|e| Failure::new(format!("no token: {e}")))?;
+    session.wait_for_renewal().await;
+    print_line(token.expose_secret())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_say_whose_tokens_and_stay_in_the_directory() {
+        let identity = Identity::new("pear", "https://hl-v2.pearprotocol.io")
+            .with_account("0xabc")
+            .with_client_id("APITRADER");
+        assert_eq!(
+            file_name(&identity),
+            "pear_hl-v2.pearprotocol.io_0xabc_APITRADER.json"
+        );
+        let hostile =
+            Identity::new("pump.fun", "http://127.0.0.1:8080/../../etc").with_account("../../x");
+        let name = file_name(&hostile);
+        assert!(!name.contains('/'), "{name}");
+        assert_eq!(name, "pump.fun_127.0.0.1_8080_.._.._etc_.._.._x_-.json");
+    }
+}
