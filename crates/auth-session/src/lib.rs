@@ -16,5 +16,9 @@ pub use error::SessionError;
 pub use identity::Identity;
 pub use jwt::jwt_expiry;
 pub use session::{NewToken, Session, SessionBuilder, SessionStats, TokenSource};
-pub use store::{FileStore, Lease, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore};
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
+pub use store::{
+    EntryProblem, FileStore, Lease, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore,
+};
 pub use tokens::Tokens;

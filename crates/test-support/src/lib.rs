@@ -7,6 +7,8 @@
 #[cfg(feature = "keys")]
 pub mod keys;
 pub mod pear;
+#[cfg(feature = "redis")]
+pub mod redis;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod tokens;

@@ -5,17 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use auth_types::{AccessToken, RefreshToken};
 
+use super::format::{self, Place};
 use super::{Lease, StoreEntry, StoreError, StoredTokens, TokenStore};
-use crate::identity::Identity;
 
-/// The format version written into the file.
-const VERSION: u64 = 1;
-
-/// The largest token file read or written (1 MiB): a token file holds a few kilobytes, so
-/// anything larger is not one, and is refused unread rather than loaded into memory.
-const MAX_FILE_BYTES: usize = 1 << 20;
+/// The largest token file read (1 MiB): a token file holds a few kilobytes, so anything
+/// larger is not one, and is refused unread rather than loaded into memory.
+const MAX_FILE_BYTES: usize = format::MAX_BYTES;
 
 /// The part of a temporary file's name after the token file's name: `.{name}` + this +
 /// [`TEMP_RANDOM`] random letters and digits + [`TEMP_SUFFIX`].
@@ -46,7 +42,7 @@ const TEMP_STALE_AFTER: Duration = Duration::from_secs(5 * 60);
 ///   minutes old (younger ones may be another process's save in progress). No other file
 ///   is touched.
 /// - The expiry is stored as unix seconds (rounded down).
-/// - The entry's [`Identity`] is stored with the tokens. A file without one (written by
+/// - The entry's [`Identity`](crate::Identity) is stored with the tokens. A file without one (written by
 ///   an older version) reads as of unknown owner, which a session never uses.
 /// - A file larger than 1 MiB is not a token file: it is refused unread
 ///   ([`StoreError::TooLarge`]).
@@ -107,66 +103,6 @@ impl FileStore {
         name.push(".lock");
         PathBuf::from(name)
     }
-}
-
-/// The file's content, as written.
-#[derive(serde::Serialize)]
-struct FileOut<'a> {
-    version: u64,
-    access_token: &'a str,
-    refresh_token: Option<&'a str>,
-    expires_at: u64,
-    identity: Option<IdentityFile<'a>>,
-    generation: u64,
-}
-
-/// An identity, as written.
-#[derive(serde::Serialize)]
-struct IdentityFile<'a> {
-    provider: &'a str,
-    base_url: &'a str,
-    account: Option<&'a str>,
-    client_id: Option<&'a str>,
-}
-
-/// An identity, as read.
-#[derive(serde::Deserialize)]
-struct IdentityIn {
-    provider: String,
-    base_url: String,
-    account: Option<String>,
-    client_id: Option<String>,
-}
-
-impl From<IdentityIn> for Identity {
-    fn from(read: IdentityIn) -> Self {
-        let mut identity = Identity::new(read.provider, read.base_url);
-        if let Some(account) = read.account {
-            identity = identity.with_account(account);
-        }
-        if let Some(client_id) = read.client_id {
-            identity = identity.with_client_id(client_id);
-        }
-        identity
-    }
-}
-
-/// The file's content, as read.
-#[derive(serde::Deserialize)]
-struct FileIn {
-    access_token: AccessToken,
-    refresh_token: Option<RefreshToken>,
-    expires_at: u64,
-    #[serde(default)]
-    identity: Option<IdentityIn>,
-    #[serde(default)]
-    generation: u64,
-}
-
-/// The version, read first so a future format is reported as such.
-#[derive(serde::Deserialize)]
-struct Header {
-    version: u64,
 }
 
 #[async_trait]
@@ -287,71 +223,14 @@ impl FileStore {
     }
 }
 
-/// The file content for `tokens` owned by `identity` (the file at `path`, for errors).
+/// The file content for `entry` (the file at `path`, for errors).
 fn encode(path: &Path, entry: &StoreEntry) -> Result<Vec<u8>, StoreError> {
-    let (tokens, identity) = (&entry.tokens, entry.identity.as_ref());
-    let content = FileOut {
-        generation: entry.generation,
-        version: VERSION,
-        access_token: tokens.access_token.expose_secret(),
-        refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose_secret()),
-        expires_at: tokens
-            .expires_at
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-        identity: identity.map(|identity| IdentityFile {
-            provider: identity.provider(),
-            base_url: identity.base_url(),
-            account: identity.account(),
-            client_id: identity.client_id(),
-        }),
-    };
-    let bytes = serde_json::to_vec_pretty(&content).map_err(|e| StoreError::Write {
-        path: path.to_owned(),
-        source: io::Error::other(e),
-    })?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(path));
-    }
-    Ok(bytes)
+    format::encode(entry).map_err(|e| e.at(Place::File(path)))
 }
 
 /// The stored entry in `bytes`, the content of the file at `path` (for errors).
 fn decode(path: &Path, bytes: &[u8]) -> Result<StoreEntry, StoreError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large(path));
-    }
-    let malformed = |e: serde_json::Error| StoreError::Malformed {
-        path: path.to_owned(),
-        line: e.line(),
-        column: e.column(),
-    };
-    let header: Header = serde_json::from_slice(bytes).map_err(malformed)?;
-    if header.version != VERSION {
-        return Err(StoreError::UnsupportedVersion {
-            path: path.to_owned(),
-            version: header.version,
-        });
-    }
-    let content: FileIn = serde_json::from_slice(bytes).map_err(malformed)?;
-    Ok(StoreEntry {
-        generation: content.generation,
-        identity: content.identity.map(Identity::from),
-        tokens: StoredTokens {
-            access_token: content.access_token,
-            refresh_token: content.refresh_token,
-            expires_at: SystemTime::UNIX_EPOCH
-                .checked_add(Duration::from_secs(content.expires_at))
-                .unwrap_or(SystemTime::UNIX_EPOCH),
-        },
-    })
-}
-
-fn too_large(path: &Path) -> StoreError {
-    StoreError::TooLarge {
-        path: path.to_owned(),
-        limit: MAX_FILE_BYTES,
-    }
+    format::decode(bytes).map_err(|e| e.at(Place::File(path)))
 }
 
 /// Runs file I/O off the async worker threads.

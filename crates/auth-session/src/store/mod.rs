@@ -1,7 +1,10 @@
 //! Where tokens wait between runs, so a restarted program resumes without signing again.
 
 mod file;
+mod format;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +16,10 @@ use auth_types::{AccessToken, RefreshToken};
 use crate::identity::Identity;
 
 pub use file::FileStore;
+pub use format::EntryProblem;
 pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
 
 /// Tokens as they are stored. `Debug` shows no token text.
 #[derive(Debug, Clone)]
@@ -247,6 +253,34 @@ pub enum StoreError {
         store: String,
         /// What failed.
         source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+    /// An entry read from a store other than a file (see
+    /// [`StoreError::Malformed`] and its neighbours for files) is not a valid entry. A
+    /// session ignores it and logs in; the next save replaces it.
+    #[error(
+        "the token store {store} holds an entry that cannot be used: {problem}; it is ignored and replaced at the next save"
+    )]
+    InvalidEntry {
+        /// Which store (a URL without its password).
+        store: String,
+        /// What is wrong, by position and number only.
+        problem: EntryProblem,
+    },
+    /// The renewal lease ended (its time ran out) before its holder gave it back, so
+    /// another session may have taken it meanwhile.
+    #[error(
+        "the renewal lease of the token store {store} ran out before it was given back; renewals may have overlapped, consider a longer lease"
+    )]
+    LeaseLost {
+        /// Which store (a URL without its password).
+        store: String,
+    },
+    /// A store's settings cannot be used (a URL that is not a Redis URL, an empty key).
+    /// Never quotes the URL, which may hold a password.
+    #[error("the token store's settings cannot be used: {reason}")]
+    InvalidSettings {
+        /// What is wrong.
+        reason: String,
     },
     /// Any other failure of a custom store.
     #[error("the token store failed: {source}")]
