@@ -1,7 +1,9 @@
 //! `cargo xtask <task>`: project chores in plain Rust.
 //!
 //! - `cargo xtask ci`: the checks CI runs (format, lints, docs, tests).
-//! - `cargo xtask test`: the test command of the README.
+//! - `cargo xtask test`: the test command of the README: `cargo test --workspace
+//!   --all-features`, after installing `redis-server` (which the Redis store's tests
+//!   start) if it is missing and this runs as root with apt-get, or saying how to.
 //! - `cargo xtask layers`: the dependency rules of ARCHITECTURE.md (`cargo tree`).
 //! - `cargo xtask fuzz [seconds] [target...]`: every fuzz target of `fuzz/` for `seconds`
 //!   each (default 60), one at a time, with cargo-fuzz (installed if missing).
@@ -14,6 +16,7 @@
 //! have it.)
 
 mod layers;
+mod redis_server;
 
 use std::process::{Command, ExitCode};
 // For `fuzz`.
@@ -248,7 +251,9 @@ fn main() -> ExitCode {
             eprintln!(
                 "  ci    format check, clippy -D warnings, docs, tests, quickstart, benchmarks compile (what .ci/run runs)"
             );
-            eprintln!("  test  cargo test --workspace --all-features");
+            eprintln!(
+                "  test  cargo test --workspace --all-features (installs redis-server first if missing and root)"
+            );
             eprintln!("  layers  check the dependency rules of ARCHITECTURE.md with cargo tree");
             eprintln!(
                 "  fuzz [seconds] [target...]  run the fuzz targets, each for seconds (default 60)"
@@ -260,6 +265,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if matches!(task.as_deref(), Some("test" | "ci")) && !redis_server::ensure() {
+        return ExitCode::from(1);
+    }
     for step in steps {
         if !run(step) {
             return ExitCode::from(1);
