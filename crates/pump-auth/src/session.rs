@@ -53,7 +53,10 @@ impl PumpAuthenticator {
 
     /// How long after a new login the previous token is logged out (default
     /// [`DEFAULT_RETIRE_GRACE`]; zero logs it out at once, still without making the
-    /// caller wait).
+    /// caller wait). With a token store shared by several processes, the others keep
+    /// handing out the previous token until their own renewal time (up to the session's
+    /// refresh jitter later): use a grace longer than that, or
+    /// [`keep_old_tokens`](PumpAuthenticator::keep_old_tokens).
     pub fn retire_old_tokens_after(mut self, grace: Duration) -> Self {
         self.retire_grace = Some(grace);
         self
