@@ -1,12 +1,13 @@
 //! The session's token file (`auth_session::FileStore`): any bytes as the file's content,
 //! read by the store's own decoder (`FileStore::decode_entry`, all a load does after
-//! reading the file). Never panics; an error is one of the three a file's content can
-//! cause and carries only the store's path and numbers, never the content; what loads
+//! reading the file). Never panics; an error is one of the four a file's content can
+//! cause (malformed, another version, too large, sealed without a key) and carries only
+//! the store's path and numbers, never the content; what loads
 //! round-trips through what the store writes (`FileStore::encode_entry`), which is a
 //! fixed point, and the tokens' `Debug` hides them.
 #![no_main]
 
-use auth_session::{FileStore, StoreEntry, StoreError};
+use auth_session::{EntryProblem, FileStore, StoreEntry, StoreError};
 use libfuzzer_sys::fuzz_target;
 
 /// An entry's parts, token texts exposed, for comparison.
@@ -57,13 +58,17 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(error) => {
             // Only the path and numbers: the content (tokens) cannot be quoted.
-            let path = match &error {
+            match &error {
                 StoreError::Malformed { path, .. }
                 | StoreError::UnsupportedVersion { path, .. }
-                | StoreError::TooLarge { path, .. } => path,
+                | StoreError::TooLarge { path, .. } => assert_eq!(path, store.path()),
+                // A sealed entry, read by this store without a sealing key.
+                StoreError::InvalidEntry {
+                    store: name,
+                    problem: EntryProblem::SealedWithoutKey,
+                } => assert_eq!(name.as_str(), "tokens.json"),
                 other => panic!("a file's content caused an I/O-kind error: {other:?}"),
-            };
-            assert_eq!(path, store.path());
+            }
             let _ = format!("{error} {error:?}");
         }
     }

@@ -21,4 +21,6 @@ pub use store::RedisStore;
 pub use store::{
     EntryProblem, FileStore, Lease, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore,
 };
+#[cfg(feature = "sealing")]
+pub use store::{SealingKey, SealingKeyError};
 pub use tokens::Tokens;

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 
 use super::format::{self, Place};
+use super::seal::Sealer;
 use super::{Lease, StoreEntry, StoreError, StoredTokens, TokenStore};
 
 /// The largest token file read (1 MiB): a token file holds a few kilobytes, so anything
@@ -53,18 +54,35 @@ const TEMP_STALE_AFTER: Duration = Duration::from_secs(5 * 60);
 ///   per expiry and never presents a refresh token twice. The lock ends with the process
 ///   that holds it, even on `kill -9`.
 /// - The directory must exist; the store does not create it.
-/// - `Debug` shows the path only.
+/// - With the `sealing` feature, [`sealed`](FileStore::sealed) seals the content with a
+///   key (see [`SealingKey`](crate::SealingKey)): the file then holds no token in clear.
+/// - `Debug` shows the path only (and whether the store seals).
 ///
 /// The file holds live credentials: keep it out of backups and version control.
 #[derive(Debug, Clone)]
 pub struct FileStore {
     path: PathBuf,
+    sealer: Sealer,
 }
 
 impl FileStore {
     /// A store in the file at `path` (which need not exist yet).
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        FileStore { path: path.into() }
+        FileStore {
+            path: path.into(),
+            sealer: Sealer::default(),
+        }
+    }
+
+    /// This store, sealing what it writes with `key` and reading only entries sealed with
+    /// it: the file then holds `{"version":1,"sealed":"…"}`. An entry in clear, sealed
+    /// with another key or altered is refused ([`StoreError::InvalidEntry`]); a session
+    /// ignores it and logs in. Every process sharing the file needs the same key.
+    #[cfg(feature = "sealing")]
+    #[must_use]
+    pub fn sealed(mut self, key: &crate::SealingKey) -> Self {
+        self.sealer = Sealer::new(key);
+        self
     }
 
     /// The file's path.
@@ -82,7 +100,7 @@ impl FileStore {
     /// [`StoreError::UnsupportedVersion`].
     #[doc(hidden)]
     pub fn decode_entry(&self, bytes: &[u8]) -> Result<StoreEntry, StoreError> {
-        decode(&self.path, bytes)
+        decode(&self.path, &self.sealer, bytes)
     }
 
     /// The content [`save_entry`](TokenStore::save_entry) writes for `entry`. Pure: no
@@ -94,7 +112,7 @@ impl FileStore {
     /// [`StoreError::TooLarge`] if the content would be larger than a load accepts.
     #[doc(hidden)]
     pub fn encode_entry(&self, entry: &StoreEntry) -> Result<Vec<u8>, StoreError> {
-        encode(&self.path, entry)
+        encode(&self.path, &self.sealer, entry)
     }
 
     /// The lock file next to the token file: `{path}.lock`.
@@ -117,8 +135,8 @@ impl TokenStore for FileStore {
     }
 
     async fn load_entry(&self) -> Result<Option<StoreEntry>, StoreError> {
-        let path = self.path.clone();
-        blocking(move || read(&path)).await
+        let (path, sealer) = (self.path.clone(), self.sealer.clone());
+        blocking(move || read(&path, &sealer)).await
     }
 
     async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
@@ -217,20 +235,20 @@ fn open_lock_file(path: &Path) -> Result<std::fs::File, StoreError> {
 impl FileStore {
     /// Writes `entry` atomically.
     async fn write(&self, entry: &StoreEntry) -> Result<(), StoreError> {
-        let bytes = encode(&self.path, entry)?;
+        let bytes = encode(&self.path, &self.sealer, entry)?;
         let path = self.path.clone();
         blocking(move || write_atomically(&path, &bytes)).await
     }
 }
 
 /// The file content for `entry` (the file at `path`, for errors).
-fn encode(path: &Path, entry: &StoreEntry) -> Result<Vec<u8>, StoreError> {
-    format::encode(entry).map_err(|e| e.at(Place::File(path)))
+fn encode(path: &Path, sealer: &Sealer, entry: &StoreEntry) -> Result<Vec<u8>, StoreError> {
+    sealer.encode(entry).map_err(|e| e.at(Place::File(path)))
 }
 
 /// The stored entry in `bytes`, the content of the file at `path` (for errors).
-fn decode(path: &Path, bytes: &[u8]) -> Result<StoreEntry, StoreError> {
-    format::decode(bytes).map_err(|e| e.at(Place::File(path)))
+fn decode(path: &Path, sealer: &Sealer, bytes: &[u8]) -> Result<StoreEntry, StoreError> {
+    sealer.decode(bytes).map_err(|e| e.at(Place::File(path)))
 }
 
 /// Runs file I/O off the async worker threads.
@@ -242,7 +260,7 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|e| Err(StoreError::other(e)))
 }
 
-fn read(path: &Path) -> Result<Option<StoreEntry>, StoreError> {
+fn read(path: &Path, sealer: &Sealer) -> Result<Option<StoreEntry>, StoreError> {
     remove_stale_temporary_files(path);
     let failed = |source: io::Error| StoreError::Read {
         path: path.to_owned(),
@@ -260,7 +278,7 @@ fn read(path: &Path) -> Result<Option<StoreEntry>, StoreError> {
     file.take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(failed)?;
-    decode(path, &bytes).map(Some)
+    decode(path, sealer, &bytes).map(Some)
 }
 
 /// Tightens the open token `file` at `path` to `0600` if others may read it (with a

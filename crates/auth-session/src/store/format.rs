@@ -29,6 +29,8 @@ pub(super) enum FormatError {
     UnsupportedVersion { version: u64 },
     /// The entry could not be serialized (cannot happen with JSON text in practice).
     Encode(serde_json::Error),
+    /// A problem of sealing (see [`EntryProblem`]).
+    Sealing(EntryProblem),
 }
 
 /// Where content came from or goes to, for errors.
@@ -37,6 +39,7 @@ pub(super) enum Place<'a> {
     /// A token file.
     File(&'a Path),
     /// Another store, by name (a URL without its password).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
     Named(&'a str),
 }
 
@@ -62,6 +65,10 @@ impl FormatError {
                     path: path.to_owned(),
                     source: std::io::Error::other(e),
                 },
+                FormatError::Sealing(problem) => StoreError::InvalidEntry {
+                    store: path.display().to_string(),
+                    problem,
+                },
             },
             Place::Named(store) => {
                 let problem = match self {
@@ -77,6 +84,7 @@ impl FormatError {
                             source: Box::new(e),
                         };
                     }
+                    FormatError::Sealing(problem) => problem,
                 };
                 StoreError::InvalidEntry {
                     store: store.to_owned(),
@@ -87,8 +95,8 @@ impl FormatError {
     }
 }
 
-/// What is wrong with an entry read from a store other than a file (see
-/// [`StoreError::InvalidEntry`]). Positions and numbers only, never content.
+/// What is wrong with a stored entry (see [`StoreError::InvalidEntry`]). Positions and
+/// numbers only, never content.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EntryProblem {
@@ -112,6 +120,21 @@ pub enum EntryProblem {
         /// The largest entry, in bytes.
         limit: usize,
     },
+    /// The entry is sealed, and this store has no sealing key.
+    #[error(
+        "the entry is sealed and this store has no sealing key; give it the key the writers use"
+    )]
+    SealedWithoutKey,
+    /// This store seals its entries, and this one is in clear (written by a store
+    /// without the key): not used.
+    #[error("the entry is not sealed, but this store expects sealed entries")]
+    NotSealed,
+    /// The sealed entry does not open with this store's key: another key sealed it, or it
+    /// was changed.
+    #[error(
+        "the sealed entry does not open with this key (another key sealed it, or it was altered)"
+    )]
+    WrongKeyOrAltered,
 }
 
 /// The content, as written.
@@ -200,10 +223,24 @@ pub(super) fn encode(entry: &StoreEntry) -> Result<Vec<u8>, FormatError> {
     Ok(bytes)
 }
 
-/// The entry in `bytes`.
+/// Only the field that tells a sealed entry.
+#[derive(serde::Deserialize)]
+pub(super) struct SealedField {
+    pub(super) sealed: Option<String>,
+}
+
+/// The entry in `bytes`, in clear.
 pub(super) fn decode(bytes: &[u8]) -> Result<StoreEntry, FormatError> {
     check_version(bytes)?;
-    let content: EntryIn = serde_json::from_slice(bytes).map_err(malformed)?;
+    let content: EntryIn = serde_json::from_slice(bytes).map_err(|e| {
+        // A sealed entry read without a key: say so rather than where it stops parsing.
+        match serde_json::from_slice::<SealedField>(bytes) {
+            Ok(SealedField { sealed: Some(_) }) => {
+                FormatError::Sealing(EntryProblem::SealedWithoutKey)
+            }
+            _ => malformed(e),
+        }
+    })?;
     Ok(StoreEntry {
         generation: content.generation,
         identity: content.identity.map(Identity::from),

@@ -5,6 +5,9 @@ mod format;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
+mod seal;
+#[cfg(feature = "sealing")]
+mod sealing_key;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,6 +23,8 @@ pub use format::EntryProblem;
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
+#[cfg(feature = "sealing")]
+pub use sealing_key::{SealingKey, SealingKeyError};
 
 /// Tokens as they are stored. `Debug` shows no token text.
 #[derive(Debug, Clone)]
@@ -254,14 +259,16 @@ pub enum StoreError {
         /// What failed.
         source: Box<dyn std::error::Error + Send + Sync + 'static>,
     },
-    /// An entry read from a store other than a file (see
-    /// [`StoreError::Malformed`] and its neighbours for files) is not a valid entry. A
-    /// session ignores it and logs in; the next save replaces it.
+    /// A stored entry cannot be used: from a store other than a file, not a valid entry
+    /// (for files see [`StoreError::Malformed`] and its neighbours); from any store, a
+    /// sealing problem (sealed without a key here, in clear where sealed entries are
+    /// expected, another key or altered). A session ignores it and logs in; the next
+    /// save replaces it.
     #[error(
         "the token store {store} holds an entry that cannot be used: {problem}; it is ignored and replaced at the next save"
     )]
     InvalidEntry {
-        /// Which store (a URL without its password).
+        /// Which store (a URL without its password, or a file's path).
         store: String,
         /// What is wrong, by position and number only.
         problem: EntryProblem,

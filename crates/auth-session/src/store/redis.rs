@@ -10,6 +10,7 @@ use redis::aio::{MultiplexedConnection, PubSubStream};
 use tokio::time::Instant;
 
 use super::format::{self, Place};
+use super::seal::Sealer;
 use super::{Lease, StoreEntry, StoreError, StoredTokens, TokenStore};
 
 /// How long a connection may take, and a command's answer, unless told otherwise.
@@ -64,10 +65,12 @@ return 0",
 ///   that cannot be reached fails the call with [`StoreError::Unavailable`] at once (or
 ///   after those timeouts), and the next call connects again: a session then goes on in
 ///   memory, and says so once.
+/// - With the `sealing` feature, `sealed` seals the value with a key.
 /// - An entry larger than 1 MiB is refused unread
 ///   ([`StoreError::InvalidEntry`]); so is one that is not a valid entry.
 ///
-/// The value holds live credentials in clear (unless sealed): protect the server as you
+/// The value holds live credentials in clear unless the store is
+/// [`sealed`](RedisStore::sealed) (feature `sealing`): protect the server as you
 /// would the tokens (a password, TLS, no public port).
 ///
 /// ```no_run
@@ -92,6 +95,7 @@ pub struct RedisStore {
     response_timeout: Duration,
     /// The connection, once made; cleared after a failure so the next call connects again.
     connection: Arc<Mutex<Option<MultiplexedConnection>>>,
+    sealer: Sealer,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -101,6 +105,7 @@ impl std::fmt::Debug for RedisStore {
             .field("key", &self.key)
             .field("connect_timeout", &self.connect_timeout)
             .field("response_timeout", &self.response_timeout)
+            .field("content", &self.sealer)
             .finish_non_exhaustive()
     }
 }
@@ -149,7 +154,20 @@ impl RedisStore {
             connect_timeout: DEFAULT_TIMEOUT,
             response_timeout: DEFAULT_TIMEOUT,
             connection: Arc::default(),
+            sealer: Sealer::default(),
         })
+    }
+
+    /// This store, sealing what it writes with `key` and reading only entries sealed with
+    /// it (feature `sealing`; see [`SealingKey`](crate::SealingKey)): the value then holds
+    /// no token in clear. An entry in clear, sealed with another key or altered is refused
+    /// ([`StoreError::InvalidEntry`]); a session ignores it and logs in. Every machine
+    /// sharing the entry needs the same sealing key.
+    #[cfg(feature = "sealing")]
+    #[must_use]
+    pub fn sealed(mut self, key: &crate::SealingKey) -> Self {
+        self.sealer = Sealer::new(key);
+        self
     }
 
     /// How long connecting (TCP, TLS, authentication) may take; 2 s by default.
@@ -387,13 +405,17 @@ impl TokenStore for RedisStore {
         if bytes.is_empty() {
             return Ok(None);
         }
-        format::decode(&bytes)
+        self.sealer
+            .decode(&bytes)
             .map(Some)
             .map_err(|e| e.at(Place::Named(&self.name)))
     }
 
     async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
-        let bytes = format::encode(entry).map_err(|e| e.at(Place::Named(&self.name)))?;
+        let bytes = self
+            .sealer
+            .encode(entry)
+            .map_err(|e| e.at(Place::Named(&self.name)))?;
         self.put(bytes).await
     }
 

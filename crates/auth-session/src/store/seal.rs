@@ -1,0 +1,154 @@
+//! A store's content with or without sealing: the entry's JSON in clear, or sealed in
+//! `{"version":1,"sealed":"<base64 of nonce || ciphertext>"}` (feature `sealing`).
+
+use super::StoreEntry;
+use super::format::{self, FormatError};
+
+/// How a store writes and reads its content: in clear, or sealed with a key.
+#[derive(Clone, Default)]
+pub(super) struct Sealer {
+    #[cfg(feature = "sealing")]
+    key: Option<std::sync::Arc<sealed::Key>>,
+}
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_sealed() { "sealed" } else { "clear" })
+    }
+}
+
+impl Sealer {
+    /// Whether content is sealed.
+    pub(super) fn is_sealed(&self) -> bool {
+        #[cfg(feature = "sealing")]
+        return self.key.is_some();
+        #[cfg(not(feature = "sealing"))]
+        return false;
+    }
+
+    /// The content for `entry`.
+    pub(super) fn encode(&self, entry: &StoreEntry) -> Result<Vec<u8>, FormatError> {
+        #[cfg(feature = "sealing")]
+        if let Some(key) = &self.key {
+            let clear = zeroize::Zeroizing::new(format::encode(entry)?);
+            return key.seal(&clear);
+        }
+        format::encode(entry)
+    }
+
+    /// The entry in `bytes`.
+    pub(super) fn decode(&self, bytes: &[u8]) -> Result<StoreEntry, FormatError> {
+        #[cfg(feature = "sealing")]
+        if let Some(key) = &self.key {
+            let clear = key.open(bytes)?;
+            return format::decode(&clear);
+        }
+        format::decode(bytes)
+    }
+}
+
+#[cfg(feature = "sealing")]
+impl Sealer {
+    /// Seals with `key`.
+    pub(super) fn new(key: &super::SealingKey) -> Self {
+        Sealer {
+            key: Some(std::sync::Arc::new(sealed::Key::new(key))),
+        }
+    }
+}
+
+#[cfg(feature = "sealing")]
+mod sealed {
+    use base64::Engine as _;
+    use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+    use ring::rand::{SecureRandom as _, SystemRandom};
+    use zeroize::Zeroizing;
+
+    use super::super::SealingKey;
+    use super::super::format::{self, EntryProblem, FormatError, SealedField};
+
+    /// Associated data of every sealed entry: what the bytes are. (The identity is inside
+    /// the sealed text, so it is authenticated with it; a session checks it after opening.)
+    const CONTEXT: &[u8] = b"auth-session sealed store entry, version 1";
+
+    /// The sealed content, as written.
+    #[derive(serde::Serialize)]
+    struct SealedOut<'a> {
+        version: u64,
+        sealed: &'a str,
+    }
+
+    /// The AEAD key (ring wipes nothing itself; the key bytes it was made from are
+    /// wiped with the `SealingKey`).
+    pub(super) struct Key {
+        aead: LessSafeKey,
+        random: SystemRandom,
+    }
+
+    impl Key {
+        pub(super) fn new(key: &SealingKey) -> Self {
+            // 32 bytes is ChaCha20-Poly1305's key length: this cannot fail.
+            let unbound = UnboundKey::new(&CHACHA20_POLY1305, key.expose())
+                .expect("a 32-byte key fits ChaCha20-Poly1305");
+            Key {
+                aead: LessSafeKey::new(unbound),
+                random: SystemRandom::new(),
+            }
+        }
+
+        /// `{"version":1,"sealed":"<base64 of nonce || ciphertext || tag>"}`.
+        pub(super) fn seal(&self, clear: &[u8]) -> Result<Vec<u8>, FormatError> {
+            let mut nonce = [0u8; NONCE_LEN];
+            self.random
+                .fill(&mut nonce)
+                .map_err(|_| FormatError::Sealing(EntryProblem::WrongKeyOrAltered))?;
+            let mut sealed = Vec::with_capacity(NONCE_LEN + clear.len() + 16);
+            sealed.extend_from_slice(&nonce);
+            let mut body = clear.to_vec();
+            self.aead
+                .seal_in_place_append_tag(
+                    Nonce::assume_unique_for_key(nonce),
+                    Aad::from(CONTEXT),
+                    &mut body,
+                )
+                .map_err(|_| FormatError::Sealing(EntryProblem::WrongKeyOrAltered))?;
+            sealed.extend_from_slice(&body);
+            let text = base64::engine::general_purpose::STANDARD.encode(&sealed);
+            let bytes = serde_json::to_vec(&SealedOut {
+                version: format::VERSION,
+                sealed: &text,
+            })
+            .map_err(FormatError::Encode)?;
+            if bytes.len() > format::MAX_BYTES {
+                return Err(FormatError::TooLarge);
+            }
+            Ok(bytes)
+        }
+
+        /// The clear content of sealed `bytes`.
+        pub(super) fn open(&self, bytes: &[u8]) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+            format::check_version(bytes)?;
+            let field: SealedField = serde_json::from_slice(bytes).map_err(format::malformed)?;
+            let Some(text) = field.sealed else {
+                return Err(FormatError::Sealing(EntryProblem::NotSealed));
+            };
+            let altered = || FormatError::Sealing(EntryProblem::WrongKeyOrAltered);
+            let sealed = base64::engine::general_purpose::STANDARD
+                .decode(text.as_bytes())
+                .map_err(|_| altered())?;
+            if sealed.len() < NONCE_LEN {
+                return Err(altered());
+            }
+            let (nonce, body) = sealed.split_at(NONCE_LEN);
+            let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| altered())?;
+            let mut body = Zeroizing::new(body.to_vec());
+            let clear_len = self
+                .aead
+                .open_in_place(nonce, Aad::from(CONTEXT), &mut body)
+                .map_err(|_| altered())?
+                .len();
+            body.truncate(clear_len);
+            Ok(body)
+        }
+    }
+}
