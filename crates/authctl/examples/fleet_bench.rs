@@ -84,7 +84,11 @@ async fn token_command(dir: &Path) -> (Duration, Duration) {
             .env("PK", KEY)
             .output()
             .expect("authctl runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     // The first call logs in and stores the token.
     tokio::task::block_in_place(run);
@@ -96,7 +100,11 @@ async fn token_command(dir: &Path) -> (Duration, Duration) {
         })
         .collect();
     times.sort();
-    assert_eq!(sandbox.counters().pear_logins, 1, "every later call used the stored token");
+    assert_eq!(
+        sandbox.counters().pear_logins,
+        1,
+        "every later call used the stored token"
+    );
     (times[times.len() / 2], times[times.len() * 9 / 10])
 }
 
@@ -117,8 +125,7 @@ async fn main() {
             (logins + refreshes) as f64 / expiries
         );
     }
-    let (logins, refreshes) =
-        renewals(16, |i| dir.path().join(format!("own-{i}.json"))).await;
+    let (logins, refreshes) = renewals(16, |i| dir.path().join(format!("own-{i}.json"))).await;
     println!(
         "| 16 | a file each (no coordination) | {logins} | {refreshes} | {:.1} |",
         (logins + refreshes) as f64 / expiries

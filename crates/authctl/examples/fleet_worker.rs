@@ -3,7 +3,8 @@
 //! out a token every 50 ms for a while and checks each one against the server at once.
 //!
 //! Settings come from the environment (the key never from an argument):
-//! `FLEET_PEAR_URL` (a sandbox's Pear URL), `FLEET_STORE` (a token file path),
+//! `FLEET_PEAR_URL` (a sandbox's Pear URL), `FLEET_STORE` (a token file path or a
+//! `redis://` URL),
 //! `FLEET_SECONDS` (how long), `FLEET_KEY` (the wallet's private key, hex). It prints
 //! one JSON line: `{"tokens", "invalid", "errors", "logins", "refreshes", "adopted"}`,
 //! where `invalid` counts tokens the server refused at the moment they were handed out.
@@ -15,7 +16,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use auth_session::FileStore;
+use auth_session::{FileStore, RedisStore, TokenStore};
 use auth_signing::ethereum::LocalEthSigner;
 use auth_transport::{HttpTransport as _, ReqwestTransport};
 use pear_auth::{PearAuthenticator, PearClient, PearSession};
@@ -31,8 +32,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seconds: u64 = setting("FLEET_SECONDS")?.parse()?;
     let key = LocalEthSigner::from_hex(&setting("FLEET_KEY")?)?;
     let client = PearClient::builder().base_url(&url).build()?;
+    let store: Arc<dyn TokenStore> = if store.starts_with("redis://") {
+        Arc::new(RedisStore::new(&store, "fleet:pear")?)
+    } else {
+        Arc::new(FileStore::new(store))
+    };
     let session = PearSession::builder(PearAuthenticator::wallet(client, Arc::new(key)))
-        .token_store(FileStore::new(store))
+        .token_store(store)
         .build();
     let http = Arc::new(ReqwestTransport::new()?);
     // Each token is checked on a task of its own, so a slow server never stops this loop

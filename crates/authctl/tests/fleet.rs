@@ -6,12 +6,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use auth_sandbox::{Faults, Sandbox, SandboxConfig};
-use auth_session::{FileStore, TokenStore as _};
+use auth_session::{FileStore, RedisStore, TokenStore};
+use auth_test_support::redis::RedisServer;
 use serde_json::Value;
 use support::{authctl, stderr};
 
@@ -48,7 +49,7 @@ impl Drop for Worker {
     }
 }
 
-fn spawn_worker(sb: &Sandbox, store: &Path, seconds: u64) -> Worker {
+fn spawn_worker(sb: &Sandbox, store: &str, seconds: u64) -> Worker {
     Worker(Some(
         Command::new(worker_binary())
             .env("FLEET_PEAR_URL", sb.pear_url())
@@ -79,16 +80,14 @@ async fn sandbox() -> Sandbox {
     .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sixteen_processes_on_one_file_log_in_once_and_refresh_once_per_period() {
+/// 16 processes on the store `spec` for 30 s.
+async fn sixteen_processes(label: &str, spec: &str) {
     const PROCESSES: usize = 16;
     const SECONDS: u64 = 30;
     let sb = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("fleet.json");
     let started = Instant::now();
     let workers: Vec<Worker> = (0..PROCESSES)
-        .map(|_| spawn_worker(&sb, &store, SECONDS))
+        .map(|_| spawn_worker(&sb, spec, SECONDS))
         .collect();
     let reports: Vec<Value> =
         tokio::task::spawn_blocking(move || workers.into_iter().map(report).collect())
@@ -103,7 +102,7 @@ async fn sixteen_processes_on_one_file_log_in_once_and_refresh_once_per_period()
             .sum::<u64>()
     };
     println!(
-        "fleet (file): {PROCESSES} processes, {:.1}s: {} tokens, {} invalid, {} errors; \
+        "fleet ({label}): {PROCESSES} processes, {:.1}s: {} tokens, {} invalid, {} errors; \
          server: {} logins, {} refreshes, {} reuses refused, {} families revoked; \
          sessions: {} adopted",
         elapsed.as_secs_f64(),
@@ -137,12 +136,23 @@ async fn sixteen_processes_on_one_file_log_in_once_and_refresh_once_per_period()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_process_killed_mid_refresh_costs_one_login_and_no_reuse() {
-    let sb = sandbox().await;
+async fn sixteen_processes_on_one_file_log_in_once_and_refresh_once_per_period() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fleet.json");
-    let store = FileStore::new(&path);
-    let mut doomed = spawn_worker(&sb, &path, 120);
+    sixteen_processes("file", path.to_str().unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_processes_on_one_redis_log_in_once_and_refresh_once_per_period() {
+    let redis = RedisServer::start();
+    sixteen_processes("redis", &redis.url()).await;
+}
+
+/// A worker holding the lease of the store `spec` (read through `store`) is killed
+/// mid-refresh; the next process logs in once and presents nothing twice.
+async fn killed_mid_refresh(spec: &str, store: &dyn TokenStore) {
+    let sb = sandbox().await;
+    let mut doomed = spawn_worker(&sb, spec, 120);
     // Logged in and saved.
     let deadline = Instant::now() + Duration::from_secs(30);
     while !matches!(store.load_entry().await, Ok(Some(ref e)) if e.tokens.refresh_token.is_some()) {
@@ -172,15 +182,29 @@ async fn a_process_killed_mid_refresh_costs_one_login_and_no_reuse() {
     child.wait().unwrap();
     sb.set_faults(Faults::none());
     let before = sb.counters();
-    // The next process takes the lock the dead one held, finds no refresh token it could
-    // present, and logs in once.
-    let survivor = report(spawn_worker(&sb, &path, 3));
+    // The next process gets the lease the dead one held (at once for a file lock, once its
+    // time is up for Redis), finds no refresh token it could present, and logs in once.
+    let survivor = report(spawn_worker(&sb, spec, 3));
     let c = sb.counters();
     assert_eq!(survivor["invalid"], 0);
     assert_eq!(survivor["errors"], 0);
     assert_eq!(c.pear_logins - before.pear_logins, 1, "{c:?}");
     assert_eq!(c.refused_reuses, 0, "a refresh token was presented twice");
     assert_eq!(c.families_revoked, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_killed_mid_refresh_costs_one_login_and_no_reuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fleet.json");
+    killed_mid_refresh(path.to_str().unwrap(), &FileStore::new(&path)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_killed_mid_refresh_on_redis_costs_one_login_and_no_reuse() {
+    let redis = RedisServer::start();
+    let store = RedisStore::new(&redis.url(), "fleet:pear").unwrap();
+    killed_mid_refresh(&redis.url(), &store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -303,4 +327,46 @@ async fn pump_token_uses_the_default_store_under_the_state_directory() {
             .any(|f| f.starts_with("pump.fun_127.0.0.1_") && f.contains(&wallet)),
         "{files:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authctl_token_shares_a_redis_store_with_its_password_from_a_variable() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let password = "p@ss w0rd:/x";
+    let redis = RedisServer::start_with_password(password);
+    let url = format!("redis://127.0.0.1:{}/0", redis.port());
+    let base = sb.pear_url();
+    let run = |store: &str, env: &[(&str, &str)]| {
+        let mut vars = vec![("PK", KEY)];
+        vars.extend_from_slice(env);
+        let mut args = vec![
+            "pear",
+            "token",
+            "--base-url",
+            &base,
+            "--private-key-env",
+            "PK",
+            "--store",
+            store,
+        ];
+        if env.iter().any(|(k, _)| *k == "REDIS_PASSWORD") {
+            args.extend(["--store-password-env", "REDIS_PASSWORD"]);
+        }
+        authctl(&args, &vars)
+    };
+    let first = run(&url, &[("REDIS_PASSWORD", password)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let second = run(&url, &[("REDIS_PASSWORD", password)]);
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(sb.counters().pear_logins, 1);
+    // A wrong password is a clear failure that does not show it.
+    let wrong = run(&url, &[("REDIS_PASSWORD", "not-the-password")]);
+    let err = stderr(&wrong);
+    assert!(!wrong.status.success());
+    assert!(!err.contains("not-the-password"), "{err}");
+    // A password in the URL (visible in the process list) is refused without echoing it.
+    let inline = format!("redis://:hunter22@127.0.0.1:{}/0", redis.port());
+    let out = run(&inline, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("hunter22"), "{}", stderr(&out));
 }

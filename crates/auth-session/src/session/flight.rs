@@ -22,8 +22,11 @@ use crate::store::{Lease, StoreEntry, StoreError, StoredTokens};
 use crate::tokens::{self, Live, Tokens};
 
 /// How long a shared store's renewal lease lasts if its holder never gives it back (a
-/// process that hangs): longer than any login or refresh should take.
-const LEASE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+/// process that died or hangs, on a store whose leases do not end with their process):
+/// longer than a login or refresh should take, and shorter than the wait for the lease, so
+/// that waiters outlive a dead holder. A holder still renewing past it is harmless: the
+/// refresh token left the entry before it was presented, so the next holder logs in.
+const LEASE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The result of one flight, shared by every caller that waited for it.
 pub(super) type Outcome<E> = Result<Arc<Live>, SessionError<E>>;

@@ -6,9 +6,9 @@ use auth_types::Clock as _;
 
 use super::{Held, Inner, TokenSource};
 use crate::authenticator::Authenticator;
+use crate::jwt;
 use crate::rt;
 use crate::store::StoreEntry;
-use crate::jwt;
 use crate::tokens::{self, Live, MAX_LIFETIME};
 
 impl<A: Authenticator> Inner<A> {
@@ -67,7 +67,11 @@ impl<A: Authenticator> Inner<A> {
             .and_then(|issued| wall_now.duration_since(issued).ok())
             .filter(|age| *age <= MAX_LIFETIME && !lifetime.is_zero());
         let (from, wall_from, lifetime) = match age.and_then(|age| {
-            Some((now.checked_sub(age)?, wall_now.checked_sub(age)?, lifetime + age))
+            Some((
+                now.checked_sub(age)?,
+                wall_now.checked_sub(age)?,
+                lifetime + age,
+            ))
         }) {
             Some(issued) => issued,
             None => (now, wall_now, lifetime),

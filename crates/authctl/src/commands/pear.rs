@@ -256,6 +256,7 @@ async fn token(args: &PearTokenArgs) -> Result<(), Failure> {
         }
     };
     let store = store::open(&args.store, &authenticator.identity())?;
+    store::check_reachable(store.as_ref()).await?;
     store::print_token(
         PearSession::builder(authenticator)
             .token_store(store)

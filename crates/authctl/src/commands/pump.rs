@@ -74,6 +74,7 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
                     // nothing it did not obtain).
                     .keep_old_tokens();
             let store = store::open(&args.store, &authenticator.identity())?;
+            store::check_reachable(store.as_ref()).await?;
             store::print_token(
                 PumpSession::builder(authenticator)
                     .token_store(store)

@@ -8,12 +8,13 @@ use auth_session::{FileStore, Identity, Session, TokenStore};
 
 use super::{Failure, print_line};
 use crate::cli::StoreArgs;
+use crate::secrets::from_env;
 
 /// The store `args` name for a session of `identity`.
 pub(crate) fn open(args: &StoreArgs, identity: &Identity) -> Result<Arc<dyn TokenStore>, Failure> {
     match args.store.as_deref() {
         Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
-            redis(url, args.store_password_env.as_deref())
+            redis(url, args.store_password_env.as_deref(), identity)
         }
         Some(path) => {
             if args.store_password_env.is_some() {
@@ -27,10 +28,50 @@ pub(crate) fn open(args: &StoreArgs, identity: &Identity) -> Result<Arc<dyn Toke
     }
 }
 
-fn redis(_url: &str, _password_env: Option<&str>) -> Result<Arc<dyn TokenStore>, Failure> {
-    Err(Failure::usage(
-        "this authctl was built without Redis support; use a file store".to_owned(),
-    ))
+/// A Redis store at `url` (a password from the variable `password_env`, never from the
+/// command line), keyed by identity.
+fn redis(
+    url: &str,
+    password_env: Option<&str>,
+    identity: &Identity,
+) -> Result<Arc<dyn TokenStore>, Failure> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| Failure::usage("--store: not a redis:// URL".to_owned()))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(Failure::usage(
+            "--store: put no user or password in the URL (it would show in the process list); \
+             name a variable holding the password with --store-password-env"
+                .to_owned(),
+        ));
+    }
+    let url = match password_env {
+        Some(var) => {
+            let password = from_env(var)?;
+            let encoded = percent_encode(&password);
+            zeroize::Zeroizing::new(format!("{scheme}://:{}@{rest}", encoded.as_str()))
+        }
+        None => zeroize::Zeroizing::new(url.to_owned()),
+    };
+    let key = format!("authctl:{}", file_name(identity).trim_end_matches(".json"));
+    let store = auth_session::RedisStore::new(&url, key)
+        .map_err(|e| Failure::usage(format!("--store: {e}")))?;
+    Ok(Arc::new(store))
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), for a password in a
+/// URL.
+fn percent_encode(text: &str) -> zeroize::Zeroizing<String> {
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(text.len() * 3));
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// `$XDG_STATE_HOME/authctl` or `~/.local/state/authctl`, created private.
@@ -97,6 +138,19 @@ fn file_name(identity: &Identity) -> String {
     format!("{name}.json")
 }
 
+/// Fails if `store` cannot be reached at all. A session would go on without it, in
+/// memory, which suits a long-running program; a one-shot command would then log in on
+/// every call, behind the back of the fleet the store was named for. (A corrupt or
+/// foreign entry is no reason to stop: the session ignores it and logs in.)
+pub(crate) async fn check_reachable(store: &dyn TokenStore) -> Result<(), Failure> {
+    match store.load_entry().await {
+        Err(error @ auth_session::StoreError::Unavailable { .. }) => Err(Failure::new(format!(
+            "{error}; not logging in without the shared store"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Prints a live token of `session` and lets a renewal it started finish first.
 pub(crate) async fn print_token<A: auth_session::Authenticator>(
     session: Session<A>,
@@ -127,5 +181,13 @@ mod tests {
         let name = file_name(&hostile);
         assert!(!name.contains('/'), "{name}");
         assert_eq!(name, "pump.fun_127.0.0.1_8080_.._.._etc_.._.._x_-.json");
+    }
+
+    #[test]
+    fn passwords_are_percent_encoded() {
+        assert_eq!(
+            percent_encode("p@ss:w/rd ~ok").as_str(),
+            "p%40ss%3Aw%2Frd%20~ok"
+        );
     }
 }
