@@ -20,10 +20,9 @@ const BASE64URL: GeneralPurpose = GeneralPurpose::new(
 const MAX_PAYLOAD: usize = 16 * 1024;
 
 /// The claims we read.
-#[derive(serde::Deserialize)]
+/// The time claims of a JWT payload (a JSON object; any other JSON is not a payload).
 struct Claims {
     exp: Option<serde_json::Value>,
-    #[serde(default)]
     iat: Option<serde_json::Value>,
 }
 
@@ -63,7 +62,13 @@ fn claims(token: &str) -> Option<Claims> {
         return None;
     }
     let json = BASE64URL.decode(payload).ok()?;
-    serde_json::from_slice(&json).ok()
+    let serde_json::Value::Object(mut object) = serde_json::from_slice(&json).ok()? else {
+        return None;
+    };
+    Some(Claims {
+        exp: object.remove("exp"),
+        iat: object.remove("iat"),
+    })
 }
 
 /// A NumericDate claim (seconds since the epoch, maybe fractional) as a time.
@@ -129,6 +134,15 @@ mod tests {
         ] {
             assert_eq!(jwt_expiry(&token), None, "{token}");
         }
+    }
+
+    #[test]
+    fn reads_iat_beside_exp() {
+        let token = jwt(r#"{"iat":1700000000,"exp":1700000900}"#);
+        assert_eq!(jwt_issued_at(&token), at(1_700_000_000));
+        assert_eq!(jwt_expiry(&token), at(1_700_000_900));
+        assert_eq!(jwt_issued_at(&jwt(r#"{"exp":5}"#)), None);
+        assert_eq!(jwt_issued_at(&jwt(r#"[1,2]"#)), None);
     }
 
     /// The cases of the reader pump-auth had, kept here so both readers' cases live in one
