@@ -78,6 +78,12 @@ impl LocalEthSigner {
         Self::from_secret(SecretBytes32::from_hex(hex)?)
     }
 
+    /// The key bytes, for writing a keystore.
+    #[cfg(feature = "keystore")]
+    pub(crate) fn secret(&self) -> &SecretBytes32 {
+        &self.key
+    }
+
     /// The account address.
     pub fn address(&self) -> EvmAddress {
         self.address

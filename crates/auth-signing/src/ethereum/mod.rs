@@ -1,5 +1,7 @@
 //! Ethereum (secp256k1) keys: a local signer, 65-byte signatures, recovery.
 
+#[cfg(feature = "keystore")]
+pub mod keystore;
 mod local;
 mod signature;
 
