@@ -421,3 +421,10 @@ async fn a_server_that_was_never_there_fails_every_call_fast() {
     assert!(session.refresh_now().await.is_ok());
     assert_eq!(auth.state().logins(), 1);
 }
+
+#[test]
+fn the_store_is_send_sync_clone_and_debug() {
+    fn assert_traits<T: Send + Sync + Clone + std::fmt::Debug + 'static>() {}
+    assert_traits::<RedisStore>();
+    let _: Arc<dyn TokenStore> = Arc::new(RedisStore::new("redis://127.0.0.1:1/0", KEY).unwrap());
+}
