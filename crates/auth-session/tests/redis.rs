@@ -13,7 +13,7 @@ use auth_session::{
 };
 use auth_test_support::redis::RedisServer;
 use auth_types::{AccessToken, RefreshToken};
-use support::{FakeAuth, token};
+use support::{FakeAuth, renew_in_turns, token};
 
 const KEY: &str = "auth:fake:test";
 
@@ -154,26 +154,7 @@ async fn two_sessions_on_one_redis_renew_once_each_time() {
     let server = RedisServer::start();
     let auth = FakeAuth::pear_like();
     let (a, b) = pair(&auth, &server);
-    let first = token(&a).await;
-    // The second session finds the first's token in Redis: no second login.
-    assert_eq!(token(&b).await, first);
-    assert_eq!(auth.state().logins(), 1);
-    // A renewal by one is adopted by the other, which does not present the (spent)
-    // refresh token it had read.
-    let renewed = a.refresh_now().await.unwrap();
-    let adopted = b.refresh_now().await.unwrap();
-    assert_eq!(adopted, renewed);
-    assert_eq!(b.stats().adopted, 1, "{:?}", b.stats());
-    assert_eq!(b.stats().refreshes, 0);
-    let state = auth.state();
-    assert_eq!(state.logins(), 1);
-    assert_eq!(state.refreshes(), 1);
-    state.assert_each_refresh_token_presented_once();
-    // And the other way round.
-    let again = b.refresh_now().await.unwrap();
-    assert_eq!(a.refresh_now().await.unwrap(), again);
-    assert_eq!(state.refreshes(), 2);
-    state.assert_each_refresh_token_presented_once();
+    renew_in_turns(&auth, &a, &b).await;
     // The lease is free again.
     let lease = store(&server)
         .lease(Duration::from_secs(1), Duration::from_secs(60))

@@ -10,21 +10,10 @@ use std::process::Output;
 use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_signing::solana::SolanaKeypair;
 use auth_types::EvmAddress;
-use serde_json::Value;
-use support::{authctl, stderr};
+use support::{authctl, json, stderr};
 
 const KEY: &str = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
 const OTHER_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn stdout_line(out: &Output) -> String {
     assert!(out.status.success(), "{}", stderr(out));

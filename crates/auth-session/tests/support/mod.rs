@@ -252,3 +252,29 @@ impl Authenticator for FakeAuth {
         Ok(())
     }
 }
+
+/// Two sessions of one account over one shared store: the second adopts the first's
+/// login, each adopts the other's renewal, and no refresh token is presented twice (the
+/// fleet tests' core, for every shared store).
+pub async fn renew_in_turns(auth: &FakeAuth, a: &Session<FakeAuth>, b: &Session<FakeAuth>) {
+    let first = token(a).await;
+    // The second session finds the first's token in the store: no second login.
+    assert_eq!(token(b).await, first);
+    assert_eq!(auth.state().logins(), 1);
+    // A renewal by one is adopted by the other, which does not present the (spent) refresh
+    // token it had read.
+    let renewed = a.refresh_now().await.unwrap();
+    let adopted = b.refresh_now().await.unwrap();
+    assert_eq!(adopted, renewed);
+    assert_eq!(b.stats().adopted, 1, "{:?}", b.stats());
+    assert_eq!(b.stats().refreshes, 0);
+    let state = auth.state();
+    assert_eq!(state.logins(), 1);
+    assert_eq!(state.refreshes(), 1);
+    state.assert_each_refresh_token_presented_once();
+    // And the other way round.
+    let again = b.refresh_now().await.unwrap();
+    assert_eq!(a.refresh_now().await.unwrap(), again);
+    assert_eq!(state.refreshes(), 2);
+    state.assert_each_refresh_token_presented_once();
+}
