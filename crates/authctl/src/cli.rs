@@ -32,6 +32,9 @@ pub(crate) enum Command {
     Pump(PumpCommand),
     /// Run the local sandbox of both APIs until interrupted (Ctrl-C); prints its base URLs.
     Sandbox(SandboxArgs),
+    /// Web3 Secret Storage keystores (geth's and foundry's encrypted key files).
+    #[command(subcommand)]
+    Keystore(KeystoreCommand),
 }
 
 /// The Pear API's location.
@@ -105,7 +108,7 @@ pub(crate) struct StoreArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("key").required(true).args(["private_key_env", "api_key_env"])))]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["private_key_env", "keystore", "account", "api_key_env"])))]
 pub(crate) struct PearTokenArgs {
     #[command(flatten)]
     pub(crate) api: PearApi,
@@ -116,6 +119,15 @@ pub(crate) struct PearTokenArgs {
     /// Name of the environment variable holding the wallet's private key (hex).
     #[arg(long, value_name = "VAR", conflicts_with = "address")]
     pub(crate) private_key_env: Option<String>,
+    /// Web3 Secret Storage keystore file holding the wallet's key (geth, foundry,
+    /// eth-account); the password comes from --password-env, --password-file or a prompt.
+    #[arg(long, value_name = "FILE", conflicts_with = "address")]
+    pub(crate) keystore: Option<PathBuf>,
+    /// A foundry keystore by name: ~/.foundry/keystores/NAME (password as for --keystore).
+    #[arg(long, value_name = "NAME", conflicts_with = "address")]
+    pub(crate) account: Option<String>,
+    #[command(flatten)]
+    pub(crate) password: PasswordArgs,
     /// Name of the environment variable holding an API key (use with --address).
     #[arg(long, value_name = "VAR", requires = "address")]
     pub(crate) api_key_env: Option<String>,
@@ -153,7 +165,7 @@ pub(crate) struct PearMessageArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("method").required(true).args(["private_key_env", "signature_env", "api_key_env", "privy_token_env"])))]
+#[command(group(clap::ArgGroup::new("method").required(true).args(["private_key_env", "keystore", "account", "signature_env", "api_key_env", "privy_token_env"])))]
 pub(crate) struct PearLoginArgs {
     #[command(flatten)]
     pub(crate) api: PearApi,
@@ -165,6 +177,15 @@ pub(crate) struct PearLoginArgs {
     /// Name of the environment variable holding the wallet's private key (hex).
     #[arg(long, value_name = "VAR", conflicts_with = "address")]
     pub(crate) private_key_env: Option<String>,
+    /// Web3 Secret Storage keystore file holding the wallet's key (geth, foundry,
+    /// eth-account); the password comes from --password-env, --password-file or a prompt.
+    #[arg(long, value_name = "FILE", conflicts_with = "address")]
+    pub(crate) keystore: Option<PathBuf>,
+    /// A foundry keystore by name: ~/.foundry/keystores/NAME (password as for --keystore).
+    #[arg(long, value_name = "NAME", conflicts_with = "address")]
+    pub(crate) account: Option<String>,
+    #[command(flatten)]
+    pub(crate) password: PasswordArgs,
     /// Name of the environment variable holding a signature (0x + 130 hex) of the login
     /// message in --message, made elsewhere; checked to recover to the message's address.
     #[arg(long, value_name = "VAR", requires = "message")]
@@ -353,7 +374,7 @@ pub(crate) enum SignCommand {
 
 /// Where an Ethereum private key comes from.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
+#[command(group(clap::ArgGroup::new("eth_key").required(true).args(["private_key_env", "private_key_file", "keystore", "account"])))]
 pub(crate) struct EthKeyArgs {
     /// Name of the environment variable holding the private key (64 hex digits, 0x optional).
     #[arg(long, value_name = "VAR")]
@@ -361,6 +382,56 @@ pub(crate) struct EthKeyArgs {
     /// File holding the private key (64 hex digits, 0x optional).
     #[arg(long, value_name = "FILE")]
     pub(crate) private_key_file: Option<PathBuf>,
+    /// Web3 Secret Storage keystore file (geth, foundry, eth-account); the password comes
+    /// from --password-env, --password-file or a prompt.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) keystore: Option<PathBuf>,
+    /// A foundry keystore by name: ~/.foundry/keystores/NAME (password as for --keystore).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) account: Option<String>,
+    #[command(flatten)]
+    pub(crate) password: PasswordArgs,
+}
+
+/// Where a keystore's password comes from: a variable, a file, or else a prompt on the
+/// terminal (never echoed). Never an argument.
+#[derive(Debug, Args)]
+pub(crate) struct PasswordArgs {
+    /// Name of the environment variable holding the keystore password.
+    #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
+    pub(crate) password_env: Option<String>,
+    /// File holding the keystore password (one final newline is not part of it).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeystoreCommand {
+    /// Create a keystore holding a new random key; prints its address.
+    New(KeystoreWriteArgs),
+    /// Encrypt an existing private key into a keystore; prints its address.
+    Import {
+        /// Name of the environment variable holding the private key (hex).
+        #[arg(long, value_name = "VAR")]
+        private_key_env: String,
+        #[command(flatten)]
+        write: KeystoreWriteArgs,
+    },
+}
+
+/// A keystore file to write.
+#[derive(Debug, Args)]
+pub(crate) struct KeystoreWriteArgs {
+    /// The file to write: mode 0600, never over an existing file.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) password: PasswordArgs,
+    /// Derive the encryption key with geth's --lightkdf parameters (scrypt n = 2^12,
+    /// 4 MiB) instead of the standard n = 2^18 (256 MiB, about a second): as fast to
+    /// attack as to open. For tests and throwaway keys only.
+    #[arg(long)]
+    pub(crate) light_kdf: bool,
 }
 
 /// Where a Solana keypair comes from.
@@ -377,7 +448,7 @@ pub(crate) struct SolanaKeyArgs {
 
 /// Any one key source.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
+#[command(group(clap::ArgGroup::new("any_key").required(true).args(["private_key_env", "private_key_file", "keypair", "keypair_env", "keystore", "account"])))]
 pub(crate) struct AddressArgs {
     /// Name of the environment variable holding an Ethereum private key.
     #[arg(long, value_name = "VAR")]
@@ -391,4 +462,13 @@ pub(crate) struct AddressArgs {
     /// Name of the environment variable holding a Solana keypair.
     #[arg(long, value_name = "VAR")]
     pub(crate) keypair_env: Option<String>,
+    /// Web3 Secret Storage keystore file (password from --password-env, --password-file
+    /// or a prompt).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) keystore: Option<PathBuf>,
+    /// A foundry keystore by name: ~/.foundry/keystores/NAME.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) account: Option<String>,
+    #[command(flatten)]
+    pub(crate) password: PasswordArgs,
 }

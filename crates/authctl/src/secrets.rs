@@ -2,13 +2,15 @@
 
 use std::env::VarError;
 use std::fs;
-use std::io::Read;
-use std::path::Path;
+use std::io::{IsTerminal as _, Read};
+use std::path::{Path, PathBuf};
 
 use auth_signing::ethereum::LocalEthSigner;
+use auth_signing::ethereum::keystore::KeystorePassword;
 use auth_signing::solana::SolanaKeypair;
 use zeroize::Zeroizing;
 
+use crate::cli::{EthKeyArgs, PasswordArgs};
 use crate::failure::Failure;
 
 /// Refuses a variable "name" that looks like a pasted key, without repeating it.
@@ -102,6 +104,107 @@ fn eth_key_in(
         (None, None) => return Err(Failure::new("no private key source given".to_owned())),
     };
     LocalEthSigner::from_hex(text.trim()).map_err(|e| Failure::new(format!("{origin}: {e}")))
+}
+
+/// An Ethereum key from whichever source [`EthKeyArgs`] names.
+pub(crate) fn eth_key_from(args: &EthKeyArgs) -> Result<LocalEthSigner, Failure> {
+    match keystore_key(
+        args.keystore.as_deref(),
+        args.account.as_deref(),
+        &args.password,
+    )? {
+        Some(signer) => Ok(signer),
+        None => eth_key(
+            args.private_key_env.as_deref(),
+            args.private_key_file.as_deref(),
+        ),
+    }
+}
+
+/// The key in the keystore `file` or the foundry account `account`, opened with the
+/// password from `password` (or the terminal); `None` when neither is given.
+pub(crate) fn keystore_key(
+    file: Option<&Path>,
+    account: Option<&str>,
+    password: &PasswordArgs,
+) -> Result<Option<LocalEthSigner>, Failure> {
+    let path = match (file, account) {
+        (Some(file), _) => file.to_path_buf(),
+        (None, Some(name)) => foundry_account(name)?,
+        (None, None) if password.password_env.is_some() || password.password_file.is_some() => {
+            return Err(Failure::usage(
+                "--password-env and --password-file go with --keystore or --account".to_owned(),
+            ));
+        }
+        (None, None) => return Ok(None),
+    };
+    let json = from_file(&path)?;
+    let password = keystore_password(password, false)?;
+    LocalEthSigner::from_keystore(&json, &password)
+        .map(Some)
+        .map_err(|e| Failure::new(format!("{}: {e}", path.display())))
+}
+
+/// foundry's keystore of the account `name`: `~/.foundry/keystores/NAME`.
+fn foundry_account(name: &str) -> Result<PathBuf, Failure> {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !plain {
+        return Err(Failure::usage(
+            "--account takes the name of a keystore in ~/.foundry/keystores (letters, digits, \
+             '.', '_' and '-'); give a path with --keystore"
+                .to_owned(),
+        ));
+    }
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| Failure::new("--account: HOME is not set".to_owned()))?;
+    Ok(PathBuf::from(home)
+        .join(".foundry")
+        .join("keystores")
+        .join(name))
+}
+
+/// A keystore password from a variable, a file (less one final newline), or a prompt
+/// on the terminal (asked twice when `confirm`). Never echoed; with no terminal and no
+/// flag, a usage error.
+pub(crate) fn keystore_password(
+    args: &PasswordArgs,
+    confirm: bool,
+) -> Result<KeystorePassword, Failure> {
+    if let Some(var) = &args.password_env {
+        return Ok(from_env(var)?.into());
+    }
+    if let Some(path) = &args.password_file {
+        let mut text = from_file(path)?;
+        if text.ends_with('\n') {
+            text.pop();
+            if text.ends_with('\r') {
+                text.pop();
+            }
+        }
+        return Ok(text.into());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(
+            "no keystore password given and standard input is not a terminal to ask on: \
+             give --password-env VAR or --password-file FILE"
+                .to_owned(),
+        ));
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map(Zeroizing::new)
+            .map_err(|e| Failure::new(format!("cannot read the password: {e}")))
+    };
+    let password = ask("keystore password: ")?;
+    if confirm && *ask("again: ")? != *password {
+        return Err(Failure::usage("the passwords differ".to_owned()));
+    }
+    Ok(password.into())
 }
 
 /// A Solana keypair from exactly one of a keypair file or an environment variable holding

@@ -7,6 +7,7 @@ pub(crate) use crate::failure::Failure;
 
 mod address;
 mod hash;
+mod keystore;
 mod pear;
 mod pump;
 mod sandbox;
@@ -26,6 +27,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Pear(command) => pear::run(command),
         Command::Pump(command) => pump::run(command),
         Command::Sandbox(args) => sandbox::run(&args),
+        Command::Keystore(command) => keystore::run(command),
     }
 }
 

@@ -14,7 +14,7 @@ use super::{Failure, print_json, runtime, store};
 use crate::cli::{
     ApiKeyCommand, PearApi, PearCommand, PearLoginArgs, PearMessageOpts, PearTokenArgs,
 };
-use crate::secrets::{eth_key, from_env, read_input};
+use crate::secrets::{eth_key, from_env, keystore_key, read_input};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -188,6 +188,12 @@ async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
     let tokens = if let Some(var) = &args.private_key_env {
         let signer = eth_key(Some(var), None)?;
         pear.login_eip712(&signer).await.map_err(failed("login"))?
+    } else if let Some(signer) = keystore_key(
+        args.keystore.as_deref(),
+        args.account.as_deref(),
+        &args.password,
+    )? {
+        pear.login_eip712(&signer).await.map_err(failed("login"))?
     } else if let (Some(var), Some(file)) = (&args.signature_env, &args.message) {
         let text = read_input(file)?;
         let signed_for = message_address(&text)?;
@@ -220,7 +226,8 @@ async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
             .map_err(failed("login"))?
     } else {
         return Err(Failure::usage(
-            "give --private-key-env VAR, --signature-env VAR with --message FILE, \
+            "give --private-key-env VAR, --keystore FILE, --account NAME, \
+             --signature-env VAR with --message FILE, \
              --api-key-env VAR with --address, or --privy-token-env VAR with --privy-app-id and --address"
                 .to_owned(),
         ));
@@ -242,8 +249,16 @@ fn message_address(text: &str) -> Result<EvmAddress, Failure> {
 /// `authctl pear token`: a session over the shared store prints a live token.
 async fn token(args: &PearTokenArgs) -> Result<(), Failure> {
     let pear = client(&args.api, Some(&args.opts))?;
-    let authenticator = match (&args.private_key_env, &args.api_key_env, &args.address) {
-        (Some(var), _, _) => PearAuthenticator::wallet(pear, Arc::new(eth_key(Some(var), None)?)),
+    let wallet = match &args.private_key_env {
+        Some(var) => Some(eth_key(Some(var), None)?),
+        None => keystore_key(
+            args.keystore.as_deref(),
+            args.account.as_deref(),
+            &args.password,
+        )?,
+    };
+    let authenticator = match (wallet, &args.api_key_env, &args.address) {
+        (Some(signer), _, _) => PearAuthenticator::wallet(pear, Arc::new(signer)),
         (None, Some(var), Some(address)) => PearAuthenticator::api_key(
             pear,
             parse_address("--address", address)?,
@@ -251,7 +266,9 @@ async fn token(args: &PearTokenArgs) -> Result<(), Failure> {
         ),
         _ => {
             return Err(Failure::usage(
-                "give --private-key-env VAR, or --api-key-env VAR with --address".to_owned(),
+                "give --private-key-env VAR, --keystore FILE, --account NAME, \
+                 or --api-key-env VAR with --address"
+                    .to_owned(),
             ));
         }
     };

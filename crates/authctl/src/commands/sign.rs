@@ -7,17 +7,14 @@ use auth_signing::eip712::TypedData;
 
 use super::{Failure, print_line};
 use crate::cli::{EthKeyArgs, SolanaKeyArgs};
-use crate::secrets::{eth_key, read_input, solana_key};
+use crate::secrets::{eth_key_from, read_input, solana_key};
 
 pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Failure> {
     let text = read_input(file)?;
     let typed: TypedData = text
         .parse()
         .map_err(|e| Failure::new(format!("{}: {e}", file.display())))?;
-    let signer = eth_key(
-        key.private_key_env.as_deref(),
-        key.private_key_file.as_deref(),
-    )?;
+    let signer = eth_key_from(key)?;
     // Say what is being signed: typed data can authorize transfers, not just logins.
     let domain = typed.domain();
     eprintln!(
@@ -37,10 +34,7 @@ pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Fail
 }
 
 pub(crate) fn personal(key: &EthKeyArgs, message: &str) -> Result<ExitCode, Failure> {
-    let signer = eth_key(
-        key.private_key_env.as_deref(),
-        key.private_key_file.as_deref(),
-    )?;
+    let signer = eth_key_from(key)?;
     let signature = signer
         .sign_personal_message(message.as_bytes())
         .map_err(|e| Failure::new(e.to_string()))?;

@@ -167,6 +167,30 @@ pub fn encrypt(
     ))
 }
 
+/// A fresh key from the operating system's random number generator, for a new keystore.
+///
+/// ```
+/// let signer = auth_signing::ethereum::keystore::random_key()?;
+/// assert_ne!(signer.address(), auth_signing::ethereum::keystore::random_key()?.address());
+/// # Ok::<(), auth_signing::ethereum::keystore::KeystoreError>(())
+/// ```
+pub fn random_key() -> Result<LocalEthSigner, KeystoreError> {
+    // A random 32 bytes fail to be a key (zero, or not below the group order) with
+    // probability about 2^-128; a few tries are plenty.
+    for _ in 0..8 {
+        let mut key = SecretBytes32::new([0u8; 32]);
+        getrandom::fill(key.expose_secret_mut()).map_err(|e| KeystoreError::Randomness {
+            reason: e.to_string(),
+        })?;
+        if let Ok(signer) = LocalEthSigner::from_secret(key) {
+            return Ok(signer);
+        }
+    }
+    Err(KeystoreError::Randomness {
+        reason: "eight random draws were not secp256k1 keys".to_owned(),
+    })
+}
+
 impl LocalEthSigner {
     /// Opens a Web3 Secret Storage keystore's JSON: [`keystore::decrypt`](decrypt).
     pub fn from_keystore(
