@@ -29,6 +29,18 @@ pub enum SignerError {
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
+    /// The signer answered with a signature that does not verify for the address or public
+    /// key it signs for (another key's signature, or a corrupt one). A bridge refuses it
+    /// before anything is sent.
+    #[error("the signer answered with a signature that is not by {expected}{}",
+        found.as_ref().map(|f| format!(" (it is by {f})")).unwrap_or_default())]
+    WrongSigner {
+        /// The address or public key the signer signs for.
+        expected: String,
+        /// Who the signature is by, when that can be told (an Ethereum signature recovers
+        /// to an address).
+        found: Option<String>,
+    },
 }
 
 /// Anything that signs for an Ethereum address: [`LocalEthSigner`], or your own

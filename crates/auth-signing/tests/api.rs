@@ -71,3 +71,26 @@ fn eip712_domain_as_primary_type_signs_the_domain_alone() {
     preimage.extend_from_slice(&typed.domain_separator());
     assert_eq!(typed.signing_hash(), keccak256(&preimage));
 }
+
+#[cfg(feature = "keystore")]
+#[test]
+fn keystore_types_are_send_sync_and_errors_are_errors() {
+    fn assert_error<E: std::error::Error + Send + Sync + 'static>() {}
+    assert_send_sync::<auth_signing::ethereum::keystore::KeystorePassword>();
+    assert_error::<auth_signing::ethereum::keystore::KeystoreError>();
+}
+
+#[cfg(all(feature = "alloy", feature = "solana-signer"))]
+#[test]
+fn bridges_are_send_sync_and_object_safe_signers() {
+    assert_send_sync::<auth_signing::alloy::AlloySigner<alloy_signer_local::PrivateKeySigner>>();
+    assert_send_sync::<auth_signing::solana_sdk::SdkSigner<solana_keypair::Keypair>>();
+    let eth: Arc<dyn EthSigner> = Arc::new(auth_signing::alloy::AlloySigner::new(
+        alloy_signer_local::PrivateKeySigner::random(),
+    ));
+    let sol: Arc<dyn SolanaSigner> = Arc::new(
+        auth_signing::solana_sdk::SdkSigner::new(solana_keypair::Keypair::new_from_array([1; 32]))
+            .unwrap(),
+    );
+    assert!(format!("{eth:?} {sol:?}").starts_with("AlloySigner(0x"));
+}
