@@ -76,6 +76,25 @@ fn import_writes_a_private_file_that_opens_and_is_never_overwritten() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), json);
 
+    // No keystore with an empty password (the file holds only a newline).
+    let empty = dir.path().join("empty");
+    std::fs::write(&empty, "\n").unwrap();
+    let other = dir.path().join("other.json");
+    let out = authctl(
+        &[
+            "keystore",
+            "import",
+            "--private-key-env",
+            "PK",
+            "--password-file",
+            path(&empty),
+            path(&other),
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!other.exists());
+
     // The address command opens it, the password from a file (its final newline dropped).
     let password_file = dir.path().join("password");
     std::fs::write(&password_file, format!("{PASSWORD}\n")).unwrap();

@@ -38,6 +38,11 @@ fn write(signer: &LocalEthSigner, args: &KeystoreWriteArgs) -> Result<(), Failur
         ));
     }
     let password = keystore_password(&args.password, true)?;
+    if password.expose_secret().is_empty() {
+        return Err(Failure::usage(
+            "refusing to write a keystore with an empty password".to_owned(),
+        ));
+    }
     let kdf = if args.light_kdf {
         Kdf::SCRYPT_LIGHT
     } else {
