@@ -364,60 +364,41 @@ impl<A: Authenticator> Inner<A> {
                 return Ok(None);
             }
         };
-        match entry {
-            Some(entry)
-                if entry.identity.as_ref() == Some(&self.identity)
-                    && entry.generation != held.generation =>
-            {
-                // Another session renewed (or wrote ahead of a refresh) since this one
-                // last looked: its tokens replace this session's, whose refresh token
-                // it may have spent.
-                let Some(live) = self.adopt(held, entry, epoch) else {
-                    return Err(SessionError::LoggedOut);
-                };
-                if self.freshness(&live) == Freshness::Fresh {
-                    Counters::count(&self.counters.adopted);
-                    return Ok(Some(live));
-                }
-                self.write_ahead(held).await;
-            }
-            Some(entry) if entry.identity.as_ref() == Some(&self.identity) => {
-                let mut ahead = entry;
-                if held.refresh_token.is_some() {
-                    ahead.tokens.refresh_token = None;
-                    ahead.generation = held.generation.wrapping_add(1);
-                    self.save_ahead(held, &ahead).await;
-                }
-            }
+        let entry = match entry {
+            Some(entry) if entry.identity.as_ref() == Some(&self.identity) => entry,
             None if held.generation != 0 => {
                 // Cleared by another session (a logout, or a save that failed after its
                 // refresh): the refresh token this session holds may be spent.
                 held.refresh_token = None;
+                return Ok(None);
             }
-            _ => {}
+            // Empty, or another identity's: never adopted, overwritten by the next save.
+            _ => return Ok(None),
+        };
+        if entry.generation != held.generation {
+            // Another session renewed (or wrote ahead of a refresh) since this one last
+            // looked: its tokens replace this session's, whose refresh token it may have
+            // spent.
+            let Some(live) = self.adopt(held, entry.clone(), epoch) else {
+                return Err(SessionError::LoggedOut);
+            };
+            if self.freshness(&live) == Freshness::Fresh {
+                Counters::count(&self.counters.adopted);
+                return Ok(Some(live));
+            }
+        }
+        if held.refresh_token.is_some() {
+            // Write ahead: the entry without the refresh token that is about to be
+            // presented.
+            let mut ahead = entry;
+            ahead.tokens.refresh_token = None;
+            ahead.generation = held.generation.wrapping_add(1);
+            match self.store.save_entry(&ahead).await {
+                Ok(()) => held.generation = ahead.generation,
+                Err(error) => self.store_trouble(&error),
+            }
         }
         Ok(None)
-    }
-
-    /// After adopting a stale entry that still holds a refresh token: takes it out of the
-    /// store before it is presented.
-    async fn write_ahead(&self, held: &mut Held) {
-        if held.refresh_token.is_none() {
-            return;
-        }
-        if let Ok(Some(mut entry)) = self.store.load_entry().await {
-            entry.tokens.refresh_token = None;
-            entry.generation = held.generation.wrapping_add(1);
-            self.save_ahead(held, &entry).await;
-        }
-    }
-
-    /// Saves `entry` (the current one without its refresh token) before a refresh.
-    async fn save_ahead(&self, held: &mut Held, entry: &StoreEntry) {
-        match self.store.save_entry(entry).await {
-            Ok(()) => held.generation = entry.generation,
-            Err(error) => self.store_trouble(&error),
-        }
     }
 
     /// Logs a store failure: once as a warning (the session goes on in memory), then at
