@@ -48,6 +48,18 @@ fn default_keypair() -> Result<PathBuf, Failure> {
         })
 }
 
+/// The keypair in the variable `env`, else in `file`, else in the Solana CLI's default file.
+fn keypair(
+    file: Option<&std::path::Path>,
+    env: Option<&str>,
+) -> Result<auth_signing::solana::SolanaKeypair, Failure> {
+    match (file, env) {
+        (_, Some(var)) => solana_key(None, Some(var)),
+        (Some(file), None) => solana_key(Some(file), None),
+        (None, None) => solana_key(Some(&default_keypair()?), None),
+    }
+}
+
 pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
     if let PumpCommand::Message = command {
         let millis = std::time::SystemTime::now()
@@ -62,11 +74,7 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
         PumpCommand::Message => Ok(()),
         PumpCommand::Login(args) => rt.block_on(login(args)),
         PumpCommand::Token(args) => rt.block_on(async {
-            let keypair = match (args.keypair, args.keypair_env) {
-                (_, Some(var)) => solana_key(None, Some(&var))?,
-                (Some(file), None) => solana_key(Some(&file), None)?,
-                (None, None) => solana_key(Some(&default_keypair()?), None)?,
-            };
+            let keypair = keypair(args.keypair.as_deref(), args.keypair_env.as_deref())?;
             let authenticator =
                 PumpAuthenticator::new(client(&args.api, args.format)?, Arc::new(keypair))
                     // A one-shot process: the old token is not logged out behind the
@@ -128,11 +136,7 @@ async fn login(args: PumpLoginArgs) -> Result<(), Failure> {
             .await
             .map_err(failed("login"))?
     } else {
-        let keypair = match (args.keypair, args.keypair_env) {
-            (_, Some(var)) => solana_key(None, Some(&var))?,
-            (Some(file), None) => solana_key(Some(&file), None)?,
-            (None, None) => solana_key(Some(&default_keypair()?), None)?,
-        };
+        let keypair = keypair(args.keypair.as_deref(), args.keypair_env.as_deref())?;
         match &held {
             Some(current) => pump.relogin(&keypair, current).await,
             None => pump.login(&keypair).await,
