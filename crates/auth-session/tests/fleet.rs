@@ -30,7 +30,7 @@ fn pair(auth: &FakeAuth, store: Arc<dyn TokenStore>) -> (Session<FakeAuth>, Sess
 #[tokio::test]
 async fn two_sessions_on_one_shared_memory_store_renew_once_each_time() {
     let auth = FakeAuth::pear_like();
-    let (a, b) = pair(&auth, Arc::new(MemoryStore::shared()));
+    let (a, b) = pair(&auth, Arc::new(MemoryStore::new()));
     renew_in_turns(&auth, &a, &b).await;
 }
 

@@ -101,25 +101,89 @@ async fn file_store_replaces_a_readable_file_with_a_private_one() {
 
 #[cfg(unix)]
 #[tokio::test]
-async fn file_store_tightens_a_readable_file_when_loading_it() {
+async fn file_store_refuses_a_file_others_may_read_and_leaves_its_mode() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tokens.json");
     let store = FileStore::new(&path);
     let saved = tokens("a", Some("r"), 1_700_000_900);
-    for open in [0o644, 0o640, 0o604, 0o666] {
+    for open in [0o644, 0o640, 0o604, 0o666, 0o620] {
         store.save(&saved).await.unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(open)).unwrap();
-        let loaded = store.load().await.unwrap().unwrap();
-        assert_eq!(exposed(&loaded), exposed(&saved));
+        let error = store.load().await.unwrap_err();
+        assert!(
+            matches!(error, StoreError::Permissions { mode, .. } if mode == open),
+            "{error:?}"
+        );
+        let shown = format!("{error} {error:?}");
+        assert!(
+            !shown.contains("\"r\"") && !shown.contains("access-"),
+            "{shown}"
+        );
+        // The store changes no mode of a file it did not create.
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "was {open:o}");
+        assert_eq!(mode & 0o777, open);
     }
-    // An owner-only mode stricter than 0600 is left alone.
+    // The next save replaces it with a private file of the store's own.
+    store.save(&saved).await.unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(store.load().await.unwrap().is_some());
+    // An owner-only mode stricter than 0600 is fine, and left alone.
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
     assert!(store.load().await.unwrap().is_some());
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o400);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn file_store_refuses_symbolic_links_and_never_touches_their_targets() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    // A token file that is a link to a user's readable file.
+    let target = dir.path().join("notes.txt");
+    std::fs::write(&target, "the user's own notes").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::os::unix::fs::symlink(&target, &path).unwrap();
+    let store = FileStore::new(&path);
+    let error = store.load().await.unwrap_err();
+    assert!(
+        matches!(error, StoreError::SymbolicLink { .. }),
+        "{error:?}"
+    );
+    let error = store
+        .save(&tokens("a", Some("r"), 1_700_000_900))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, StoreError::SymbolicLink { .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "the user's own notes"
+    );
+    // A dangling link where the lock file goes: the lease is refused, nothing is created.
+    let other = dir.path().join("other.json");
+    let store = FileStore::new(&other);
+    let made = dir.path().join("made-by-the-link");
+    std::os::unix::fs::symlink(&made, store.lock_path()).unwrap();
+    let error = store
+        .lease(Duration::from_millis(100), Duration::from_secs(10))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, StoreError::SymbolicLink { .. }),
+        "{error:?}"
+    );
+    assert!(!made.exists());
+    assert!(error.to_string().contains("symbolic link"), "{error}");
 }
 
 /// Makes `path` look `age` old.
@@ -586,7 +650,6 @@ fn a_permissions_error_says_to_chmod_the_file() {
     let error = StoreError::Permissions {
         path: "/home/bot/tokens.json".into(),
         mode: 0o644,
-        source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
     };
     let message = error.to_string();
     assert!(message.contains("chmod 600"), "{message}");

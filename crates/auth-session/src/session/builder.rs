@@ -52,7 +52,7 @@ impl<A: Authenticator> SessionBuilder<A> {
     pub(super) fn new(authenticator: A) -> Self {
         SessionBuilder {
             authenticator,
-            store: Arc::new(MemoryStore::new()),
+            store: Arc::new(MemoryStore::private()),
             clock: SharedClock::system(),
             config: Config {
                 renew: RenewPolicy {
@@ -152,6 +152,7 @@ impl<A: Authenticator> SessionBuilder<A> {
                     refresh_token: None,
                     loaded: false,
                     generation: 0,
+                    refresh_token_shared: false,
                 }),
                 flight: Mutex::new(Flight::default()),
                 idle_watch: Mutex::new(None),

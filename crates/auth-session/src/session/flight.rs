@@ -13,20 +13,14 @@ use tracing::Instrument as _;
 
 use super::backoff::Backoff;
 use super::policy::Freshness;
+use super::shared::{self, Coordination};
 use super::stats::Counters;
 use super::{ErrorOf, Held, Inner, TokenSource, lock};
 use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
 use crate::error::SessionError;
 use crate::rt;
-use crate::store::{Lease, StoreEntry, StoreError, StoredTokens};
+use crate::store::{StoreEntry, StoredTokens};
 use crate::tokens::{self, Live, Tokens};
-
-/// How long a shared store's renewal lease lasts if its holder never gives it back (a
-/// process that died or hangs, on a store whose leases do not end with their process):
-/// longer than a login or refresh should take, and shorter than the wait for the lease, so
-/// that waiters outlive a dead holder. A holder still renewing past it is harmless: the
-/// refresh token left the entry before it was presented, so the next holder logs in.
-const LEASE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The result of one flight, shared by every caller that waited for it.
 pub(super) type Outcome<E> = Result<Arc<Live>, SessionError<E>>;
@@ -227,19 +221,20 @@ impl<A: Authenticator> Inner<A> {
     ) {
         let mut held = self.tokens.lock().await;
         let outcome = if self.epoch() == epoch {
-            let mut lease = None;
-            let (outcome, action) = self.obtain(&mut held, epoch, forced, &mut lease).await;
+            let mut coordination = Coordination::NotShared;
+            let (outcome, action) = self
+                .obtain(&mut held, epoch, forced, &mut coordination)
+                .await;
             if self.epoch() != epoch {
                 // A logout gave up waiting for this flight: forget what it kept.
                 held.refresh_token = None;
             }
-            self.apply(action, epoch).await;
+            self.apply(&mut held, action, epoch, &mut coordination)
+                .await;
             // Only now, with the new tokens saved, may the next session sharing the store
             // renew (it re-reads them first).
-            if let Some(lease) = lease
-                && let Err(error) = lease.release().await
-            {
-                tracing::warn!(%error, "could not release the token store's renewal lease; it ends with this process or its time limit");
+            if let Coordination::Leased(lease) = coordination {
+                shared::release(lease).await;
             }
             outcome
         } else {
@@ -271,7 +266,7 @@ impl<A: Authenticator> Inner<A> {
         held: &mut Held,
         epoch: u64,
         forced: bool,
-        lease: &mut Option<Box<dyn Lease>>,
+        coordination: &mut Coordination,
     ) -> (Outcome<A::Error>, StoreAction) {
         let span = tracing::Span::current();
         self.ensure_loaded(held, epoch).await;
@@ -282,7 +277,7 @@ impl<A: Authenticator> Inner<A> {
             span.record("by", "current");
             return (Ok(live), StoreAction::Keep);
         }
-        match self.coordinate(held, epoch, lease).await {
+        match self.coordinate(held, epoch, coordination).await {
             Ok(Some(live)) => {
                 span.record("by", "store");
                 return (Ok(live), StoreAction::Keep);
@@ -323,94 +318,6 @@ impl<A: Authenticator> Inner<A> {
                 (Err(error), StoreAction::Clear)
             }
             Err(error) => (Err(error), StoreAction::Keep),
-        }
-    }
-
-    /// The renewal protocol of a shared store (see [`TokenStore::lease`]): takes the
-    /// store's lease into `lease` (kept until the flight has saved), re-reads the entry and
-    /// adopts what another session saved meanwhile: its token if fresh (returned: no call
-    /// to the server), else its refresh token. Before a refresh token is presented it is
-    /// taken out of the entry, so a holder that dies mid-refresh leaves none that may be
-    /// spent. `Ok(None)`: renew. A store that cannot be reached is worked around (the
-    /// session renews on its own, and says so once); a lease held too long by another is
-    /// an error.
-    ///
-    /// [`TokenStore::lease`]: crate::TokenStore::lease
-    async fn coordinate(
-        self: &Arc<Self>,
-        held: &mut Held,
-        epoch: u64,
-        lease: &mut Option<Box<dyn Lease>>,
-    ) -> Result<Option<Arc<Live>>, ErrorOf<A>> {
-        // A little less than the callers' wait, so they hear why rather than a bare timeout.
-        let wait = self.config.wait_timeout - self.config.wait_timeout / 5;
-        match self.store.lease(wait, LEASE_TTL).await {
-            Ok(None) => return Ok(None),
-            Ok(Some(taken)) => *lease = Some(taken),
-            Err(error @ StoreError::LeaseTimeout { .. }) => {
-                return Err(SessionError::Store {
-                    source: Arc::new(error),
-                });
-            }
-            Err(error) => {
-                self.store_trouble(&error);
-                return Ok(None);
-            }
-        }
-        let entry = match self.store.load_entry().await {
-            Ok(entry) => entry,
-            Err(error) => {
-                self.store_trouble(&error);
-                return Ok(None);
-            }
-        };
-        let entry = match entry {
-            Some(entry) if entry.identity.as_ref() == Some(&self.identity) => entry,
-            None if held.generation != 0 => {
-                // Cleared by another session (a logout, or a save that failed after its
-                // refresh): the refresh token this session holds may be spent.
-                held.refresh_token = None;
-                return Ok(None);
-            }
-            // Empty, or another identity's: never adopted, overwritten by the next save.
-            _ => return Ok(None),
-        };
-        if entry.generation != held.generation {
-            // Another session renewed (or wrote ahead of a refresh) since this one last
-            // looked: its tokens replace this session's, whose refresh token it may have
-            // spent.
-            let Some(live) = self.adopt(held, entry.clone(), epoch) else {
-                return Err(SessionError::LoggedOut);
-            };
-            if self.freshness(&live) == Freshness::Fresh {
-                Counters::count(&self.counters.adopted);
-                return Ok(Some(live));
-            }
-        }
-        if held.refresh_token.is_some() {
-            // Write ahead: the entry without the refresh token that is about to be
-            // presented.
-            let mut ahead = entry;
-            ahead.tokens.refresh_token = None;
-            ahead.generation = held.generation.wrapping_add(1);
-            match self.store.save_entry(&ahead).await {
-                Ok(()) => held.generation = ahead.generation,
-                Err(error) => self.store_trouble(&error),
-            }
-        }
-        Ok(None)
-    }
-
-    /// Logs a store failure: once as a warning (the session goes on in memory), then at
-    /// debug level.
-    fn store_trouble(&self, error: &StoreError) {
-        if self
-            .store_warned
-            .swap(true, std::sync::atomic::Ordering::Relaxed)
-        {
-            tracing::debug!(%error, "the token store is still failing");
-        } else {
-            tracing::warn!(%error, "the token store failed; this process renews on its own, in memory, until it works again");
         }
     }
 
@@ -487,21 +394,20 @@ impl<A: Authenticator> Inner<A> {
         (Ok(live), StoreAction::Save(entry(stored)))
     }
 
-    /// Tells the store (or the server) what a flight of `epoch` changed. A failed save
-    /// clears the store, so a spent refresh token is never presented after a restart.
-    async fn apply(&self, action: StoreAction, epoch: u64) {
+    /// Tells the store (or the server) what a flight of `epoch` changed.
+    async fn apply(
+        &self,
+        held: &mut Held,
+        action: StoreAction,
+        epoch: u64,
+        coordination: &mut Coordination,
+    ) {
         match action {
             StoreAction::Keep => {}
             StoreAction::Save(stored) => {
-                if let Err(error) = self.store.save_entry(&stored).await {
-                    tracing::warn!(%error, "could not save the new tokens; clearing the store so that it holds no spent refresh token");
-                    self.clear_store().await;
-                } else if self.epoch() != epoch {
-                    // A logout gave up waiting and cleared the store meanwhile.
-                    self.clear_store().await;
-                }
+                self.save_tokens(held, stored, epoch, coordination).await;
             }
-            StoreAction::Clear => self.clear_store().await,
+            StoreAction::Clear => self.forget_presented(coordination).await,
             StoreAction::Revoke(tokens) => {
                 if let Err(error) = self
                     .authenticator
@@ -511,13 +417,6 @@ impl<A: Authenticator> Inner<A> {
                     tracing::warn!(%error, "could not revoke tokens obtained after a logout");
                 }
             }
-        }
-    }
-
-    /// Clears the store, logging a failure (there is no caller to return it to).
-    async fn clear_store(&self) {
-        if let Err(error) = self.store.clear().await {
-            tracing::warn!(%error, "could not clear the token store; it may hold a spent refresh token, delete it by hand");
         }
     }
 }

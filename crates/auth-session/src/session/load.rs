@@ -84,6 +84,7 @@ impl<A: Authenticator> Inner<A> {
             TokenSource::Store,
         )?;
         held.refresh_token = stored.refresh_token;
+        held.refresh_token_shared = true;
         held.generation = entry.generation;
         Some(live)
     }

@@ -25,6 +25,7 @@ mod logout;
 #[cfg(test)]
 mod model;
 mod policy;
+mod shared;
 mod stats;
 
 use std::fmt;
@@ -120,6 +121,11 @@ struct Held {
     /// The generation of the store entry this session last read or wrote: under a shared
     /// store's lease, a different one means another session renewed meanwhile.
     generation: u64,
+    /// Whether the store may know `refresh_token` (it was read from the store, or written
+    /// or offered to it). On a shared store such a token is presented only under the
+    /// lease, after the write-ahead; one obtained while the store could not be leased,
+    /// and never written, is this session's alone.
+    refresh_token_shared: bool,
 }
 
 impl<A: Authenticator> Session<A> {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use zeroize::Zeroizing;
 
 use super::format::{self, Place};
 use super::seal::Sealer;
@@ -28,13 +29,15 @@ const TEMP_STALE_AFTER: Duration = Duration::from_secs(5 * 60);
 /// Keeps tokens in a JSON file, so a restarted program resumes without signing again.
 ///
 /// - On unix the file is created with mode `0600` (owner read and write only). An existing
-///   file that others can read (any group or other permission bit) is tightened to `0600`
-///   when it is loaded, with a `tracing` warning (target `auth_session`) that names the
-///   path and the old mode, never the content: the tokens in it may have been read
-///   already, so consider logging out to revoke them. If the mode cannot be changed (the
-///   file belongs to another user), the load fails with
-///   [`StoreError::Permissions`], which says to `chmod 600` the file. A save always
-///   replaces the file with a new private one.
+///   file that other users can read or write (any group or other permission bit) is not
+///   used: the load fails with [`StoreError::Permissions`], which names the path and the
+///   mode, never the content, and says to `chmod 600` it (the tokens in it may have been
+///   read: consider logging out to revoke them). The store never changes the mode of a
+///   file it did not create; a session then logs in, and its save replaces the file with
+///   a new private one.
+/// - The token file and its lock file must not be symbolic links: the store opens them
+///   without following links and refuses a link ([`StoreError::SymbolicLink`]), so a
+///   link cannot make it read, write or change the mode of another file.
 /// - Every save writes a temporary file in the same directory (named
 ///   `.{file name}.auth-session-XXXXXX.tmp`), flushes it to disk and renames it over the
 ///   old one, so a crash leaves the old or the new tokens, never half.
@@ -52,7 +55,8 @@ const TEMP_STALE_AFTER: Duration = Duration::from_secs(5 * 60);
 ///   `{path}.lock` (created `0600`, never removed) before it logs in or refreshes, re-reads
 ///   the file and adopts tokens another process saved meanwhile, so a fleet renews once
 ///   per expiry and never presents a refresh token twice. The lock ends with the process
-///   that holds it, even on `kill -9`.
+///   that holds it, even on `kill -9`. Writes under the lock are fenced (see [`Lease`]):
+///   a write goes through only if the file still holds what the holder last read or wrote.
 /// - The directory must exist; the store does not create it.
 /// - With the `sealing` feature, [`sealed`](FileStore::sealed) seals the content with a
 ///   key (see [`SealingKey`](crate::SealingKey)): the file then holds no token in clear.
@@ -82,6 +86,28 @@ impl FileStore {
     #[must_use]
     pub fn sealed(mut self, key: &crate::SealingKey) -> Self {
         self.sealer = Sealer::new(key);
+        self
+    }
+
+    /// This sealed store, also opening entries sealed with `previous`: a key being rotated
+    /// out. It writes with the key given to [`sealed`](FileStore::sealed) only. To rotate
+    /// a fleet's key without a login storm: give every process the new key with the old
+    /// one as previous, then, once all run so, drop the old one. Has no effect on a store
+    /// that does not seal.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sealing")] {
+    /// use auth_session::{FileStore, SealingKey};
+    /// let new = SealingKey::parse(&"11".repeat(32))?;
+    /// let old = SealingKey::parse(&"22".repeat(32))?;
+    /// let store = FileStore::new("tokens.json").sealed(&new).with_previous_key(&old);
+    /// # let _ = store; }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "sealing")]
+    #[must_use]
+    pub fn with_previous_key(mut self, previous: &crate::SealingKey) -> Self {
+        self.sealer = self.sealer.also_open(previous);
         self
     }
 
@@ -166,7 +192,14 @@ impl TokenStore for FileStore {
                 blocking(move || Ok(file.try_lock())).await?
             };
             match attempt {
-                Ok(()) => return Ok(Some(Box::new(FileLease { file, path }))),
+                Ok(()) => {
+                    return Ok(Some(Box::new(FileLease {
+                        file,
+                        path,
+                        store: self.clone(),
+                        seen: None,
+                    })));
+                }
                 Err(std::fs::TryLockError::WouldBlock) => {}
                 Err(std::fs::TryLockError::Error(source)) => {
                     return Err(StoreError::Write { path, source });
@@ -183,13 +216,7 @@ impl TokenStore for FileStore {
 
     async fn clear(&self) -> Result<(), StoreError> {
         let path = self.path.clone();
-        blocking(move || match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                Err(StoreError::Remove { path, source: e })
-            }
-            _ => Ok(()),
-        })
-        .await
+        blocking(move || remove(&path)).await
     }
 }
 
@@ -199,16 +226,63 @@ const LOCK_POLL_FIRST: Duration = Duration::from_millis(2);
 const LOCK_POLL_MAX: Duration = Duration::from_millis(25);
 
 /// The lease of a [`FileStore`]: a lock held on its lock file.
-#[derive(Debug)]
 struct FileLease {
     file: std::sync::Arc<std::fs::File>,
     path: PathBuf,
+    store: FileStore,
+    /// What this lease last read or wrote (`Some(None)`: no file); `None` before a read.
+    seen: Option<Option<Zeroizing<Vec<u8>>>>,
+}
+
+impl std::fmt::Debug for FileLease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileLease")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }
 
 #[async_trait]
 impl Lease for FileLease {
+    async fn load_entry(&mut self) -> Result<Option<StoreEntry>, StoreError> {
+        let path = self.store.path.clone();
+        let raw = blocking(move || read_raw(&path)).await?;
+        self.seen = Some(raw.bytes.clone());
+        interpret(&self.store.path, &self.store.sealer, &raw)
+    }
+
+    /// Under the lock: compares the file with what this lease saw, then writes.
+    async fn replace(&mut self, entry: Option<&StoreEntry>) -> Result<(), StoreError> {
+        let Some(seen) = self.seen.clone() else {
+            return Err(self.conflict());
+        };
+        let bytes = entry
+            .map(|entry| encode(&self.store.path, &self.store.sealer, entry).map(Zeroizing::new))
+            .transpose()?;
+        let path = self.store.path.clone();
+        let written = bytes.clone();
+        let same = blocking(move || {
+            let now = read_raw(&path)?;
+            if now.bytes != seen {
+                return Ok(false);
+            }
+            match &written {
+                Some(bytes) => write_atomically(&path, bytes)?,
+                None => remove(&path)?,
+            }
+            Ok(true)
+        })
+        .await?;
+        if !same {
+            self.seen = None;
+            return Err(self.conflict());
+        }
+        self.seen = Some(bytes);
+        Ok(())
+    }
+
     async fn release(self: Box<Self>) -> Result<(), StoreError> {
-        let FileLease { file, path } = *self;
+        let FileLease { file, path, .. } = *self;
         blocking(move || {
             file.unlock()
                 .map_err(|source| StoreError::Write { path, source })
@@ -217,7 +291,47 @@ impl Lease for FileLease {
     }
 }
 
-/// Opens (or creates, private) the lock file at `path`.
+impl FileLease {
+    fn conflict(&self) -> StoreError {
+        StoreError::Conflict {
+            store: self.store.path.display().to_string(),
+        }
+    }
+}
+
+/// Opens `path` with `options`, never through a symbolic link (the open fails instead).
+fn open_no_follow(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+) -> Result<std::fs::File, OpenError> {
+    // A clear error for a link that is there now; `O_NOFOLLOW` closes the race with one
+    // made after this look.
+    if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        return Err(OpenError::Link);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).map_err(|error| {
+        #[cfg(unix)]
+        if error.raw_os_error() == Some(libc::ELOOP) {
+            return OpenError::Link;
+        }
+        OpenError::Io(error)
+    })
+}
+
+/// Why a file could not be opened.
+enum OpenError {
+    /// It is a symbolic link.
+    Link,
+    /// Another I/O error.
+    Io(io::Error),
+}
+
+/// Opens (or creates, private) the lock file at `path`, never through a link.
 fn open_lock_file(path: &Path) -> Result<std::fs::File, StoreError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
@@ -226,10 +340,26 @@ fn open_lock_file(path: &Path) -> Result<std::fs::File, StoreError> {
         use std::os::unix::fs::OpenOptionsExt as _;
         options.mode(0o600);
     }
-    options.open(path).map_err(|source| StoreError::Write {
-        path: path.to_owned(),
-        source,
+    open_no_follow(path, &mut options).map_err(|error| match error {
+        OpenError::Link => StoreError::SymbolicLink {
+            path: path.to_owned(),
+        },
+        OpenError::Io(source) => StoreError::Write {
+            path: path.to_owned(),
+            source,
+        },
     })
+}
+
+/// Removes the token file at `path`; an absent file is fine.
+fn remove(path: &Path) -> Result<(), StoreError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StoreError::Remove {
+            path: path.to_owned(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }
 
 impl FileStore {
@@ -261,59 +391,84 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn read(path: &Path, sealer: &Sealer) -> Result<Option<StoreEntry>, StoreError> {
+    interpret(path, sealer, &read_raw(path)?)
+}
+
+/// A token file's bytes as found, before they are decoded.
+struct Raw {
+    /// The content, at most one byte more than [`MAX_FILE_BYTES`]; `None`: no file.
+    bytes: Option<Zeroizing<Vec<u8>>>,
+    /// The file's permission bits, if other users may read or write it.
+    open_to_others: Option<u32>,
+}
+
+/// Reads the token file at `path` (never through a link), at most one byte more than the
+/// limit, so that a larger file is refused, never read whole.
+fn read_raw(path: &Path) -> Result<Raw, StoreError> {
     remove_stale_temporary_files(path);
     let failed = |source: io::Error| StoreError::Read {
         path: path.to_owned(),
         source,
     };
-    let file = match std::fs::File::open(path) {
+    let file = match open_no_follow(path, std::fs::OpenOptions::new().read(true)) {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(failed(e)),
+        Err(OpenError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Raw {
+                bytes: None,
+                open_to_others: None,
+            });
+        }
+        Err(OpenError::Link) => {
+            return Err(StoreError::SymbolicLink {
+                path: path.to_owned(),
+            });
+        }
+        Err(OpenError::Io(e)) => return Err(failed(e)),
     };
-    #[cfg(unix)]
-    make_private(path, &file)?;
-    // One byte more than the limit, so that a larger file is refused, never read whole.
-    let mut bytes = Vec::new();
+    let open_to_others = mode_open_to_others(&file).map_err(failed)?;
+    let mut bytes = Zeroizing::new(Vec::new());
     file.take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(failed)?;
-    decode(path, sealer, &bytes).map(Some)
+    Ok(Raw {
+        bytes: Some(bytes),
+        open_to_others,
+    })
 }
 
-/// Tightens the open token `file` at `path` to `0600` if others may read it (with a
-/// warning), or refuses it if that is not allowed.
-#[cfg(unix)]
-fn make_private(path: &Path, file: &std::fs::File) -> Result<(), StoreError> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let mode = file
-        .metadata()
-        .map_err(|source| StoreError::Read {
-            path: path.to_owned(),
-            source,
-        })?
-        .permissions()
-        .mode()
-        & 0o7777;
-    if mode & 0o077 == 0 {
-        return Ok(());
-    }
-    // On the open handle (fchmod), so the file checked is the file changed.
-    match file.set_permissions(std::fs::Permissions::from_mode(0o600)) {
-        Ok(()) => {
-            tracing::warn!(
-                path = %path.display(),
-                old_mode = format_args!("{mode:o}"),
-                "the token file could be read by other users; its mode was set to 600. \
-                 If others had access, log out to revoke the tokens in it"
-            );
-            Ok(())
-        }
-        Err(source) => Err(StoreError::Permissions {
+/// The entry in a file read as `raw`.
+fn interpret(path: &Path, sealer: &Sealer, raw: &Raw) -> Result<Option<StoreEntry>, StoreError> {
+    let Some(bytes) = &raw.bytes else {
+        return Ok(None);
+    };
+    if let Some(mode) = raw.open_to_others {
+        tracing::warn!(
+            path = %path.display(),
+            mode = format_args!("{mode:o}"),
+            "the token file can be read or written by other users; its tokens are not used. \
+             If others had access, log out to revoke them"
+        );
+        return Err(StoreError::Permissions {
             path: path.to_owned(),
             mode,
-            source,
-        }),
+        });
+    }
+    decode(path, sealer, bytes).map(Some)
+}
+
+/// The open file's permission bits if other users may read or write it (any group or
+/// other bit); `None` for a private file, and on systems without unix modes.
+fn mode_open_to_others(file: &std::fs::File) -> io::Result<Option<u32>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = file.metadata()?.permissions().mode() & 0o7777;
+        Ok((mode & 0o077 != 0).then_some(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        Ok(None)
     }
 }
 
@@ -381,6 +536,11 @@ fn directory_of(path: &Path) -> &Path {
 
 /// Writes a private temporary file next to `path`, syncs it and renames it over `path`.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        return Err(StoreError::SymbolicLink {
+            path: path.to_owned(),
+        });
+    }
     remove_stale_temporary_files(path);
     let failed = |source: io::Error| StoreError::Write {
         path: path.to_owned(),

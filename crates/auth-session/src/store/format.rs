@@ -135,6 +135,13 @@ pub enum EntryProblem {
         "the sealed entry does not open with this key (another key sealed it, or it was altered)"
     )]
     WrongKeyOrAltered,
+    /// The store holds something other than an entry there (a Redis key of another
+    /// type).
+    #[error("the key holds a value of another type ({found}), not an entry")]
+    WrongType {
+        /// The type found (for Redis: `hash`, `list`, …).
+        found: String,
+    },
 }
 
 /// The content, as written.

@@ -67,8 +67,34 @@ impl StoreEntry {
 /// A store's renewal lease: while a session holds it, no other session sharing the
 /// store logs in or refreshes. Released by [`release`](Lease::release), or when dropped
 /// (best effort), or by the store when the holder dies or the lease's time runs out.
+///
+/// The holder reads and writes the entry through the lease. A write is *fenced*: it goes
+/// through only if the stored entry is still exactly what this lease last read or wrote
+/// (and, for a store whose leases can run out, only if no other session has taken the
+/// lease meanwhile); otherwise nothing is written and the write fails with
+/// [`StoreError::Conflict`] or [`StoreError::LeaseLost`]. So a holder that stalled past
+/// its lease never undoes a later holder's renewal.
+///
+/// A lease that a store ends after a time (Redis) keeps itself alive while it is held,
+/// and stops when released or dropped.
 #[async_trait]
 pub trait Lease: Send + Sync + std::fmt::Debug {
+    /// Reads the entry and remembers what it read, for the fence of the next
+    /// [`replace`](Lease::replace). An entry that cannot be used (malformed, sealed with
+    /// another key, of another type) is an error, but is remembered too: the next write
+    /// may replace it.
+    async fn load_entry(&mut self) -> Result<Option<StoreEntry>, StoreError>;
+
+    /// Replaces the entry with `entry` (`None`: removes it) if the store still holds
+    /// what this lease last read or wrote, and remembers what it wrote.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Conflict`] if the entry changed (or nothing was read through this
+    /// lease yet), [`StoreError::LeaseLost`] if another session holds the lease now;
+    /// nothing was written then. Any failure of the store.
+    async fn replace(&mut self, entry: Option<&StoreEntry>) -> Result<(), StoreError>;
+
     /// Gives the lease back, so the next session waiting for it can re-read the entry.
     async fn release(self: Box<Self>) -> Result<(), StoreError>;
 }
@@ -116,10 +142,17 @@ pub trait TokenStore: Send + Sync + std::fmt::Debug {
     /// process may ignore it). `Ok(None)`: this store is not shared, no lease is needed
     /// (the default).
     ///
-    /// With a lease, a session re-reads the entry before it renews and adopts tokens
-    /// another session saved meanwhile, takes the refresh token out of the entry before
-    /// presenting it (so that a holder that dies mid-refresh leaves no spent token behind),
-    /// and saves the new pair with the next [`generation`](StoreEntry::generation).
+    /// With a lease, a session re-reads the entry through it before it renews and adopts
+    /// tokens another session saved meanwhile, takes the refresh token out of the entry
+    /// before presenting it (so that a holder that dies mid-refresh leaves no spent token
+    /// behind), and saves the new pair with the next
+    /// [`generation`](StoreEntry::generation), every write fenced (see [`Lease`]). A
+    /// session on a shared store never presents a refresh token the store may know of
+    /// without the lease and that write: when the lease cannot be had (the store fails),
+    /// it logs in instead and writes nothing.
+    ///
+    /// A store whose server can fail for a moment (a dropped connection) keeps trying
+    /// within `wait` before it reports the failure.
     async fn lease(
         &self,
         wait: std::time::Duration,
@@ -206,10 +239,12 @@ pub enum StoreError {
         /// Column of the problem, from 1.
         column: usize,
     },
-    /// The token file can be read by other users and its mode could not be set to `0600`
-    /// (see [`FileStore`](crate::FileStore)).
+    /// The token file can be read or written by other users: its tokens are not used (they
+    /// may have been read), and its mode is left as it is (the store changes no file it did
+    /// not create). The next save replaces it with a private file (see
+    /// [`FileStore`](crate::FileStore)).
     #[error(
-        "the token file {} can be read by other users (mode {mode:o}) and could not be made private: {source}; run `chmod 600` on it as its owner, and log out to revoke its tokens if others had access",
+        "the token file {} can be read or written by other users (mode {mode:o}), so its tokens are not used; run `chmod 600` on it (or delete it), and log out to revoke its tokens if others had access",
         path.display()
     )]
     Permissions {
@@ -217,8 +252,6 @@ pub enum StoreError {
         path: PathBuf,
         /// The file's permission bits, as found.
         mode: u32,
-        /// The I/O error of the change of mode.
-        source: std::io::Error,
     },
     /// The token file is larger than any token file (`limit` bytes); it was not read.
     #[error(
@@ -288,6 +321,26 @@ pub enum StoreError {
     InvalidSettings {
         /// What is wrong.
         reason: String,
+    },
+    /// A write under the renewal lease was refused because the stored entry is no longer
+    /// what this session read (another session wrote it meanwhile, or it was cleared):
+    /// nothing was written, so that a later renewal is never undone.
+    #[error(
+        "the token store {store} changed since this session read it; nothing was written, so as not to undo another session's renewal"
+    )]
+    Conflict {
+        /// Which store (a URL without its password, or a path).
+        store: String,
+    },
+    /// The token file or its lock file is a symbolic link. The store does not follow
+    /// links (one could point it at another file, whose mode or content would change).
+    #[error(
+        "{} is a symbolic link; the token store does not follow links: remove it, or point the store at the real file",
+        path.display()
+    )]
+    SymbolicLink {
+        /// The link.
+        path: PathBuf,
     },
     /// Any other failure of a custom store.
     #[error("the token store failed: {source}")]

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::StreamExt as _;
-use redis::Value;
 use redis::aio::{MultiplexedConnection, PubSubStream};
 use tokio::time::Instant;
+use zeroize::Zeroizing;
 
 use super::format::{self, Place};
 use super::seal::Sealer;
@@ -26,6 +26,42 @@ const POLL_MAX: Duration = Duration::from_millis(50);
 /// ran out (which publishes nothing).
 const POLL_MAX_SUBSCRIBED: Duration = Duration::from_millis(250);
 
+/// How long a store may keep failing (a dropped connection, a restart) while a session
+/// waits for the lease before the wait reports the failure.
+const FAILING_AT_MOST: Duration = Duration::from_secs(2);
+
+/// The longest a holder keeps its lease alive unless told otherwise
+/// ([`RedisStore::lease_time_limit`]).
+const DEFAULT_LEASE_TIME_LIMIT: Duration = Duration::from_secs(5 * 60);
+
+/// Takes the lease (`KEYS[1]`) for this holder's token (`ARGV[1]`) for `ARGV[2]` ms; a
+/// lease that already holds the token (a try whose answer was lost) is this holder's
+/// too. 1 if taken, 0 if another holds it.
+static ACQUIRE: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    return 1
+end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    return 1
+end
+return 0",
+    )
+});
+
+/// Extends the lease (`KEYS[1]`) by `ARGV[2]` ms if it still holds this holder's token
+/// (`ARGV[1]`). 1 if extended, 0 if it was no longer this holder's.
+static EXTEND: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"if redis.call('GET', KEYS[1]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    return 1
+end
+return 0",
+    )
+});
+
 /// Deletes the lease (`KEYS[1]`) only if it still holds this holder's token (`ARGV[1]`),
 /// and tells the waiters on `KEYS[2]`. 1 if released, 0 if it was no longer this
 /// holder's.
@@ -40,6 +76,69 @@ return 0",
     )
 });
 
+/// Reads the entry (`KEYS[1]`) as `{type, bytes}`: the key's type (`none`, `string`, or
+/// another) and, for a string, its first `ARGV[1]` + 1 bytes.
+static READ: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"local kind = redis.call('TYPE', KEYS[1]).ok
+if kind == 'string' then
+    return {kind, redis.call('GETRANGE', KEYS[1], 0, ARGV[1])}
+end
+return {kind, ''}",
+    )
+});
+
+/// The fenced write of a lease: replaces the entry (`KEYS[1]`) only if the lease
+/// (`KEYS[2]`) is not another holder's (`ARGV[1]` is this holder's token) and the entry
+/// is still what the holder saw (`ARGV[2]`: `none`, `string` with the first `ARGV[4]` + 1
+/// bytes equal to `ARGV[3]`, or `other` for a key of another type); then tells the waiters
+/// on `KEYS[3]`. `ARGV[5]` is `set` (with the value `ARGV[6]`) or `del`. A write that
+/// already landed (its answer lost, so it is sent again) counts as done. Answers `ok`,
+/// `lease` (another holds the lease) or `changed`.
+static REPLACE: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"local holder = redis.call('GET', KEYS[2])
+if holder and holder ~= ARGV[1] then
+    return 'lease'
+end
+local kind = redis.call('TYPE', KEYS[1]).ok
+local bytes = ''
+if kind == 'string' then
+    bytes = redis.call('GETRANGE', KEYS[1], 0, ARGV[4])
+elseif kind ~= 'none' then
+    kind = 'other'
+end
+if ARGV[5] == 'set' and kind == 'string' and bytes == ARGV[6] then
+    return 'ok'
+end
+if ARGV[5] == 'del' and kind == 'none' then
+    return 'ok'
+end
+if kind ~= ARGV[2] or (kind == 'string' and bytes ~= ARGV[3]) then
+    return 'changed'
+end
+if ARGV[5] == 'set' then
+    redis.call('SET', KEYS[1], ARGV[6])
+    redis.call('PUBLISH', KEYS[3], 'saved')
+else
+    redis.call('DEL', KEYS[1])
+    redis.call('PUBLISH', KEYS[3], 'cleared')
+end
+return 'ok'",
+    )
+});
+
+/// What a lease saw at the entry's key, for the fence of its next write.
+#[derive(Clone, PartialEq, Eq)]
+enum Seen {
+    /// No key.
+    Absent,
+    /// A string: its first bytes (at most one more than an entry may have).
+    Bytes(Zeroizing<Vec<u8>>),
+    /// A key of another type.
+    Other,
+}
+
 /// Keeps one session entry in Redis, so sessions on many machines share one login and
 /// renew in turns (see [`TokenStore::lease`]).
 ///
@@ -51,11 +150,18 @@ return 0",
 ///   and over).
 /// - **The lease** is `SET key:lease <random token> NX PX <ttl>`, given back by a script
 ///   that deletes it only if it still holds this holder's token (and publishes
-///   `released`), so a holder whose lease ran out never frees another's. A waiter
-///   subscribes to `key:events` and tries again as soon as a lease is released or an
-///   entry saved, and every so often anyway (a lease that runs out publishes nothing).
-///   A lease dropped without [`Lease::release`] is given back by a spawned task, else it
-///   ends after its `ttl`.
+///   `released`), so a holder whose lease ran out never frees another's. While held, a
+///   task extends it every third of its `ttl` (compare-and-extend by its token), so a
+///   slow login keeps it and a dead holder loses it within `ttl`; a holder keeps it
+///   alive at most [`lease_time_limit`](RedisStore::lease_time_limit) (5 min by default).
+///   A waiter subscribes to `key:events` and tries again as soon as a lease is released
+///   or an entry saved, and every so often anyway (a lease that runs out publishes
+///   nothing); a store failure while it waits (a dropped connection) is tried again, and
+///   reported only once it has lasted 2 s. A lease dropped without [`Lease::release`] is
+///   given back by a spawned task, else it ends after its `ttl`.
+/// - **Fenced writes.** A holder's writes are one script that writes only if the lease is
+///   not another's and the value is still what the holder last read or wrote (see
+///   [`Lease`]): a holder that stalled past its lease never undoes a later renewal.
 /// - **URLs.** `redis://[user][:password]@host[:port][/db]`, and `rediss://` for TLS
 ///   through rustls (with the system's root certificates). The password is never
 ///   printed: errors and `Debug` name the store by its URL without it.
@@ -67,7 +173,8 @@ return 0",
 ///   memory, and says so once.
 /// - With the `sealing` feature, `sealed` seals the value with a key.
 /// - An entry larger than 1 MiB is refused unread
-///   ([`StoreError::InvalidEntry`]); so is one that is not a valid entry.
+///   ([`StoreError::InvalidEntry`]); so is one that is not a valid entry, and a key of
+///   another type ([`EntryProblem::WrongType`](crate::EntryProblem::WrongType)).
 ///
 /// The value holds live credentials in clear unless the store is
 /// [`sealed`](RedisStore::sealed) (feature `sealing`): protect the server as you
@@ -96,6 +203,7 @@ pub struct RedisStore {
     /// The connection, once made; cleared after a failure so the next call connects again.
     connection: Arc<Mutex<Option<MultiplexedConnection>>>,
     sealer: Sealer,
+    lease_time_limit: Duration,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -155,6 +263,7 @@ impl RedisStore {
             response_timeout: DEFAULT_TIMEOUT,
             connection: Arc::default(),
             sealer: Sealer::default(),
+            lease_time_limit: DEFAULT_LEASE_TIME_LIMIT,
         })
     }
 
@@ -170,6 +279,16 @@ impl RedisStore {
         self
     }
 
+    /// This sealed store, also opening entries sealed with `previous`: a key being rotated
+    /// out (see [`FileStore::with_previous_key`](crate::FileStore::with_previous_key)).
+    /// Writes with the key given to [`sealed`](RedisStore::sealed) only.
+    #[cfg(feature = "sealing")]
+    #[must_use]
+    pub fn with_previous_key(mut self, previous: &crate::SealingKey) -> Self {
+        self.sealer = self.sealer.also_open(previous);
+        self
+    }
+
     /// How long connecting (TCP, TLS, authentication) may take; 2 s by default.
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
@@ -181,6 +300,15 @@ impl RedisStore {
     #[must_use]
     pub fn response_timeout(mut self, timeout: Duration) -> Self {
         self.response_timeout = timeout;
+        self
+    }
+
+    /// The longest a holder keeps its renewal lease alive (5 min by default): a holder
+    /// stuck longer (a login that never answers) then loses it within the lease's `ttl`,
+    /// and the next session takes over; the stuck holder's writes are refused.
+    #[must_use]
+    pub fn lease_time_limit(mut self, limit: Duration) -> Self {
+        self.lease_time_limit = limit;
         self
     }
 
@@ -280,20 +408,113 @@ impl RedisStore {
 
     /// Tries to take the lease once.
     async fn try_lease(&self, token: &str, ttl: Duration) -> Result<bool, StoreError> {
-        let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        let answer: Value = self
+        let taken: i64 = self
             .exchange(async |connection| {
-                redis::cmd("SET")
-                    .arg(&*self.lease_key)
+                ACQUIRE
+                    .key(&*self.lease_key)
                     .arg(token)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(ttl_ms)
-                    .query_async(connection)
+                    .arg(millis(ttl))
+                    .invoke_async(connection)
                     .await
             })
             .await?;
-        Ok(!matches!(answer, Value::Nil))
+        Ok(taken == 1)
+    }
+
+    /// Extends the lease by `ttl` if it still holds `token`; `false` if it does not.
+    async fn extend_lease(&self, token: &str, ttl: Duration) -> Result<bool, StoreError> {
+        let extended: i64 = self
+            .exchange(async |connection| {
+                EXTEND
+                    .key(&*self.lease_key)
+                    .arg(token)
+                    .arg(millis(ttl))
+                    .invoke_async(connection)
+                    .await
+            })
+            .await?;
+        Ok(extended == 1)
+    }
+
+    /// The entry's key as found: its type and, for a string, its first bytes.
+    async fn read(&self) -> Result<Seen, StoreError> {
+        let (kind, bytes): (String, Vec<u8>) = self
+            .exchange(async |connection| {
+                READ.key(&*self.key)
+                    .arg(format::MAX_BYTES)
+                    .invoke_async(connection)
+                    .await
+            })
+            .await?;
+        let bytes = Zeroizing::new(bytes);
+        Ok(match kind.as_str() {
+            "none" => Seen::Absent,
+            "string" => Seen::Bytes(bytes),
+            _ => {
+                return Err(StoreError::InvalidEntry {
+                    store: self.name.to_string(),
+                    problem: super::EntryProblem::WrongType { found: kind },
+                });
+            }
+        })
+    }
+
+    /// The entry in `seen`.
+    fn interpret(&self, seen: &Seen) -> Result<Option<StoreEntry>, StoreError> {
+        match seen {
+            // An empty value reads as no entry.
+            Seen::Absent => Ok(None),
+            Seen::Bytes(bytes) if bytes.is_empty() => Ok(None),
+            Seen::Bytes(bytes) => self
+                .sealer
+                .decode(bytes)
+                .map(Some)
+                .map_err(|e| e.at(Place::Named(&self.name))),
+            Seen::Other => Err(StoreError::InvalidEntry {
+                store: self.name.to_string(),
+                problem: super::EntryProblem::WrongType {
+                    found: "not a string".to_owned(),
+                },
+            }),
+        }
+    }
+
+    /// The fenced write (see [`REPLACE`]): `Ok(true)` if written, `Ok(false)` if the entry
+    /// changed; [`StoreError::LeaseLost`] if another holds the lease.
+    async fn replace_fenced(
+        &self,
+        token: &str,
+        seen: &Seen,
+        value: Option<&[u8]>,
+    ) -> Result<bool, StoreError> {
+        let (kind, seen_bytes): (&str, &[u8]) = match seen {
+            Seen::Absent => ("none", b""),
+            Seen::Bytes(bytes) => ("string", bytes.as_slice()),
+            Seen::Other => ("other", b""),
+        };
+        let answer: String = self
+            .exchange(async |connection| {
+                REPLACE
+                    .key(&*self.key)
+                    .key(&*self.lease_key)
+                    .key(&*self.events)
+                    .arg(token)
+                    .arg(kind)
+                    .arg(seen_bytes)
+                    .arg(format::MAX_BYTES)
+                    .arg(if value.is_some() { "set" } else { "del" })
+                    .arg(value.unwrap_or_default())
+                    .invoke_async(connection)
+                    .await
+            })
+            .await?;
+        match answer.as_str() {
+            "ok" => Ok(true),
+            "lease" => Err(StoreError::LeaseLost {
+                store: self.name.to_string(),
+            }),
+            _ => Ok(false),
+        }
     }
 
     /// Gives the lease back if it still holds `token`.
@@ -381,34 +602,8 @@ impl TokenStore for RedisStore {
     /// Reads at most one byte more than an entry may have (`GETRANGE`), so a huge value
     /// is refused without being read whole. An empty value reads as no entry.
     async fn load_entry(&self) -> Result<Option<StoreEntry>, StoreError> {
-        let limit = format::MAX_BYTES;
-        let value: Value = self
-            .exchange(async |connection| {
-                redis::cmd("GETRANGE")
-                    .arg(&*self.key)
-                    .arg(0)
-                    .arg(limit)
-                    .query_async(connection)
-                    .await
-            })
-            .await?;
-        let bytes = match value {
-            Value::BulkString(bytes) => bytes,
-            Value::SimpleString(text) => text.into_bytes(),
-            Value::Nil => return Ok(None),
-            // Not the answer of GETRANGE to a string: the content is not shown.
-            _ => {
-                return Err(format::FormatError::Malformed { line: 1, column: 1 }
-                    .at(Place::Named(&self.name)));
-            }
-        };
-        if bytes.is_empty() {
-            return Ok(None);
-        }
-        self.sealer
-            .decode(&bytes)
-            .map(Some)
-            .map_err(|e| e.at(Place::Named(&self.name)))
+        let seen = self.read().await?;
+        self.interpret(&seen)
     }
 
     async fn save_entry(&self, entry: &StoreEntry) -> Result<(), StoreError> {
@@ -420,7 +615,9 @@ impl TokenStore for RedisStore {
     }
 
     /// `SET {key}:lease <random token> NX PX <ttl>`, tried again whenever the store
-    /// publishes a release or a save, and every so often, for at most `wait`.
+    /// publishes a release or a save, and every so often, for at most `wait`. A failure
+    /// of the store is tried again too, and reported once it has lasted 2 s (or the wait
+    /// is over).
     async fn lease(
         &self,
         wait: Duration,
@@ -431,17 +628,26 @@ impl TokenStore for RedisStore {
         let mut events: Option<PubSubStream> = None;
         let mut subscribed = false;
         let mut pause = POLL_FIRST;
+        let mut failing_since: Option<(Instant, StoreError)> = None;
         loop {
-            if self.try_lease(&token, ttl).await? {
-                return Ok(Some(Box::new(RedisLease {
-                    store: self.clone(),
-                    token,
-                    released: false,
-                })));
+            match self.try_lease(&token, ttl).await {
+                Ok(true) => return Ok(Some(Box::new(RedisLease::new(self.clone(), token, ttl)))),
+                Ok(false) => failing_since = None,
+                Err(error) => {
+                    let since = failing_since.take().map_or_else(Instant::now, |(at, _)| at);
+                    if since.elapsed() >= FAILING_AT_MOST {
+                        return Err(error);
+                    }
+                    tracing::debug!(store = %self.name, %error, "the token store failed while waiting for its lease; trying again");
+                    failing_since = Some((since, error));
+                }
             }
             let waited = started.elapsed();
             if waited >= wait {
-                return Err(StoreError::LeaseTimeout { waited });
+                return Err(match failing_since {
+                    Some((_, error)) => error,
+                    None => StoreError::LeaseTimeout { waited },
+                });
             }
             if !subscribed {
                 // Subscribe, then try again at once: a release between the first try and
@@ -452,7 +658,7 @@ impl TokenStore for RedisStore {
             }
             let left = wait - waited;
             match &mut events {
-                Some(stream) => {
+                Some(stream) if failing_since.is_none() => {
                     match tokio::time::timeout(pause.min(left), stream.next()).await {
                         // A release or a save: try again now.
                         Ok(Some(_)) => {}
@@ -463,7 +669,7 @@ impl TokenStore for RedisStore {
                     }
                     pause = (pause * 2).min(POLL_MAX_SUBSCRIBED);
                 }
-                None => {
+                _ => {
                     tokio::time::sleep(pause.min(left)).await;
                     pause = (pause * 2).min(POLL_MAX);
                 }
@@ -472,11 +678,54 @@ impl TokenStore for RedisStore {
     }
 }
 
-/// The lease of a [`RedisStore`]: `{key}:lease` holding this holder's random token.
+/// The lease of a [`RedisStore`]: `{key}:lease` holding this holder's random token, kept
+/// alive by a task of its own while held.
 struct RedisLease {
     store: RedisStore,
     token: String,
     released: bool,
+    /// What this lease last read or wrote; `None` before a read.
+    seen: Option<Seen>,
+    /// Extends the lease every third of its ttl; aborted when the lease ends.
+    keep_alive: tokio::task::JoinHandle<()>,
+}
+
+impl RedisLease {
+    fn new(store: RedisStore, token: String, ttl: Duration) -> Self {
+        let keep_alive = tokio::spawn(keep_alive(store.clone(), token.clone(), ttl));
+        RedisLease {
+            store,
+            token,
+            released: false,
+            seen: None,
+            keep_alive,
+        }
+    }
+}
+
+/// Extends the lease holding `token` every third of `ttl`, until it is no longer this
+/// holder's or the store's lease time limit is reached. A failed extension is tried again
+/// at the next tick (the lease survives a failure shorter than two thirds of its ttl).
+async fn keep_alive(store: RedisStore, token: String, ttl: Duration) {
+    let every = (ttl / 3).max(Duration::from_millis(10));
+    let until = Instant::now() + store.lease_time_limit;
+    loop {
+        tokio::time::sleep(every).await;
+        if Instant::now() >= until {
+            tracing::warn!(store = %store.name, limit = ?store.lease_time_limit, "a renewal has held the token store's lease for its time limit; no longer keeping it alive");
+            return;
+        }
+        match store.extend_lease(&token, ttl).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(store = %store.name, "the token store's renewal lease ran out before it could be extended; this holder's writes will be refused");
+                return;
+            }
+            Err(error) => {
+                tracing::debug!(store = %store.name, %error, "could not extend the renewal lease; trying again");
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for RedisLease {
@@ -490,8 +739,69 @@ impl std::fmt::Debug for RedisLease {
 
 #[async_trait]
 impl Lease for RedisLease {
+    async fn load_entry(&mut self) -> Result<Option<StoreEntry>, StoreError> {
+        let seen = match self.store.read().await {
+            Ok(seen) => seen,
+            Err(
+                error @ StoreError::InvalidEntry {
+                    problem: super::EntryProblem::WrongType { .. },
+                    ..
+                },
+            ) => {
+                // Remembered, so that the next write may replace it.
+                self.seen = Some(Seen::Other);
+                return Err(error);
+            }
+            Err(error) => {
+                self.seen = None;
+                return Err(error);
+            }
+        };
+        let entry = self.store.interpret(&seen);
+        self.seen = Some(seen);
+        entry
+    }
+
+    async fn replace(&mut self, entry: Option<&StoreEntry>) -> Result<(), StoreError> {
+        let Some(seen) = self.seen.clone() else {
+            return Err(StoreError::Conflict {
+                store: self.store.name.to_string(),
+            });
+        };
+        let bytes = entry
+            .map(|entry| {
+                self.store
+                    .sealer
+                    .encode(entry)
+                    .map(Zeroizing::new)
+                    .map_err(|e| e.at(Place::Named(&self.store.name)))
+            })
+            .transpose()?;
+        let written = self
+            .store
+            .replace_fenced(&self.token, &seen, bytes.as_deref().map(Vec::as_slice))
+            .await;
+        match written {
+            Ok(true) => {
+                self.seen = Some(match bytes {
+                    Some(bytes) => Seen::Bytes(bytes),
+                    None => Seen::Absent,
+                });
+                Ok(())
+            }
+            Ok(false) => {
+                self.seen = None;
+                Err(StoreError::Conflict {
+                    store: self.store.name.to_string(),
+                })
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     async fn release(mut self: Box<Self>) -> Result<(), StoreError> {
         self.released = true;
+        self.keep_alive.abort();
         self.store.release_lease(&self.token).await
     }
 }
@@ -500,6 +810,7 @@ impl Drop for RedisLease {
     /// Best effort: gives the lease back from a spawned task (on a Tokio runtime); else
     /// its time runs out.
     fn drop(&mut self) {
+        self.keep_alive.abort();
         if self.released {
             return;
         }
@@ -513,6 +824,13 @@ impl Drop for RedisLease {
             });
         }
     }
+}
+
+/// `duration` in whole milliseconds, at least 1.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 /// 128 random bits in hex, from the operating system.

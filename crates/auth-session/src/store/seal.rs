@@ -7,8 +7,12 @@ use super::format::{self, FormatError};
 /// How a store writes and reads its content: in clear, or sealed with a key.
 #[derive(Clone, Default)]
 pub(super) struct Sealer {
+    /// The key that seals what is written, and opens first.
     #[cfg(feature = "sealing")]
     key: Option<std::sync::Arc<sealed::Key>>,
+    /// Keys being rotated out: they open entries, never seal.
+    #[cfg(feature = "sealing")]
+    previous: Vec<std::sync::Arc<sealed::Key>>,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -40,7 +44,14 @@ impl Sealer {
     pub(super) fn decode(&self, bytes: &[u8]) -> Result<StoreEntry, FormatError> {
         #[cfg(feature = "sealing")]
         if let Some(key) = &self.key {
-            let clear = key.open(bytes)?;
+            let clear = match key.open(bytes) {
+                Err(FormatError::Sealing(super::EntryProblem::WrongKeyOrAltered)) => self
+                    .previous
+                    .iter()
+                    .find_map(|old| old.open(bytes).ok())
+                    .ok_or(FormatError::Sealing(super::EntryProblem::WrongKeyOrAltered))?,
+                opened => opened?,
+            };
             return format::decode(&clear);
         }
         format::decode(bytes)
@@ -53,7 +64,16 @@ impl Sealer {
     pub(super) fn new(key: &super::SealingKey) -> Self {
         Sealer {
             key: Some(std::sync::Arc::new(sealed::Key::new(key))),
+            previous: Vec::new(),
         }
+    }
+
+    /// Also opens entries sealed with `key` (one being rotated out). Only a sealer with a
+    /// sealing key uses it.
+    pub(super) fn also_open(mut self, key: &super::SealingKey) -> Self {
+        self.previous
+            .push(std::sync::Arc::new(sealed::Key::new(key)));
+        self
     }
 }
 

@@ -120,9 +120,9 @@ async fn run(scenario: Scenario, totals: Arc<Mutex<BTreeMap<&'static str, usize>
         transient_failures: scenario.transient_failures,
     };
     let store = Arc::new(if scenario.stored {
-        MemoryStore::with_entry(server.earlier_run())
+        MemoryStore::private_with_entry(server.earlier_run())
     } else {
-        MemoryStore::new()
+        MemoryStore::private()
     });
     let builder = Session::builder(server)
         .token_store(Arc::clone(&store))
