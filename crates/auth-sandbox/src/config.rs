@@ -81,6 +81,10 @@ pub struct Faults {
     pub drop_after: f64,
     /// Delay every answer by this much.
     pub delay: Option<Duration>,
+    /// Delay only logins and refreshes (a `POST` to a path ending in `/login` or
+    /// `/refresh`) by this much, before they are processed: a slow renewal while every
+    /// other call answers at once.
+    pub renewal_delay: Option<Duration>,
 }
 
 impl Default for SandboxConfig {
@@ -203,6 +207,12 @@ impl Faults {
     /// Sets the fraction of connections dropped after processing.
     pub fn with_drop_after(mut self, fraction: f64) -> Self {
         self.drop_after = fraction;
+        self
+    }
+
+    /// Sets a delay before logins and refreshes only.
+    pub fn with_renewal_delay(mut self, delay: Duration) -> Self {
+        self.renewal_delay = Some(delay);
         self
     }
 

@@ -25,6 +25,12 @@ pub(crate) async fn apply(
     if let Some(delay) = faults.delay {
         tokio::time::sleep(delay).await;
     }
+    if let Some(delay) = faults.renewal_delay
+        && request.method() == axum::http::Method::POST
+        && (request.uri().path().ends_with("/login") || request.uri().path().ends_with("/refresh"))
+    {
+        tokio::time::sleep(delay).await;
+    }
     if state.chance(faults.rate_limited) {
         bump(&counters.faults_429);
         return too_many_requests(1);

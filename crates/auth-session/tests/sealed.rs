@@ -282,3 +282,89 @@ async fn a_sealed_redis_value_holds_no_token_and_opens_only_with_its_key() {
     token(&session(&other_key())).await;
     assert_eq!(auth.state().logins(), 2);
 }
+
+/// Two processes on the old sealing key and one on a new one, on one file (a rotation
+/// done halfway): each finds the others' entries unreadable, and none presents a refresh
+/// token it read there (another may have spent it): they log in instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn processes_on_different_sealing_keys_never_present_a_refresh_token_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let auth = FakeAuth::pear_like();
+    let on = |key: &SealingKey| {
+        Session::builder(auth.clone())
+            .token_store(FileStore::new(&path).sealed(key))
+            .wait_timeout(Duration::from_secs(5))
+            .build()
+    };
+    let (old_1, old_2, new) = (on(&key()), on(&key()), on(&other_key()));
+    let first = token(&old_1).await;
+    assert_eq!(token(&old_2).await, first);
+    token(&new).await;
+    old_1.refresh_now().await.unwrap();
+    new.refresh_now().await.unwrap();
+    old_2.refresh_now().await.unwrap();
+    auth.state().assert_each_refresh_token_presented_once();
+}
+
+/// A rotation done right: processes get the new key with the old one as previous; they
+/// read what the old key sealed, write with the new one, and nobody logs in again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sealing_key_rotates_with_the_previous_key_and_no_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.json");
+    let auth = FakeAuth::pear_like();
+    let old = Session::builder(auth.clone())
+        .token_store(FileStore::new(&path).sealed(&key()))
+        .build();
+    let first = token(&old).await;
+    let rotated = || {
+        Session::builder(auth.clone())
+            .token_store(
+                FileStore::new(&path)
+                    .sealed(&other_key())
+                    .with_previous_key(&key()),
+            )
+            .build()
+    };
+    let new_1 = rotated();
+    assert_eq!(token(&new_1).await, first);
+    let renewed = new_1.refresh_now().await.unwrap();
+    // Now sealed with the new key only.
+    let error = FileStore::new(&path)
+        .sealed(&key())
+        .load_entry()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, StoreError::InvalidEntry { .. }),
+        "{error:?}"
+    );
+    let read = FileStore::new(&path)
+        .sealed(&other_key())
+        .load_entry()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        read.tokens.access_token.expose_secret(),
+        renewed.expose_secret()
+    );
+    let new_2 = rotated();
+    assert_eq!(token(&new_2).await, renewed.expose_secret());
+    assert_eq!(auth.state().logins(), 1);
+    assert_eq!(auth.state().refreshes(), 1);
+    // The same with Redis.
+    let server = RedisServer::start();
+    let redis = || RedisStore::new(&server.url(), "auth:fake:rotation").unwrap();
+    redis().sealed(&key()).save_entry(&entry()).await.unwrap();
+    let read = redis()
+        .sealed(&other_key())
+        .with_previous_key(&key())
+        .load_entry()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.generation, entry().generation);
+    assert!(redis().sealed(&other_key()).load_entry().await.is_err());
+}
