@@ -313,6 +313,12 @@ async fn a_file_larger_than_any_token_file_is_refused_unread() {
     assert!(error.to_string().contains("delete it"), "{error}");
     content.truncate(1 << 20);
     std::fs::write(&path, &content).unwrap();
+    #[cfg(unix)]
+    {
+        // Private, as the store makes its files (one others may read is refused).
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     assert!(
         store.load().await.unwrap().is_some(),
         "1 MiB exactly is read"

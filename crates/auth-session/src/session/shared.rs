@@ -192,9 +192,18 @@ impl<A: Authenticator> Inner<A> {
                     // A logout ended this flight's epoch: nothing more is written.
                     return;
                 }
-                match retrying!(lease.replace(Some(&entry)).await) {
+                // Whether an attempt may have written without saying so (its answer lost).
+                let mut uncertain = false;
+                let saved = retrying!({
+                    let attempt = lease.replace(Some(&entry)).await;
+                    uncertain |= matches!(attempt, Err(StoreError::Unavailable { .. }));
+                    attempt
+                });
+                match saved {
                     Ok(()) => held.refresh_token_shared = true,
-                    Err(error @ (StoreError::Conflict { .. } | StoreError::LeaseLost { .. })) => {
+                    Err(error @ (StoreError::Conflict { .. } | StoreError::LeaseLost { .. }))
+                        if !uncertain =>
+                    {
                         // Another session wrote meanwhile: its entry stands, and these
                         // tokens stay this session's alone (the next renewal adopts that
                         // entry's).
@@ -202,7 +211,7 @@ impl<A: Authenticator> Inner<A> {
                         tracing::warn!(%error, "the new tokens were not saved; another session's stand");
                     }
                     Err(error) => {
-                        // The write may have landed: treat the refresh token as known.
+                        // A write may have landed: treat the refresh token as known.
                         held.refresh_token_shared = true;
                         tracing::warn!(%error, "could not save the new tokens; this session keeps them in memory");
                     }

@@ -441,6 +441,8 @@ fn interpret(path: &Path, sealer: &Sealer, raw: &Raw) -> Result<Option<StoreEntr
     let Some(bytes) = &raw.bytes else {
         return Ok(None);
     };
+    // What is wrong with the content first: only tokens are refused for the mode.
+    let entry = decode(path, sealer, bytes)?;
     if let Some(mode) = raw.open_to_others {
         tracing::warn!(
             path = %path.display(),
@@ -453,7 +455,7 @@ fn interpret(path: &Path, sealer: &Sealer, raw: &Raw) -> Result<Option<StoreEntr
             mode,
         });
     }
-    decode(path, sealer, bytes).map(Some)
+    Ok(Some(entry))
 }
 
 /// The open file's permission bits if other users may read or write it (any group or

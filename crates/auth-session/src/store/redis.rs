@@ -92,8 +92,9 @@ return {kind, ''}",
 /// (`KEYS[2]`) is not another holder's (`ARGV[1]` is this holder's token) and the entry
 /// is still what the holder saw (`ARGV[2]`: `none`, `string` with the first `ARGV[4]` + 1
 /// bytes equal to `ARGV[3]`, or `other` for a key of another type); then tells the waiters
-/// on `KEYS[3]`. `ARGV[5]` is `set` (with the value `ARGV[6]`) or `del`. A write that
-/// already landed (its answer lost, so it is sent again) counts as done. Answers `ok`,
+/// on `KEYS[3]`. `ARGV[5]` is `set` (with the value `ARGV[6]`) or `del`. While this
+/// holder holds the lease, a write that already landed (its answer lost, so it is sent
+/// again) counts as done: no other holder can have written the same. Answers `ok`,
 /// `lease` (another holds the lease) or `changed`.
 static REPLACE: LazyLock<redis::Script> = LazyLock::new(|| {
     redis::Script::new(
@@ -108,10 +109,10 @@ if kind == 'string' then
 elseif kind ~= 'none' then
     kind = 'other'
 end
-if ARGV[5] == 'set' and kind == 'string' and bytes == ARGV[6] then
+if holder == ARGV[1] and ARGV[5] == 'set' and kind == 'string' and bytes == ARGV[6] then
     return 'ok'
 end
-if ARGV[5] == 'del' and kind == 'none' then
+if holder == ARGV[1] and ARGV[5] == 'del' and kind == 'none' then
     return 'ok'
 end
 if kind ~= ARGV[2] or (kind == 'string' and bytes ~= ARGV[3]) then
