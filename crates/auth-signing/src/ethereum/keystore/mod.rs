@@ -3,8 +3,9 @@
 //!
 //! Reads scrypt and PBKDF2-HMAC-SHA256 files with AES-128-CTR and checks the Keccak-256
 //! MAC before decrypting; writes scrypt files. Every parameter is checked before a key
-//! derivation runs, so a hostile file cannot ask for gigabytes of memory or hours of work
-//! ([`MAX_SCRYPT_MEMORY`], [`MAX_SCRYPT_WORK`], [`MAX_PBKDF2_ITERATIONS`], ...). Bad input
+//! derivation runs, so a hostile file cannot make scrypt allocate more than 512 MiB (all
+//! of its buffers, `128 * r * (n + p + 1)` bytes: [`MAX_SCRYPT_MEMORY`]) or ask for more
+//! than seconds of work ([`MAX_SCRYPT_WORK`], [`MAX_PBKDF2_ITERATIONS`], ...). Bad input
 //! is a [`KeystoreError`], never a panic. Reading and writing files is the caller's job:
 //! this module works on the JSON text.
 //!
