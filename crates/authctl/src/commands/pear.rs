@@ -272,8 +272,10 @@ async fn token(args: &PearTokenArgs) -> Result<(), Failure> {
             ));
         }
     };
-    let store = store::open(&args.store, &authenticator.identity())?;
-    store::check_reachable(store.as_ref()).await?;
+    let identity = authenticator.identity();
+    let store = store::open(&args.store, &identity)?
+        .checked(&identity)
+        .await?;
     store::print_token(
         PearSession::builder(authenticator)
             .token_store(store)
