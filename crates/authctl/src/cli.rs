@@ -124,9 +124,15 @@ pub(crate) struct PearTokenArgs {
     pub(crate) private_key_env: Option<String>,
     /// Web3 Secret Storage keystore file holding the wallet's key (geth, foundry,
     /// eth-account); the password comes from --password-env, --password-file or a prompt.
+    /// The account is read from the file's clear `address` field, and the file is
+    /// decrypted (the password read or asked) only when a login must sign: a good stored
+    /// token costs no password and no scrypt. A key that is not that address's is refused
+    /// before any request. A file without an `address` field is decrypted on every call
+    /// (the only way to learn its account).
     #[arg(long, value_name = "FILE", conflicts_with = "address")]
     pub(crate) keystore: Option<PathBuf>,
-    /// A foundry keystore by name: ~/.foundry/keystores/NAME (password as for --keystore).
+    /// A foundry keystore by name: ~/.foundry/keystores/NAME (password and opening as for
+    /// --keystore).
     #[arg(long, value_name = "NAME", conflicts_with = "address")]
     pub(crate) account: Option<String>,
     #[command(flatten)]
@@ -398,7 +404,7 @@ pub(crate) struct EthKeyArgs {
 
 /// Where a keystore's password comes from: a variable, a file, or else a prompt on the
 /// terminal (never echoed). Never an argument.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct PasswordArgs {
     /// Name of the environment variable holding the keystore password.
     #[arg(long, value_name = "VAR", conflicts_with = "password_file")]
