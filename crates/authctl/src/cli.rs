@@ -96,8 +96,11 @@ pub(crate) enum PearCommand {
 #[derive(Debug, Args)]
 pub(crate) struct StoreArgs {
     /// The token store: a file path (locked while renewing, so processes on one machine
-    /// share it) or a redis:// / rediss:// URL (machines share it; a password goes in an
-    /// environment variable named by --store-password-env). [default: a file under
+    /// share it) or a redis:// / rediss:// URL, scheme in any case (machines share it; a
+    /// password goes in an environment variable named by --store-password-env); another
+    /// scheme:// is refused. A store that cannot hold the token (a missing or read-only
+    /// directory, a directory, a lock file that cannot be made, Redis down or refusing
+    /// writes) is an error before any login. [default: a file under
     /// $XDG_STATE_HOME/authctl (~/.local/state/authctl), named by provider, server,
     /// account and client id, mode 0600]
     #[arg(long, value_name = "PATH|URL")]
@@ -121,9 +124,15 @@ pub(crate) struct PearTokenArgs {
     pub(crate) private_key_env: Option<String>,
     /// Web3 Secret Storage keystore file holding the wallet's key (geth, foundry,
     /// eth-account); the password comes from --password-env, --password-file or a prompt.
+    /// The account is read from the file's clear `address` field, and the file is
+    /// decrypted (the password read or asked) only when a login must sign: a good stored
+    /// token costs no password and no scrypt. A key that is not that address's is refused
+    /// before any request. A file without an `address` field is decrypted on every call
+    /// (the only way to learn its account).
     #[arg(long, value_name = "FILE", conflicts_with = "address")]
     pub(crate) keystore: Option<PathBuf>,
-    /// A foundry keystore by name: ~/.foundry/keystores/NAME (password as for --keystore).
+    /// A foundry keystore by name: ~/.foundry/keystores/NAME (password and opening as for
+    /// --keystore).
     #[arg(long, value_name = "NAME", conflicts_with = "address")]
     pub(crate) account: Option<String>,
     #[command(flatten)]
@@ -395,7 +404,7 @@ pub(crate) struct EthKeyArgs {
 
 /// Where a keystore's password comes from: a variable, a file, or else a prompt on the
 /// terminal (never echoed). Never an argument.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct PasswordArgs {
     /// Name of the environment variable holding the keystore password.
     #[arg(long, value_name = "VAR", conflicts_with = "password_file")]

@@ -26,6 +26,14 @@ impl Failure {
         }
     }
 
+    /// The same failure, its message after `context` and a colon.
+    pub(crate) fn context(self, context: impl fmt::Display) -> Self {
+        Failure {
+            message: format!("{context}: {}", self.message),
+            usage: self.usage,
+        }
+    }
+
     /// The process exit status for this failure.
     pub(crate) fn exit_code(&self) -> ExitCode {
         ExitCode::from(if self.usage { 2 } else { 1 })

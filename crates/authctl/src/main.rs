@@ -11,6 +11,7 @@ use clap::Parser;
 mod cli;
 mod commands;
 mod failure;
+mod lazy_keystore;
 mod secrets;
 
 fn main() -> ExitCode {

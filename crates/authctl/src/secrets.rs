@@ -128,6 +128,19 @@ pub(crate) fn keystore_key(
     account: Option<&str>,
     password: &PasswordArgs,
 ) -> Result<Option<LocalEthSigner>, Failure> {
+    match keystore_file(file, account, password)? {
+        Some((path, json)) => open_keystore(&path, &json, password).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The path and text of the keystore `file` or of the foundry account `account`, not
+/// decrypted; `None` when neither is given.
+pub(crate) fn keystore_file(
+    file: Option<&Path>,
+    account: Option<&str>,
+    password: &PasswordArgs,
+) -> Result<Option<(PathBuf, Zeroizing<String>)>, Failure> {
     let path = match (file, account) {
         (Some(file), _) => file.to_path_buf(),
         (None, Some(name)) => foundry_account(name)?,
@@ -139,10 +152,40 @@ pub(crate) fn keystore_key(
         (None, None) => return Ok(None),
     };
     let json = from_file(&path)?;
-    let password = keystore_password(password, false)?;
-    LocalEthSigner::from_keystore(&json, &password)
-        .map(Some)
+    Ok(Some((path, json)))
+}
+
+/// Decrypts the keystore `json` (read from `path`, named in errors) with the password from
+/// `password` (or the terminal).
+pub(crate) fn open_keystore(
+    path: &Path,
+    json: &str,
+    password: &PasswordArgs,
+) -> Result<LocalEthSigner, Failure> {
+    let password = keystore_password(password, false)
+        .map_err(|e| e.context(format_args!("{}: the keystore password", path.display())))?;
+    LocalEthSigner::from_keystore(json, &password)
         .map_err(|e| Failure::new(format!("{}: {e}", path.display())))
+}
+
+/// Refuses, before anything else happens, a password that would have to come from a
+/// terminal when standard input is not one (a usage error, as when it is asked for).
+pub(crate) fn check_password_source(password: &PasswordArgs) -> Result<(), Failure> {
+    if password.password_env.is_none()
+        && password.password_file.is_none()
+        && !std::io::stdin().is_terminal()
+    {
+        return Err(no_terminal());
+    }
+    Ok(())
+}
+
+fn no_terminal() -> Failure {
+    Failure::usage(
+        "no keystore password given and standard input is not a terminal to ask on: \
+         give --password-env VAR or --password-file FILE"
+            .to_owned(),
+    )
 }
 
 /// foundry's keystore of the account `name`: `~/.foundry/keystores/NAME`.
@@ -189,11 +232,7 @@ pub(crate) fn keystore_password(
         return Ok(text.into());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Failure::usage(
-            "no keystore password given and standard input is not a terminal to ask on: \
-             give --password-env VAR or --password-file FILE"
-                .to_owned(),
-        ));
+        return Err(no_terminal());
     }
     let ask = |prompt: &str| {
         rpassword::prompt_password(prompt)

@@ -1,20 +1,25 @@
 //! `authctl pear …`.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use auth_signing::ethereum::EthSignature;
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
 use std::sync::Arc;
 
-use auth_session::Authenticator as _;
-use pear_auth::{PearAuthenticator, PearClient, PearDomain, PearError, PearSession, PearTokens};
+use auth_session::{Authenticator as _, Session};
+use auth_signing::EthSigner;
+use pear_auth::{PearAuthenticator, PearClient, PearDomain, PearError, PearTokens};
 use serde::Serialize;
 
 use super::{Failure, print_json, runtime, store};
 use crate::cli::{
     ApiKeyCommand, PearApi, PearCommand, PearLoginArgs, PearMessageOpts, PearTokenArgs,
 };
-use crate::secrets::{eth_key, from_env, keystore_key, read_input};
+use crate::lazy_keystore::{KeystoreSigner, UnlockFirst};
+use crate::secrets::{
+    check_password_source, eth_key, from_env, keystore_file, keystore_key, read_input,
+};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -246,19 +251,35 @@ fn message_address(text: &str) -> Result<EvmAddress, Failure> {
         .and_then(|a| parse_address("message.address", a))
 }
 
-/// `authctl pear token`: a session over the shared store prints a live token.
+/// How long `pear token` waits for a login when the keystore's password is asked on the
+/// terminal during it (the session's default, 30 s, is short for a person).
+const PROMPT_WAIT: Duration = Duration::from_secs(300);
+
+/// `authctl pear token`: a session over the shared store prints a live token. A keystore
+/// that names its address is opened only if a login must sign.
 async fn token(args: &PearTokenArgs) -> Result<(), Failure> {
     let pear = client(&args.api, Some(&args.opts))?;
-    let wallet = match &args.private_key_env {
-        Some(var) => Some(eth_key(Some(var), None)?),
-        None => keystore_key(
+    let (wallet, keystore): (Option<Arc<dyn EthSigner>>, _) = match &args.private_key_env {
+        Some(var) => (Some(Arc::new(eth_key(Some(var), None)?)), None),
+        None => match keystore_file(
             args.keystore.as_deref(),
             args.account.as_deref(),
             &args.password,
-        )?,
+        )? {
+            Some((path, json)) => {
+                check_password_source(&args.password)?;
+                let (signer, keystore) =
+                    KeystoreSigner::new(&path, json, &args.password)?.into_parts();
+                (Some(signer), keystore)
+            }
+            None => (None, None),
+        },
     };
+    let prompts = keystore.is_some()
+        && args.password.password_env.is_none()
+        && args.password.password_file.is_none();
     let authenticator = match (wallet, &args.api_key_env, &args.address) {
-        (Some(signer), _, _) => PearAuthenticator::wallet(pear, Arc::new(signer)),
+        (Some(signer), _, _) => PearAuthenticator::wallet(pear, signer),
         (None, Some(var), Some(address)) => PearAuthenticator::api_key(
             pear,
             parse_address("--address", address)?,
@@ -272,12 +293,14 @@ async fn token(args: &PearTokenArgs) -> Result<(), Failure> {
             ));
         }
     };
-    let store = store::open(&args.store, &authenticator.identity())?;
-    store::check_reachable(store.as_ref()).await?;
-    store::print_token(
-        PearSession::builder(authenticator)
-            .token_store(store)
-            .build(),
-    )
-    .await
+    let authenticator = UnlockFirst::new(authenticator, keystore);
+    let identity = authenticator.identity();
+    let store = store::open(&args.store, &identity)?
+        .checked(&identity)
+        .await?;
+    let mut session = Session::builder(authenticator).token_store(store);
+    if prompts {
+        session = session.wait_timeout(PROMPT_WAIT);
+    }
+    store::print_token(session.build()).await
 }

@@ -81,8 +81,10 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
                     // others' backs (it expires, or the process that renews next retires
                     // nothing it did not obtain).
                     .keep_old_tokens();
-            let store = store::open(&args.store, &authenticator.identity())?;
-            store::check_reachable(store.as_ref()).await?;
+            let identity = authenticator.identity();
+            let store = store::open(&args.store, &identity)?
+                .checked(&identity)
+                .await?;
             store::print_token(
                 PumpSession::builder(authenticator)
                     .token_store(store)

@@ -14,7 +14,24 @@ const CLEARED: [&str; 3] = ["PK", "PEAR_BASE_URL", "PUMP_BASE_URL"];
 /// Runs `authctl args` with `env` added to the environment and `stdin` (empty when
 /// `None`) on its standard input; waits for it to exit.
 pub fn authctl_with_stdin(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    run(
+        Command::new(env!("CARGO_BIN_EXE_authctl")),
+        args,
+        env,
+        stdin,
+    )
+}
+
+/// Runs `authctl args` in the working directory `dir`, with `env` added to the
+/// environment and nothing on its standard input.
+pub fn authctl_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_authctl"));
+    cmd.current_dir(dir);
+    run(cmd, args, env, None)
+}
+
+/// Runs `cmd` with `args`, `env` added, `CLEARED` removed and `stdin` on its standard input.
+fn run(mut cmd: Command, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     cmd.args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

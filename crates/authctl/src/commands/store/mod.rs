@@ -1,5 +1,6 @@
 //! The token store of `authctl … token`: a file (default: under the user's state
-//! directory, named by identity) or Redis, shared by every process that uses it.
+//! directory, named by identity) or Redis, shared by every process that uses it, and
+//! checked to hold the token before a session runs.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,34 +11,66 @@ use super::{Failure, print_line};
 use crate::cli::StoreArgs;
 use crate::secrets::from_env;
 
+mod check;
+mod spec;
+
+use spec::StoreSpec;
+
+/// A token store, opened but not yet used.
+#[derive(Debug)]
+pub(crate) struct OpenedStore {
+    store: Arc<dyn TokenStore>,
+    /// The same store, for a file store.
+    file: Option<FileStore>,
+}
+
+impl OpenedStore {
+    /// Fails, with one line saying what is wrong and what to do, if the store cannot
+    /// hold the tokens of `identity` (see `check.rs`); returns the store for the session.
+    pub(crate) async fn checked(self, identity: &Identity) -> Result<Arc<dyn TokenStore>, Failure> {
+        check::usable(self.store.as_ref(), self.file.as_ref(), identity).await?;
+        Ok(self.store)
+    }
+}
+
 /// The store `args` name for a session of `identity`.
-pub(crate) fn open(args: &StoreArgs, identity: &Identity) -> Result<Arc<dyn TokenStore>, Failure> {
-    match args.store.as_deref() {
-        Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
-            redis(url, args.store_password_env.as_deref(), identity)
-        }
-        Some(path) => {
+pub(crate) fn open(args: &StoreArgs, identity: &Identity) -> Result<OpenedStore, Failure> {
+    let given = args.store.as_deref().map(spec::parse).transpose()?;
+    match given {
+        Some(url @ StoreSpec::Redis { .. }) => Ok(OpenedStore {
+            store: redis(&url, args.store_password_env.as_deref(), identity)?,
+            file: None,
+        }),
+        Some(StoreSpec::File(path)) => {
             if args.store_password_env.is_some() {
                 return Err(Failure::usage(
                     "--store-password-env is for a redis:// store".to_owned(),
                 ));
             }
-            Ok(Arc::new(FileStore::new(path)))
+            Ok(file(path.to_owned()))
         }
-        None => Ok(Arc::new(FileStore::new(default_path(identity)?))),
+        None => Ok(file(default_path(identity)?)),
     }
 }
 
-/// A Redis store at `url` (a password from the variable `password_env`, never from the
+fn file(path: PathBuf) -> OpenedStore {
+    let store = FileStore::new(path);
+    OpenedStore {
+        store: Arc::new(store.clone()),
+        file: Some(store),
+    }
+}
+
+/// A Redis store at `spec` (a password from the variable `password_env`, never from the
 /// command line), keyed by identity.
 fn redis(
-    url: &str,
+    spec: &StoreSpec<'_>,
     password_env: Option<&str>,
     identity: &Identity,
 ) -> Result<Arc<dyn TokenStore>, Failure> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| Failure::usage("--store: not a redis:// URL".to_owned()))?;
+    let StoreSpec::Redis { scheme, rest } = *spec else {
+        return Err(Failure::usage("--store: not a redis:// URL".to_owned()));
+    };
     let authority = rest.split('/').next().unwrap_or_default();
     if authority.contains('@') {
         return Err(Failure::usage(
@@ -52,7 +85,7 @@ fn redis(
             let encoded = percent_encode(&password);
             zeroize::Zeroizing::new(format!("{scheme}://:{}@{rest}", encoded.as_str()))
         }
-        None => zeroize::Zeroizing::new(url.to_owned()),
+        None => zeroize::Zeroizing::new(spec.url().unwrap_or_default()),
     };
     let key = format!("authctl:{}", file_name(identity).trim_end_matches(".json"));
     let store = auth_session::RedisStore::new(&url, key)
@@ -136,19 +169,6 @@ fn file_name(identity: &Identity) -> String {
         .take(200)
         .collect();
     format!("{name}.json")
-}
-
-/// Fails if `store` cannot be reached at all. A session would go on without it, in
-/// memory, which suits a long-running program; a one-shot command would then log in on
-/// every call, behind the back of the fleet the store was named for. (A corrupt or
-/// foreign entry is no reason to stop: the session ignores it and logs in.)
-pub(crate) async fn check_reachable(store: &dyn TokenStore) -> Result<(), Failure> {
-    match store.load_entry().await {
-        Err(error @ auth_session::StoreError::Unavailable { .. }) => Err(Failure::new(format!(
-            "{error}; not logging in without the shared store"
-        ))),
-        _ => Ok(()),
-    }
 }
 
 /// Prints a live token of `session` and lets a renewal it started finish first.
