@@ -18,9 +18,9 @@ use std::sync::{Mutex, PoisonError};
 
 use auth_types::SolanaPubkey;
 
-/// How many wallets the process-wide table remembers by name. A farm with more wallets
-/// than this is still covered, at the cost of some sign-in times after a forgotten
-/// wallet's being pushed a little past the clock: see [`SignInTimes`].
+/// How many wallets the process-wide table remembers by name (about 40 bytes each, plus
+/// the map's own). A farm with more wallets than this is still covered: see
+/// [`SignInTimes`] for what forgetting a wallet costs (with the system clock, nothing).
 const CAPACITY: usize = 1024;
 
 /// The process-wide table.
