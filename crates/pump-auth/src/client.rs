@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
 use auth_provider::{Answer, ApiClient, ApiError, ClientConfig, JsonBody};
@@ -17,6 +16,7 @@ use crate::error::PumpError;
 use crate::message::{
     MESSAGE_PREFIX, MessageSource, SignedLogin, check_message, sign_in_millis, sign_in_text,
 };
+use crate::sign_in_time::next_sign_in_millis;
 
 /// The name errors give the API.
 pub(crate) const API: &str = "pump.fun";
@@ -173,10 +173,6 @@ struct Inner {
     origin: HeaderValue,
     message_source: CustomSource,
     format: LoginFormat,
-    /// The last sign-in time handed out, so that no two sign-ins of this client share a
-    /// millisecond: ed25519 is deterministic, the same text would give the same signature,
-    /// and pump.fun takes each signature once.
-    last_millis: AtomicU64,
 }
 
 /// A custom message source, if one was set (`Debug` says only whether).
@@ -247,7 +243,6 @@ impl PumpClientBuilder {
                 origin,
                 message_source: self.message_source,
                 format: self.format,
-                last_millis: AtomicU64::new(0),
             }),
         })
     }
@@ -309,8 +304,9 @@ impl PumpClient {
     }
 
     /// The standard text to sign now: `Sign in to pump.fun: <unix ms>` by the client's
-    /// clock. (A custom [`MessageSource`] is asked at login; see
-    /// [`PumpClient::message_for`].)
+    /// clock, as it reads. (A custom [`MessageSource`] is asked at login.) To sign a
+    /// sign-in elsewhere, take the text from [`PumpClient::message_for`] instead: it never
+    /// hands out one wallet's millisecond twice.
     pub fn sign_in_message(&self) -> String {
         sign_in_text(self.inner.api.clock().unix_millis())
     }
@@ -319,10 +315,13 @@ impl PumpClient {
     /// [`check_message`], or the standard one. For signing elsewhere (then
     /// [`PumpClient::login_signed`]).
     ///
-    /// Each call of one client gets a later millisecond than the one before (the clock's,
-    /// or one past the last), so two sign-ins never sign the same text.
+    /// Each call for one wallet, from any client in this process, gets a later millisecond
+    /// than the one before it (the clock's, or one past the last, even if clients share a
+    /// clock or a clock goes back): ed25519 signs one text the same way every time, and
+    /// pump.fun takes each signature once, so two sign-ins must never sign the same text.
+    /// Other processes of the same wallet are not seen; see [`PumpClient::login`].
     pub async fn message_for(&self, wallet: &SolanaPubkey) -> Result<String, PumpError> {
-        let now = self.next_millis();
+        let now = next_sign_in_millis(wallet, self.inner.api.clock().unix_millis());
         let Some(source) = &self.inner.message_source.0 else {
             return Ok(sign_in_text(now));
         };
@@ -334,20 +333,19 @@ impl PumpClient {
         Ok(message)
     }
 
-    /// The clock's unix milliseconds, or one past the last handed out if that is later.
-    fn next_millis(&self) -> u64 {
-        let clock = self.inner.api.clock().unix_millis();
-        let previous = self
-            .inner
-            .last_millis
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |last| {
-                Some(clock.max(last.saturating_add(1)))
-            })
-            .unwrap_or(clock);
-        clock.max(previous.saturating_add(1))
-    }
-
     /// Signs the sign-in message with `signer` and logs in.
+    ///
+    /// No two sign-ins of one wallet in this process sign the same millisecond (see
+    /// [`PumpClient::message_for`]). Another process or machine signing in with the same
+    /// wallet in the same millisecond makes the same signature, and the second to arrive
+    /// is refused: when the login is refused the way pump.fun refuses a reused signature
+    /// (401 `Invalid credentials`), the client signs a new message, on a later
+    /// millisecond, and sends it once more; the second answer is the result. pump.fun
+    /// gives the same answer to a message outside its time window (a clock that is off)
+    /// or a signature that does not verify: those cost one more request before they fail
+    /// (and where pump.fun's limit of about a request a second bites, the second answer
+    /// may be a 429). The retry is logged at `debug` (target `pump_auth`). A login with a
+    /// signature made elsewhere ([`PumpClient::login_signed`]) is never retried.
     pub async fn login(&self, signer: &dyn SolanaSigner) -> Result<PumpLogin, PumpError> {
         self.sign_and_send(signer, None).await
     }
@@ -363,6 +361,8 @@ impl PumpClient {
         self.sign_and_send(signer, Some(current)).await
     }
 
+    /// [`PumpClient::login`] and [`PumpClient::relogin`]: sign, send, and once more on a
+    /// refusal that may be for a reused signature.
     async fn sign_and_send(
         &self,
         signer: &dyn SolanaSigner,
@@ -371,18 +371,36 @@ impl PumpClient {
         let wallet = signer.pubkey();
         tracing::trace!(target: "pump_auth", %wallet, format = %self.inner.format, "signing in");
         let message = self.message_for(&wallet).await?;
-        let signature = signer
-            .sign_message(message.as_bytes())
-            .await
-            .map_err(|source| ApiError::Signer { source })?;
-        let signed = SignedLogin::new(wallet, message, signature);
-        self.send_login(&signed, current).await
+        let first = sign(signer, wallet, message).await?;
+        let error = match self.send_login(&first, current).await {
+            Err(error) if error.may_be_reused_signature() => error,
+            done => return done,
+        };
+        let message = self.message_for(&wallet).await?;
+        if message == first.message {
+            // A custom source that ignores the time: the same text would make the same
+            // signature, refused again. Nothing more is signed or sent.
+            return Err(error);
+        }
+        // The texts stay out of the log, as every body does.
+        tracing::debug!(
+            target: "pump_auth",
+            %wallet,
+            "login refused as a reused signature is (another process of this wallet may have signed the same millisecond); sending a later message, once"
+        );
+        let second = sign(signer, wallet, message).await?;
+        self.send_login(&second, current).await
     }
 
     /// Logs in with a sign-in signed elsewhere (`current`: the token held, if any, sent as
     /// `Authorization: Bearer`). The signature is verified here first, and for the cookie
     /// and token formats the text must be the standard one (they send only its time):
     /// otherwise nothing is sent.
+    ///
+    /// The client cannot know whether the signature was used before, and cannot make a
+    /// new one: a refusal is returned as it is, never retried. Take the text from
+    /// [`PumpClient::message_for`] so that no other sign-in of this process signs the same
+    /// millisecond.
     pub async fn login_signed(
         &self,
         signed: &SignedLogin,
@@ -507,4 +525,17 @@ fn cookie_token(answer: &Answer) -> Option<AccessToken> {
                 .filter(|t| !t.is_empty())
                 .map(AccessToken::new)
         })
+}
+
+/// `message` signed by `signer` for `wallet`.
+async fn sign(
+    signer: &dyn SolanaSigner,
+    wallet: SolanaPubkey,
+    message: String,
+) -> Result<SignedLogin, PumpError> {
+    let signature = signer
+        .sign_message(message.as_bytes())
+        .await
+        .map_err(|source| ApiError::Signer { source })?;
+    Ok(SignedLogin::new(wallet, message, signature))
 }

@@ -67,4 +67,68 @@ impl PumpError {
     pub fn status(&self) -> Option<StatusCode> {
         ProviderError::status(self)
     }
+
+    /// Whether this is the answer a login gets when its signature has logged in before:
+    /// status 401 and, as the only message, [`REFUSED_LOGIN`] (ASCII case and surrounding
+    /// blanks aside). The one place that decides which refusals
+    /// [`crate::PumpClient::login`] retries with a new message.
+    ///
+    /// pump.fun gives no distinct answer for a reused signature that anyone has recorded:
+    /// the specification's 401 for a login is `{"statusCode":401,"message":"Invalid
+    /// credentials"}`, and the sandbox answers a reused signature with exactly that. The
+    /// same answer also comes for a message outside the server's time window or a
+    /// signature that does not verify, so a `true` here means "may be a reused
+    /// signature", never "is".
+    pub(crate) fn may_be_reused_signature(&self) -> bool {
+        let PumpError::Api(ApiError::Refused {
+            status, messages, ..
+        }) = self
+        else {
+            return false;
+        };
+        *status == StatusCode::UNAUTHORIZED
+            && matches!(messages.as_slice(), [only] if only.trim().eq_ignore_ascii_case(REFUSED_LOGIN))
+    }
+}
+
+/// The message of pump.fun's 401 to a login (the specification's): what a login with a
+/// signature that has already logged in gets, among others. See
+/// `PumpError::may_be_reused_signature`.
+const REFUSED_LOGIN: &str = "Invalid credentials";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(status: u16, messages: &[&str]) -> PumpError {
+        let messages: Vec<String> = messages.iter().map(|m| (*m).to_owned()).collect();
+        PumpError::Api(ApiError::Refused {
+            api: "pump.fun",
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            message: messages.join("; "),
+            messages,
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn only_a_401_invalid_credentials_may_be_a_reused_signature() {
+        assert!(refused(401, &["Invalid credentials"]).may_be_reused_signature());
+        assert!(refused(401, &[" invalid Credentials "]).may_be_reused_signature());
+        for other in [
+            refused(400, &["Invalid credentials"]),
+            refused(403, &["Invalid credentials"]),
+            refused(429, &["Invalid credentials"]),
+            refused(401, &["Unauthorized"]),
+            refused(401, &["Invalid credentials", "and more"]),
+            refused(401, &["Invalid credentials!"]),
+            refused(400, &["Invalid signature or wallet address"]),
+            PumpError::SignatureMismatch,
+            PumpError::NoToken {
+                status: StatusCode::UNAUTHORIZED,
+            },
+        ] {
+            assert!(!other.may_be_reused_signature(), "{other:?}");
+        }
+    }
 }

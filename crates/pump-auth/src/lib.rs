@@ -6,6 +6,7 @@ mod client;
 mod error;
 mod message;
 mod session;
+mod sign_in_time;
 
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].

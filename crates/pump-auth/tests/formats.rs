@@ -1,5 +1,9 @@
 //! The three login formats, the message source, logins signed elsewhere and lenient
 //! answers, against scripted answers that record what was sent.
+//!
+//! Every client here reads one clock that stands still. The client never signs one
+//! wallet's millisecond twice in a process, whichever client signs: so a test that checks
+//! the exact time sent has a wallet no other test in this file signs with.
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
@@ -76,15 +80,21 @@ fn jwt_for(secs: u64) -> String {
 #[tokio::test]
 async fn the_cookie_alone_is_enough_whatever_the_body() {
     let token = jwt_for(3600);
-    for body in [
+    let kp = keypair(9);
+    for (n, body) in [
         "",
         "OK",
         "<html>welcome</html>",
         r#"{"user":{"address":"w"}}"#,
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let cookie = format!("auth_token={token}; Path=/; HttpOnly; Secure");
         let (client, seen) = scripted(LoginFormat::Cookie, 201, &[("set-cookie", cookie)], body);
-        let kp = keypair(1);
+        // A new client each time, one wallet, one clock standing still: each sign-in is
+        // one millisecond after the one before.
+        let now = NOW_MS + n as u64;
         let login = client.login(&kp).await.unwrap();
         assert_eq!(login.token.expose_secret(), token, "body {body:?}");
         assert_eq!(login.expires_in, Some(Duration::from_secs(3600)));
@@ -92,12 +102,12 @@ async fn the_cookie_alone_is_enough_whatever_the_body() {
         assert_eq!(seen[0].uri().path(), "/auth/login");
         let sent = body_of(&seen[0]);
         assert_eq!(sent["address"], kp.pubkey().to_string());
-        assert_eq!(sent["timestamp"], NOW_MS);
+        assert_eq!(sent["timestamp"], now);
         assert!(sent.get("message").is_none() && sent.get("authType").is_none());
         // The signature is over the standard text of that time.
         let signature: auth_signing::solana::SolanaSignature =
             sent["signature"].as_str().unwrap().parse().unwrap();
-        let text = format!("Sign in to pump.fun: {NOW_MS}");
+        let text = format!("Sign in to pump.fun: {now}");
         auth_signing::solana::verify(&kp.pubkey(), text.as_bytes(), &signature).unwrap();
     }
 }
@@ -245,7 +255,7 @@ async fn an_asynchronous_source_gives_the_text_that_is_signed_and_sent() {
         &format!(r#"{{"token":"{token}"}}"#),
         |b| b.message_source(Fetching),
     );
-    let kp = keypair(5);
+    let kp = keypair(10);
     client.login(&kp).await.unwrap();
     let sent = body_of(&seen.lock().unwrap()[0]);
     let want = format!("Sign in to pump.fun as {}\nnonce: {NOW_MS}", kp.pubkey());
