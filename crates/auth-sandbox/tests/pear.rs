@@ -362,11 +362,12 @@ async fn privy_tokens_log_in_only_when_configured() {
 
 #[tokio::test]
 async fn access_tokens_expire() {
-    let sb = Sandbox::start(SandboxConfig::default().with_access_token_ttl(Duration::from_secs(1)))
+    // 2 s, not 1: `exp` is whole seconds, so a 1 s token may be dead by the next line.
+    let sb = Sandbox::start(SandboxConfig::default().with_access_token_ttl(Duration::from_secs(2)))
         .await
         .unwrap();
     let login = pear_login(&sb.pear_url(), &signer(10), "APITRADER").await;
-    assert_eq!(login.body["expiresIn"], 1);
+    assert_eq!(login.body["expiresIn"], 2);
     let access = login.body["accessToken"].as_str().unwrap();
     assert!(sb.pear_access_token_valid_at(access, SystemTime::now()));
     assert!(!sb.pear_access_token_valid_at(access, SystemTime::now() + Duration::from_secs(3)));
@@ -374,8 +375,8 @@ async fn access_tokens_expire() {
         !sb.pump_token_valid_at(access, SystemTime::now()),
         "wrong type"
     );
-    // The token's `exp` is whole seconds: after two seconds it has certainly passed.
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // The token's `exp` is whole seconds: after three seconds it has certainly passed.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     assert_eq!(whoami(&sb, &token(&login.body["accessToken"])).await, 401);
 }
 

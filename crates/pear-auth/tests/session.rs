@@ -64,14 +64,16 @@ async fn a_session_survives_two_second_tokens_on_both_backends() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_callers_on_an_expiring_token_cause_one_refresh() {
-    let sb = Sandbox::start(SandboxConfig::default().with_access_token_ttl(Duration::from_secs(2)))
+    let sb = Sandbox::start(SandboxConfig::default().with_access_token_ttl(Duration::from_secs(6)))
         .await
         .unwrap();
     let session = session(&sb, Arc::new(ReqwestTransport::new().unwrap()), 3);
     session.access_token().await.unwrap();
-    // With a 2 s token the refresh margin is 1 s and the hard margin 0.5 s (half the
-    // refresh margin): after 1.65 s every caller must wait for the refresh.
-    tokio::time::sleep(Duration::from_millis(1650)).await;
+    // With a 6 s token the refresh margin is 3 s and the hard margin 1.5 s (half the
+    // refresh margin): after 4.65 s every caller must wait for the refresh. The new token
+    // is not due for 3 s, so the thousand callers have that long to finish on a loaded
+    // machine before a second renewal could start.
+    tokio::time::sleep(Duration::from_millis(4650)).await;
     let before = sb.counters().pear_refreshes;
     let tasks: Vec<_> = (0..1000)
         .map(|_| {
