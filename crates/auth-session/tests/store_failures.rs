@@ -36,6 +36,18 @@ fn session(auth: &FakeAuth, store: impl TokenStore + 'static) -> Arc<Session<Fak
     )
 }
 
+/// Two sessions of one account, each with its own store on `server` (as two machines),
+/// and the token the first logged in with and the second adopted.
+async fn two_sessions_on(
+    auth: &FakeAuth,
+    server: &RedisServer,
+) -> (Arc<Session<FakeAuth>>, Arc<Session<FakeAuth>>, String) {
+    let (a, b) = (session(auth, redis(server)), session(auth, redis(server)));
+    let first = token(&a).await;
+    assert_eq!(token(&b).await, first);
+    (a, b, first)
+}
+
 /// Holds every refresh at the fake server until [`open_gate`].
 fn close_gate(auth: &FakeAuth) {
     *auth.0.gated.lock().unwrap() = true;
@@ -80,12 +92,7 @@ fn spawn_refresh(
 async fn a_connection_killed_while_waiting_for_the_lease_never_makes_a_second_presentation() {
     let server = RedisServer::start();
     let auth = FakeAuth::pear_like();
-    let (a, b) = (
-        session(&auth, redis(&server)),
-        session(&auth, redis(&server)),
-    );
-    let first = token(&a).await;
-    assert_eq!(token(&b).await, first);
+    let (a, b, first) = two_sessions_on(&auth, &server).await;
     close_gate(&auth);
     // `a` holds the lease and presents refresh-1 (held at the server).
     let a_renewing = spawn_refresh(&a);
@@ -179,12 +186,7 @@ async fn a_lease_attempt_that_fails_never_makes_a_second_presentation() {
 async fn a_key_of_another_type_never_makes_a_second_presentation() {
     let server = RedisServer::start();
     let auth = FakeAuth::pear_like();
-    let (a, b) = (
-        session(&auth, redis(&server)),
-        session(&auth, redis(&server)),
-    );
-    let first = token(&a).await;
-    assert_eq!(token(&b).await, first);
+    let (a, b, first) = two_sessions_on(&auth, &server).await;
     // Someone writes a hash where the entry was, and again after each renewal.
     let hash = || {
         server.command(&[b"DEL", KEY.as_bytes()]);

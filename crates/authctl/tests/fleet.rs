@@ -63,6 +63,11 @@ fn spawn_worker(sb: &Sandbox, store: &str, seconds: u64) -> Worker {
     ))
 }
 
+/// The sum of `field` over the workers' reports.
+fn sum(reports: &[Value], field: &str) -> u64 {
+    reports.iter().map(|r| r[field].as_u64().unwrap()).sum()
+}
+
 /// Waits for a worker to finish (it stops by itself) and reads its report.
 fn report(mut worker: Worker) -> Value {
     let out = worker.0.take().unwrap().wait_with_output().unwrap();
@@ -95,12 +100,7 @@ async fn sixteen_processes(label: &str, spec: &str) {
             .unwrap();
     let elapsed = started.elapsed();
     let c = sb.counters();
-    let sum = |field: &str| {
-        reports
-            .iter()
-            .map(|r| r[field].as_u64().unwrap())
-            .sum::<u64>()
-    };
+    let sum = |field: &str| sum(&reports, field);
     println!(
         "fleet ({label}): {PROCESSES} processes, {:.1}s: {} tokens, {} invalid, {} errors; \
          server: {} logins, {} refreshes, {} reuses refused, {} families revoked; \
@@ -416,12 +416,7 @@ async fn a_fleet_on_redis_with_killed_connections_and_slow_renewals_never_reuses
             .unwrap();
     let kills = killer.join().unwrap();
     let c = sb.counters();
-    let sum = |field: &str| {
-        reports
-            .iter()
-            .map(|r| r[field].as_u64().unwrap())
-            .sum::<u64>()
-    };
+    let sum = |field: &str| sum(&reports, field);
     println!(
         "soak: {PROCESSES} processes, {:.1}s, {kills} connection kills: {} tokens, {} invalid, \
          {} errors; server: {} logins, {} refreshes, {} reuses refused, {} families revoked",

@@ -34,33 +34,25 @@ const FAILING_AT_MOST: Duration = Duration::from_secs(2);
 /// ([`RedisStore::lease_time_limit`]).
 const DEFAULT_LEASE_TIME_LIMIT: Duration = Duration::from_secs(5 * 60);
 
+/// Extends the lease (`KEYS[1]`) by `ARGV[2]` ms if it still holds this holder's token
+/// (`ARGV[1]`): 1 if so, 0 if it is no longer this holder's.
+const EXTEND_LUA: &str = r"if redis.call('GET', KEYS[1]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    return 1
+end
+return 0";
+
 /// Takes the lease (`KEYS[1]`) for this holder's token (`ARGV[1]`) for `ARGV[2]` ms; a
 /// lease that already holds the token (a try whose answer was lost) is this holder's
-/// too. 1 if taken, 0 if another holds it.
+/// too, and is extended. 1 if taken, 0 if another holds it.
 static ACQUIRE: LazyLock<redis::Script> = LazyLock::new(|| {
-    redis::Script::new(
-        r"if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-    return 1
-end
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-    redis.call('PEXPIRE', KEYS[1], ARGV[2])
-    return 1
-end
-return 0",
-    )
+    redis::Script::new(&format!(
+        "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then\n    return 1\nend\n{EXTEND_LUA}"
+    ))
 });
 
-/// Extends the lease (`KEYS[1]`) by `ARGV[2]` ms if it still holds this holder's token
-/// (`ARGV[1]`). 1 if extended, 0 if it was no longer this holder's.
-static EXTEND: LazyLock<redis::Script> = LazyLock::new(|| {
-    redis::Script::new(
-        r"if redis.call('GET', KEYS[1]) == ARGV[1] then
-    redis.call('PEXPIRE', KEYS[1], ARGV[2])
-    return 1
-end
-return 0",
-    )
-});
+/// See [`EXTEND_LUA`].
+static EXTEND: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(EXTEND_LUA));
 
 /// Deletes the lease (`KEYS[1]`) only if it still holds this holder's token (`ARGV[1]`),
 /// and tells the waiters on `KEYS[2]`. 1 if released, 0 if it was no longer this
