@@ -1,6 +1,10 @@
 //! Decoding a provider's JSON answers: errors name the field, never quote a value.
 
+use auth_types::escape_unprintable_cut;
 use serde::de::DeserializeOwned;
+
+/// How many characters of a field's path (and of the problem) an error shows.
+const SHOWN_CHARS: usize = 200;
 
 /// Why a response body did not decode into the expected type. Names the field; never
 /// quotes a value from the body (it may hold a token).
@@ -16,7 +20,9 @@ pub enum DecodeError {
     /// A field is missing or of the wrong type.
     #[error("response field `{path}`: {problem}")]
     Field {
-        /// The path of the field, like `user.id` (`.` for the whole body).
+        /// The path of the field, like `user.id` (`.` for the whole body). Keys the
+        /// server chose are shown with unprintable characters escaped
+        /// ([`auth_types::escape_unprintable`]), the path cut at 200 characters.
         path: String,
         /// What is wrong, without the value.
         problem: String,
@@ -37,7 +43,8 @@ pub enum DecodeError {
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
+        // A map's keys are the server's text: escaped, and cut.
+        let path = escape_unprintable_cut(&e.path().to_string(), SHOWN_CHARS);
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
             return DecodeError::NotJson {
@@ -46,7 +53,12 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
         }
         DecodeError::Field {
             path,
-            problem: sanitize(&inner.to_string(), inner.line(), inner.column()),
+            // From the type, not the body; escaped all the same, should a type's own
+            // error message quote what it was given.
+            problem: escape_unprintable_cut(
+                &sanitize(&inner.to_string(), inner.line(), inner.column()),
+                SHOWN_CHARS,
+            ),
         }
     })?;
     deserializer.end().map_err(|e| DecodeError::NotJson {

@@ -7,6 +7,8 @@ use bytes::Bytes;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, Response, StatusCode};
 
+use auth_types::{escape_unprintable, escape_unprintable_cut};
+
 use crate::secrets::Secrets;
 
 /// What a server said when it refused a request, already scrubbed of the request's
@@ -27,7 +29,9 @@ impl Refusal {
             return None;
         }
         let body: Option<serde_json::Value> = serde_json::from_slice(response.body()).ok();
-        let clean = |text: &str| printable(&secrets.redact(text));
+        // Redacted first, on the text as the server wrote it, then escaped: escaping
+        // cannot hide a secret from the redaction.
+        let clean = |text: &str| escape_unprintable(&secrets.redact(text));
         let messages: Vec<String> = match body.as_ref().and_then(|b| b.get("message")) {
             Some(serde_json::Value::String(s)) => vec![clean(s)],
             Some(serde_json::Value::Array(items)) => {
@@ -62,22 +66,20 @@ impl Refusal {
     }
 }
 
-/// The first 200 characters of a non-JSON body, on one line, if it is text. Redacted
-/// before it is cut, so a secret crossing the cut cannot leave its start behind.
+/// How many characters of a non-JSON body an error shows.
+const EXCERPT_CHARS: usize = 200;
+
+/// The start of a non-JSON body, if it is text: on one line (each run of whitespace, line
+/// breaks included, becomes one space), every other unprintable character escaped, cut to
+/// [`EXCERPT_CHARS`] between whole escapes. Redacted before anything else, so a secret
+/// crossing the cut cannot leave its start behind.
 fn plain_text_excerpt(body: &[u8], secrets: &Secrets) -> Option<String> {
     let text = secrets.redact(std::str::from_utf8(body).ok()?.trim());
     if text.is_empty() {
         return None;
     }
-    Some(printable(&text).chars().take(200).collect())
-}
-
-/// Server text with control characters (newlines, escapes) replaced by spaces, so it can
-/// neither forge a log line nor drive a terminal.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(escape_unprintable_cut(&one_line, EXCERPT_CHARS))
 }
 
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date.
@@ -187,20 +189,43 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_in_server_text_are_replaced() {
+    fn unprintable_characters_in_server_text_are_escaped() {
         let none = Secrets::default();
         let e = Refusal::read(
             &response(
                 401,
-                "{\"message\":\"bad\\nINFO forged line \\u001b[31mred\",\"error\":\"x\\ry\"}",
+                "{\"message\":\"bad\\nINFO forged line \\u001b[31mred\\u202e\",\"error\":\"x\\ry\"}",
             ),
             &none,
         )
         .unwrap();
-        assert_eq!(e.message, "bad INFO forged line  [31mred");
-        assert!(!e.message.chars().any(char::is_control));
+        assert_eq!(e.message, r"bad\nINFO forged line \u{1b}[31mred\u{202e}");
+        assert!(!e.message.chars().any(auth_types::is_unprintable));
         let e = Refusal::read(&response(400, r#"{"error":"a\u0007b"}"#), &none).unwrap();
-        assert_eq!(e.message, "a b");
+        assert_eq!(e.message, r"a\u{7}b");
+        // A plain-text body is put on one line; what is not whitespace is escaped.
+        let e = Refusal::read(&response(502, "line\r\n\tnext \u{1b}[2J\u{2066}"), &none).unwrap();
+        assert_eq!(e.message, r"line next \u{1b}[2J\u{2066}");
+    }
+
+    #[test]
+    fn a_secret_echoed_among_escapes_is_still_redacted() {
+        let mut secrets = Secrets::default();
+        secrets.record("eyJsecret.token");
+        let e = Refusal::read(
+            &response(
+                401,
+                r#"{"message":"\u001b[2Jtoken\u001beyJsecret.token\u0007\u202eeyJsecret.tok"}"#,
+            ),
+            &secrets,
+        )
+        .unwrap();
+        assert_eq!(
+            e.message,
+            r"\u{1b}[2Jtoken\u{1b}<redacted>\u{7}\u{202e}<redacted>"
+        );
+        let e = Refusal::read(&response(502, "\u{1b}]0;eyJsecret.token\u{7}"), &secrets).unwrap();
+        assert_eq!(e.message, r"\u{1b}]0;<redacted>\u{7}");
     }
 
     #[test]

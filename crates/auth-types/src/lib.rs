@@ -3,11 +3,13 @@
 
 mod clock;
 mod evm_address;
+mod printable;
 mod secret;
 mod solana_pubkey;
 
 pub use clock::{Clock, SharedClock, SystemClock};
 pub use evm_address::{AddressError, EvmAddress};
+pub use printable::{escape_unprintable, escape_unprintable_cut, is_unprintable};
 pub use secret::{
     AccessToken, ApiKey, PrivyAccessToken, RefreshToken, SecretBytes32, SecretHexError,
 };

@@ -9,7 +9,9 @@ use auth_signing::eip712::TypedData;
 use auth_signing::ethereum::EthSignature;
 use auth_transport::http::header::AUTHORIZATION;
 use auth_transport::http::{HeaderMap, Request, StatusCode};
-use auth_types::{AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken};
+use auth_types::{
+    AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken, escape_unprintable_cut,
+};
 
 use crate::error::PearError;
 use crate::message::{LoginMessage, PearDomain, check_login_message_in};
@@ -24,6 +26,10 @@ struct MessageEnvelope {
 
 /// The name errors give the API.
 const API: &str = "Pear";
+
+/// How many characters of an EIP-712 parse error (which quotes the server's type names
+/// and paths) a refusal shows.
+const TYPED_DATA_ERROR_CHARS: usize = 300;
 
 /// Pear's production API.
 pub const DEFAULT_BASE_URL: &str = "https://hl-v2.pearprotocol.io";
@@ -188,8 +194,12 @@ impl PearClient {
         let text = std::str::from_utf8(body).map_err(|_| PearError::UnsafeMessage {
             reason: "the typed data is not UTF-8".to_owned(),
         })?;
+        // auth-signing's errors quote type names and paths as the server wrote them.
         let typed = TypedData::from_json_str(text).map_err(|e| PearError::UnsafeMessage {
-            reason: format!("the typed data is invalid: {e}"),
+            reason: format!(
+                "the typed data is invalid: {}",
+                escape_unprintable_cut(&e.to_string(), TYPED_DATA_ERROR_CHARS)
+            ),
         })?;
         check_login_message_in(
             typed,

@@ -36,7 +36,9 @@ pub enum PearError {
     /// The typed data to sign is not a Pear login message. Nothing was signed.
     #[error("refusing to sign: {reason}; nothing was signed")]
     UnsafeMessage {
-        /// Which check failed.
+        /// Which check failed. What it quotes of the server's typed data (a type name,
+        /// a path) has its unprintable characters escaped
+        /// ([`auth_types::escape_unprintable`]).
         reason: String,
     },
     /// The login message's EIP-712 domain is not the one expected (see
@@ -50,7 +52,9 @@ pub enum PearError {
         field: &'static str,
         /// What was expected.
         expected: String,
-        /// What the server sent (`absent` if nothing; long values cut short).
+        /// What the server sent (`absent` if nothing): texts in backticks with every
+        /// unprintable character escaped ([`auth_types::escape_unprintable`]), cut
+        /// after 64 characters.
         found: String,
     },
     /// A login signature made elsewhere does not recover to the address it is sent for
@@ -71,7 +75,8 @@ pub enum PearError {
         "Pear answered tokenType `{token_type}`, expected `Bearer`; the tokens were not used, check the base URL points at Pear's auth API"
     )]
     UnsupportedTokenType {
-        /// The scheme Pear named (at most 40 characters of it).
+        /// The scheme Pear named: at most 40 characters of it, unprintable characters
+        /// escaped ([`auth_types::escape_unprintable`]).
         token_type: String,
     },
 }

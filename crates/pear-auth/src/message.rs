@@ -1,7 +1,7 @@
 //! The login message Pear asks the wallet to sign, and the checks made before signing it.
 
 use auth_signing::eip712::{TypedData, TypedValue};
-use auth_types::EvmAddress;
+use auth_types::{EvmAddress, escape_unprintable_cut};
 
 use crate::error::PearError;
 
@@ -160,21 +160,21 @@ impl PearDomain {
             PearError::UnexpectedDomain {
                 field,
                 expected,
-                found: found.map_or_else(|| "absent".to_owned(), |f| shorten(&f)),
+                found: found.unwrap_or_else(|| "absent".to_owned()),
             }
         };
         if domain.name.as_deref() != Some(DOMAIN_NAME) {
             return Err(differs(
                 "name",
                 format!("`{DOMAIN_NAME}`"),
-                domain.name.as_ref().map(|n| format!("`{n}`")),
+                domain.name.as_deref().map(quote),
             ));
         }
         if domain.version.as_deref() != Some(self.version.as_str()) {
             return Err(differs(
                 "version",
-                format!("`{}`", self.version),
-                domain.version.as_ref().map(|v| format!("`{v}`")),
+                quote(&self.version),
+                domain.version.as_deref().map(quote),
             ));
         }
         if domain.chain_id.as_ref().and_then(|c| c.to_u64()) != Some(self.chain_id) {
@@ -202,16 +202,14 @@ impl PearDomain {
     }
 }
 
-/// A server-supplied text cut to a length an error can show.
-fn shorten(text: &str) -> String {
-    const LIMIT: usize = 66;
-    if text.chars().count() <= LIMIT {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(LIMIT).collect();
-        cut.push('…');
-        cut
-    }
+/// How many characters of a server-supplied text an error shows.
+const SHOWN_CHARS: usize = 64;
+
+/// A server-supplied text as an error shows it: in backticks, every unprintable character
+/// escaped (an escape sequence, a bidi override, a zero-width character: see
+/// [`auth_types::escape_unprintable`]), cut to [`SHOWN_CHARS`] between whole escapes.
+fn quote(text: &str) -> String {
+    format!("`{}`", escape_unprintable_cut(text, SHOWN_CHARS))
 }
 
 fn refuse(reason: impl Into<String>) -> PearError {
@@ -267,8 +265,8 @@ pub fn check_login_message_in(
 ) -> Result<LoginMessage, PearError> {
     if typed.primary_type() != "Authentication" {
         return Err(refuse(format!(
-            "primary type is `{}`, not `Authentication`",
-            typed.primary_type()
+            "primary type is {}, not `Authentication`",
+            quote(typed.primary_type())
         )));
     }
     let fields_match = typed

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use auth_types::{AccessToken, ApiKey, EvmAddress, RefreshToken};
+use auth_types::{AccessToken, ApiKey, EvmAddress, RefreshToken, escape_unprintable_cut};
 use serde::Deserialize;
 
 use crate::error::PearError;
@@ -53,7 +53,7 @@ impl TryFrom<TokenResponse> for PearTokens {
             Some(t) if t.eq_ignore_ascii_case("bearer") => t,
             Some(t) => {
                 return Err(PearError::UnsupportedTokenType {
-                    token_type: t.chars().take(40).collect(),
+                    token_type: escape_unprintable_cut(&t, 40),
                 });
             }
         };
