@@ -818,3 +818,34 @@ fn struct_names_must_be_identifiers_and_name_their_path() {
     });
     assert!(matches!(err(d), Eip712Error::InvalidType { ref path, .. } if path == "types.T(x)"));
 }
+
+/// Typed data often comes from a server: what an error quotes of it (type names, paths,
+/// the primary type) never carries a terminal escape or an invisible character.
+#[test]
+fn errors_escape_control_and_invisible_characters_of_the_document() {
+    let hostile = "Mail\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}[32mOK\u{202e}\u{200b}";
+    let unknown_primary = json!({
+        "types": { "EIP712Domain": [] },
+        "primaryType": hostile,
+        "domain": {},
+        "message": {}
+    });
+    let unknown_type = json!({
+        "types": { "EIP712Domain": [], "Mail": [{ "name": "to", "type": hostile }] },
+        "primaryType": "Mail",
+        "domain": {},
+        "message": { "to": 1 }
+    });
+    for document in [unknown_primary, unknown_type] {
+        let error = err(document);
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(
+                !shown
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{200b}'..='\u{202e}').contains(&c)),
+                "{shown:?}"
+            );
+        }
+        assert!(error.to_string().contains("\\u{1b}"), "{error}");
+    }
+}
