@@ -3,7 +3,6 @@
 use std::time::{Duration, SystemTime};
 
 use crate::jwt;
-use crate::session::Deadlines;
 use auth_types::{AccessToken, RefreshToken};
 
 /// The longest lifetime the session believes, so that deadline arithmetic cannot overflow.
@@ -55,12 +54,4 @@ pub(crate) fn lifetime(
         Some(exp) => announced.min(exp.duration_since(wall_now).unwrap_or_default()),
         None => announced,
     }
-}
-
-/// The cached access token with its deadlines on the monotonic clock.
-pub(crate) struct Live {
-    /// The token handed to callers.
-    pub(crate) access_token: AccessToken,
-    /// When it is fresh, due for renewal, unusable.
-    pub(crate) deadlines: Deadlines,
 }

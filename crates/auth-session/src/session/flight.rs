@@ -13,6 +13,7 @@ use tracing::Instrument as _;
 
 use super::backoff::Backoff;
 use super::policy::Freshness;
+use super::policy::Live;
 use super::shared::{self, Coordination};
 use super::stats::Counters;
 use super::{ErrorOf, Held, Inner, TokenSource, lock};
@@ -20,7 +21,7 @@ use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
 use crate::error::SessionError;
 use crate::rt;
 use crate::store::{StoreEntry, StoredTokens};
-use crate::tokens::{self, Live, Tokens};
+use crate::tokens::{self, Tokens};
 
 /// The result of one flight, shared by every caller that waited for it.
 pub(super) type Outcome<E> = Result<Arc<Live>, SessionError<E>>;
@@ -83,7 +84,7 @@ pub(super) struct Joined<E> {
 impl<A: Authenticator> Inner<A> {
     /// Joins or starts a flight and waits for its outcome, at most the wait timeout. A
     /// token that is no longer good by the time this caller runs again (see
-    /// [`settle`](Inner::settle)) is not handed out: another flight is joined or started.
+    /// [`still_usable`](Inner::still_usable)) is not handed out: another flight is joined or started.
     pub(super) async fn await_flight(self: &Arc<Self>) -> Outcome<A::Error> {
         let after = self.config.wait_timeout;
         let first = self.join_or_start_flight(false)?;
@@ -92,7 +93,7 @@ impl<A: Authenticator> Inner<A> {
             let mut joined = first;
             loop {
                 let live = wait(joined.result).await?;
-                if let Some(live) = self.settle(live, joined.epoch)? {
+                if let Some(live) = self.still_usable(live, joined.epoch)? {
                     return Ok(live);
                 }
                 joined = self.join_or_start_flight(false)?;
@@ -112,7 +113,7 @@ impl<A: Authenticator> Inner<A> {
                 let joined = self.join_or_start_flight(true)?;
                 let outcome = wait(joined.result).await;
                 if joined.forced
-                    && let Some(live) = self.settle(outcome?, joined.epoch)?
+                    && let Some(live) = self.still_usable(outcome?, joined.epoch)?
                 {
                     return Ok(live.access_token.clone());
                 }
@@ -129,7 +130,7 @@ impl<A: Authenticator> Inner<A> {
     /// ([`invalidate`](super::Session::invalidate)), a newer flight replaced it, or a logout
     /// began (then [`SessionError::LoggedOut`], as for a caller queued behind it). `None`:
     /// nothing usable, renew again.
-    fn settle(&self, live: Arc<Live>, epoch: u64) -> Result<Option<Arc<Live>>, ErrorOf<A>> {
+    fn still_usable(&self, live: Arc<Live>, epoch: u64) -> Result<Option<Arc<Live>>, ErrorOf<A>> {
         let current = {
             // Under the flight lock: the epoch and the current token change together.
             let flight = lock(&self.flight);
@@ -189,7 +190,11 @@ impl<A: Authenticator> Inner<A> {
             by = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        rt::spawn(Arc::clone(self).fly(epoch, force, sender).instrument(span));
+        rt::spawn(
+            Arc::clone(self)
+                .run_flight(epoch, force, sender)
+                .instrument(span),
+        );
         Ok(Joined {
             result: receiver,
             forced: force,
@@ -213,7 +218,7 @@ impl<A: Authenticator> Inner<A> {
     /// The flight task: renew under the `tokens` mutex, save, then answer the waiters (so
     /// a caller that got a new token knows it was saved, or that saving was logged as
     /// failed).
-    async fn fly(
+    async fn run_flight(
         self: Arc<Self>,
         epoch: u64,
         forced: bool,
@@ -223,7 +228,7 @@ impl<A: Authenticator> Inner<A> {
         let outcome = if self.epoch() == epoch {
             let mut coordination = Coordination::NotShared;
             let (outcome, action) = self
-                .obtain(&mut held, epoch, forced, &mut coordination)
+                .fresh_token(&mut held, epoch, forced, &mut coordination)
                 .await;
             if self.epoch() != epoch {
                 // A logout gave up waiting for this flight: forget what it kept.
@@ -261,7 +266,7 @@ impl<A: Authenticator> Inner<A> {
 
     /// A fresh token: the current one if another flight just renewed it, else from a
     /// refresh, else from a login. Also returns what the store must learn.
-    async fn obtain(
+    async fn fresh_token(
         self: &Arc<Self>,
         held: &mut Held,
         epoch: u64,
@@ -277,7 +282,10 @@ impl<A: Authenticator> Inner<A> {
             span.record("by", "current");
             return (Ok(live), StoreAction::Keep);
         }
-        match self.coordinate(held, epoch, coordination).await {
+        match self
+            .adopt_or_prepare_renewal(held, epoch, coordination)
+            .await
+        {
             Ok(Some(live)) => {
                 span.record("by", "store");
                 return (Ok(live), StoreAction::Keep);

@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use auth_types::Clock as _;
 
+use super::policy::Live;
 use super::{Held, Inner, TokenSource};
 use crate::authenticator::Authenticator;
 use crate::jwt;
 use crate::rt;
 use crate::store::StoreEntry;
-use crate::tokens::{self, Live, MAX_LIFETIME};
+use crate::tokens::{self, MAX_LIFETIME};
 
 impl<A: Authenticator> Inner<A> {
     /// Reads the store once. Stored tokens become current (an expired access token too:

@@ -39,10 +39,9 @@ use crate::error::SessionError;
 use crate::identity::Identity;
 use crate::rt::{self, ArcSwapOption, AsyncMutex, Instant, Mutex, MutexGuard, Task};
 use crate::store::TokenStore;
-use crate::tokens::Live;
 
 pub use builder::SessionBuilder;
-pub(crate) use policy::Deadlines;
+pub(crate) use policy::{Deadlines, Live};
 pub use stats::{NewToken, SessionStats, TokenSource};
 
 use builder::Config;

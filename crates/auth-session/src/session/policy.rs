@@ -99,6 +99,14 @@ pub(crate) struct Deadlines {
     wall: WallDeadlines,
 }
 
+/// The cached access token with its deadlines on the monotonic clock.
+pub(crate) struct Live {
+    /// The token handed to callers.
+    pub(crate) access_token: auth_types::AccessToken,
+    /// When it is fresh, due for renewal, unusable.
+    pub(crate) deadlines: Deadlines,
+}
+
 /// `wait_at` and `expires_at` on the wall clock.
 #[derive(Debug, Clone, Copy)]
 struct WallDeadlines {

@@ -12,13 +12,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::policy::Freshness;
+use super::policy::Live;
 use super::stats::Counters;
 use super::{ErrorOf, Held, Inner};
 use crate::authenticator::Authenticator;
 use crate::error::SessionError;
 use crate::rt;
 use crate::store::{Lease, StoreEntry, StoreError};
-use crate::tokens::Live;
 
 /// How long a shared store's renewal lease lasts if its holder stops keeping it alive (a
 /// process that died or hangs, on a store whose leases do not end with their process).
@@ -65,7 +65,7 @@ impl<A: Authenticator> Inner<A> {
     /// dies mid-refresh leaves none that may be spent. `Ok(None)`: renew, presenting
     /// `held.refresh_token` if it is still there, else logging in. A lease held too long by
     /// another is an error; a store that fails is worked around by logging in.
-    pub(super) async fn coordinate(
+    pub(super) async fn adopt_or_prepare_renewal(
         self: &Arc<Self>,
         held: &mut Held,
         epoch: u64,

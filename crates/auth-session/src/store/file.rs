@@ -78,38 +78,10 @@ impl FileStore {
         }
     }
 
-    /// This store, sealing what it writes with `key` and reading only entries sealed with
-    /// it: the file then holds `{"version":1,"sealed":"…"}`. An entry in clear, sealed
-    /// with another key or altered is refused ([`StoreError::InvalidEntry`]); a session
-    /// ignores it and logs in. Every process sharing the file needs the same key.
-    #[cfg(feature = "sealing")]
-    #[must_use]
-    pub fn sealed(mut self, key: &crate::SealingKey) -> Self {
-        self.sealer = Sealer::new(key);
-        self
-    }
-
-    /// This sealed store, also opening entries sealed with `previous`: a key being rotated
-    /// out. It writes with the key given to [`sealed`](FileStore::sealed) only. To rotate
-    /// a fleet's key without a login storm: give every process the new key with the old
-    /// one as previous, then, once all run so, drop the old one. Has no effect on a store
-    /// that does not seal.
-    ///
-    /// ```
-    /// # #[cfg(feature = "sealing")] {
-    /// use auth_session::{FileStore, SealingKey};
-    /// let new = SealingKey::parse(&"11".repeat(32))?;
-    /// let old = SealingKey::parse(&"22".repeat(32))?;
-    /// let store = FileStore::new("tokens.json").sealed(&new).with_previous_key(&old);
-    /// # let _ = store; }
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[cfg(feature = "sealing")]
-    #[must_use]
-    pub fn with_previous_key(mut self, previous: &crate::SealingKey) -> Self {
-        self.sealer = self.sealer.also_open(previous);
-        self
-    }
+    super::seal::sealing_builders!(
+        "the file then holds `{\"version\":1,\"sealed\":\"…\"}`.",
+        "Every process sharing the file"
+    );
 
     /// The file's path.
     pub fn path(&self) -> &Path {

@@ -260,27 +260,10 @@ impl RedisStore {
         })
     }
 
-    /// This store, sealing what it writes with `key` and reading only entries sealed with
-    /// it (feature `sealing`; see [`SealingKey`](crate::SealingKey)): the value then holds
-    /// no token in clear. An entry in clear, sealed with another key or altered is refused
-    /// ([`StoreError::InvalidEntry`]); a session ignores it and logs in. Every machine
-    /// sharing the entry needs the same sealing key.
-    #[cfg(feature = "sealing")]
-    #[must_use]
-    pub fn sealed(mut self, key: &crate::SealingKey) -> Self {
-        self.sealer = Sealer::new(key);
-        self
-    }
-
-    /// This sealed store, also opening entries sealed with `previous`: a key being rotated
-    /// out (see [`FileStore::with_previous_key`](crate::FileStore::with_previous_key)).
-    /// Writes with the key given to [`sealed`](RedisStore::sealed) only.
-    #[cfg(feature = "sealing")]
-    #[must_use]
-    pub fn with_previous_key(mut self, previous: &crate::SealingKey) -> Self {
-        self.sealer = self.sealer.also_open(previous);
-        self
-    }
+    super::seal::sealing_builders!(
+        "the value then holds no token in clear.",
+        "Every machine sharing the entry"
+    );
 
     /// How long connecting (TCP, TLS, authentication) may take; 2 s by default.
     #[must_use]

@@ -4,6 +4,50 @@
 use super::StoreEntry;
 use super::format::{self, FormatError};
 
+/// The builders `sealed` and `with_previous_key` of a store with a `sealer` field (feature
+/// `sealing`): what the store then holds, and who must share its key, as text.
+macro_rules! sealing_builders {
+    ($holds:literal, $sharers:literal) => {
+        /// This store, sealing what it writes with `key` and reading only entries sealed
+        /// with it (feature `sealing`; see [`SealingKey`](crate::SealingKey)):
+        #[doc = $holds]
+        /// An entry in clear, sealed with another key or altered is refused
+        /// ([`StoreError::InvalidEntry`](crate::StoreError::InvalidEntry)); a session
+        /// ignores it and logs in.
+        #[doc = $sharers]
+        /// needs the same key (or it as a previous key, see `with_previous_key`).
+        #[cfg(feature = "sealing")]
+        #[must_use]
+        pub fn sealed(mut self, key: &crate::SealingKey) -> Self {
+            self.sealer = super::seal::Sealer::new(key);
+            self
+        }
+
+        /// This sealed store, also opening entries sealed with `previous`: a key being
+        /// rotated out. It writes with the key given to `sealed` only. To rotate a fleet's
+        /// key without a login storm: give every process the new key with the old one as
+        /// previous, then, once all run so, drop the old one. Has no effect on a store that
+        /// does not seal.
+        ///
+        /// ```
+        /// # #[cfg(feature = "sealing")] {
+        /// use auth_session::{FileStore, SealingKey};
+        /// let new = SealingKey::parse(&"11".repeat(32))?;
+        /// let old = SealingKey::parse(&"22".repeat(32))?;
+        /// let store = FileStore::new("tokens.json").sealed(&new).with_previous_key(&old);
+        /// # let _ = store; }
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[cfg(feature = "sealing")]
+        #[must_use]
+        pub fn with_previous_key(mut self, previous: &crate::SealingKey) -> Self {
+            self.sealer = self.sealer.also_open(previous);
+            self
+        }
+    };
+}
+pub(super) use sealing_builders;
+
 /// How a store writes and reads its content: in clear, or sealed with a key.
 #[derive(Clone, Default)]
 pub(super) struct Sealer {
