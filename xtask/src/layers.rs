@@ -27,160 +27,153 @@ enum Features {
 
 /// A crate, what it must not depend on, and why.
 struct Rule {
-    krate: &'static str,
+    krate: String,
     depth: Depth,
     features: Features,
-    forbidden: &'static [&'static str],
+    forbidden: Vec<String>,
     why: &'static str,
 }
 
+impl Rule {
+    fn new(krate: &str, depth: Depth, forbidden: &[&str], why: &'static str) -> Self {
+        Rule {
+            krate: krate.to_owned(),
+            depth,
+            features: Features::All,
+            forbidden: forbidden.iter().map(|&name| name.to_owned()).collect(),
+            why,
+        }
+    }
+
+    /// The same rule, also forbidding `more`.
+    fn and(mut self, more: &[String]) -> Self {
+        self.forbidden.extend(more.iter().cloned());
+        self
+    }
+}
+
 const HTTP_CLIENTS: &[&str] = &["reqwest", "hyper", "hyper-util", "hyper-rustls"];
-const PROVIDERS: &[&str] = &["pear-auth", "pump-auth"];
 
 /// The HTTP clients other than reqwest: `auth-http` may name reqwest (below), never these.
 const HTTP_CLIENTS_BUT_REQWEST: &[&str] = &["hyper", "hyper-util", "hyper-rustls"];
 
-const RULES: &[Rule] = &[
-    Rule {
-        krate: "auth-types",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: &[
-            "tokio",
-            "reqwest",
-            "hyper",
-            "http",
-            "auth-transport",
-            "auth-session",
-        ],
-        why: "auth-types does no I/O, no HTTP and no async runtime work",
-    },
-    Rule {
-        krate: "auth-signing",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: &[
-            "tokio",
-            "reqwest",
-            "hyper",
-            "http",
-            "auth-transport",
-            "auth-session",
-        ],
-        why: "auth-signing does no I/O, no HTTP and no async runtime work",
-    },
-    Rule {
-        krate: "auth-session",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: &[
-            "auth-transport",
-            "http",
-            "reqwest",
-            "hyper",
-            "auth-provider",
-        ],
-        why: "auth-session knows no HTTP",
-    },
-    Rule {
-        krate: "auth-provider",
-        depth: Depth::Direct,
-        features: Features::All,
-        forbidden: HTTP_CLIENTS,
-        why: "only auth-transport knows reqwest or hyper",
-    },
-    Rule {
-        krate: "pear-auth",
-        depth: Depth::Direct,
-        features: Features::All,
-        forbidden: HTTP_CLIENTS,
-        why: "only auth-transport knows reqwest or hyper",
-    },
-    Rule {
-        krate: "pump-auth",
-        depth: Depth::Direct,
-        features: Features::All,
-        forbidden: HTTP_CLIENTS,
-        why: "only auth-transport knows reqwest or hyper",
-    },
-    Rule {
-        krate: "auth-transport",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: &[
-            "auth-session",
-            "auth-provider",
+/// The rules, for the workspace's `providers` (crates marked as providers in their
+/// `Cargo.toml`: each gets the same rules, however many there are).
+fn rules(providers: &[String]) -> Vec<Rule> {
+    let no_io = &[
+        "tokio",
+        "reqwest",
+        "hyper",
+        "http",
+        "auth-transport",
+        "auth-session",
+    ];
+    let below_providers = "no crate below the providers depends on a provider";
+    let mut rules = vec![
+        Rule::new(
+            "auth-types",
+            Depth::Tree,
+            no_io,
+            "auth-types does no I/O, no HTTP and no async runtime work",
+        ),
+        Rule::new(
             "auth-signing",
-            "serde_json",
-        ],
-        why: "auth-transport carries no provider concerns (no JSON, no sessions)",
-    },
-    Rule {
-        krate: "auth-provider",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: PROVIDERS,
-        why: "no crate below the providers depends on a provider",
-    },
-    Rule {
-        krate: "auth-session",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: PROVIDERS,
-        why: "no crate below the providers depends on a provider",
-    },
-    Rule {
-        krate: "pear-auth",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: &["pump-auth"],
-        why: "providers do not depend on each other",
-    },
-    Rule {
-        krate: "pump-auth",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: &["pear-auth"],
-        why: "providers do not depend on each other",
-    },
-    Rule {
-        krate: "auth-http",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: &["auth-provider", "pear-auth", "pump-auth"],
-        why: "auth-http sits above auth-session and below the provider kit and the providers",
-    },
-    Rule {
-        krate: "auth-http",
-        depth: Depth::Direct,
-        features: Features::All,
-        forbidden: HTTP_CLIENTS_BUT_REQWEST,
-        why: "only auth-transport knows hyper",
-    },
-    Rule {
-        krate: "auth-http",
-        depth: Depth::Tree,
-        features: Features::Only("tower"),
-        forbidden: HTTP_CLIENTS,
-        why: "auth-http knows reqwest only behind its reqwest-middleware feature (a \
-              reqwest-middleware Middleware is written in reqwest's own types, so that \
-              adapter cannot go through auth-transport's trait)",
-    },
-    Rule {
-        krate: "auth-sandbox",
-        depth: Depth::Tree,
-        features: Features::All,
-        forbidden: &[
-            "auth-signing",
-            "auth-transport",
+            Depth::Tree,
+            no_io,
+            "auth-signing does no I/O, no HTTP and no async runtime work",
+        ),
+        Rule::new(
             "auth-session",
+            Depth::Tree,
+            &[
+                "auth-transport",
+                "http",
+                "reqwest",
+                "hyper",
+                "auth-provider",
+            ],
+            "auth-session knows no HTTP",
+        ),
+        Rule::new(
             "auth-provider",
-            "pear-auth",
-            "pump-auth",
-        ],
-        why: "the sandbox is a witness: it shares no client-side code (its checks are its own)",
-    },
-];
+            Depth::Direct,
+            HTTP_CLIENTS,
+            "only auth-transport knows reqwest or hyper",
+        ),
+        Rule::new(
+            "auth-transport",
+            Depth::Tree,
+            &[
+                "auth-session",
+                "auth-provider",
+                "auth-signing",
+                "serde_json",
+            ],
+            "auth-transport carries no provider concerns (no JSON, no sessions)",
+        ),
+        Rule::new("auth-provider", Depth::Tree, &[], below_providers).and(providers),
+        Rule::new("auth-session", Depth::Tree, &[], below_providers).and(providers),
+        Rule::new(
+            "auth-http",
+            Depth::Tree,
+            &["auth-provider"],
+            "auth-http sits above auth-session and below the provider kit and the providers",
+        )
+        .and(providers),
+        Rule::new(
+            "auth-http",
+            Depth::Direct,
+            HTTP_CLIENTS_BUT_REQWEST,
+            "only auth-transport knows hyper",
+        ),
+        Rule {
+            features: Features::Only("tower"),
+            ..Rule::new(
+                "auth-http",
+                Depth::Tree,
+                HTTP_CLIENTS,
+                "auth-http knows reqwest only behind its reqwest-middleware feature (a \
+                 reqwest-middleware Middleware is written in reqwest's own types, so that \
+                 adapter cannot go through auth-transport's trait)",
+            )
+        },
+        Rule::new(
+            "auth-sandbox",
+            Depth::Tree,
+            &[
+                "auth-signing",
+                "auth-transport",
+                "auth-session",
+                "auth-provider",
+            ],
+            "the sandbox is a witness: it shares no client-side code (its checks are its own)",
+        )
+        .and(providers),
+    ];
+    for provider in providers {
+        rules.push(Rule::new(
+            provider,
+            Depth::Direct,
+            HTTP_CLIENTS,
+            "only auth-transport knows reqwest or hyper",
+        ));
+        let others: Vec<String> = providers
+            .iter()
+            .filter(|other| *other != provider)
+            .cloned()
+            .collect();
+        rules.push(
+            Rule::new(
+                provider,
+                Depth::Tree,
+                &[],
+                "providers do not depend on each other",
+            )
+            .and(&others),
+        );
+    }
+    rules
+}
 
 /// The names of the normal dependencies of `krate` (all features), per `depth`.
 fn dependencies(
@@ -234,11 +227,19 @@ fn dependencies(
 /// Checks every rule; prints each broken one. `true` when all hold.
 pub(crate) fn check(root: &Path) -> bool {
     eprintln!("==> layers: the dependency rules of ARCHITECTURE.md");
+    let providers = match crate::workspace::providers() {
+        Ok(providers) => providers,
+        Err(e) => {
+            eprintln!("==> layers: {e}");
+            return false;
+        }
+    };
+    let rules = rules(&providers);
     let mut ok = true;
-    for rule in RULES {
-        match dependencies(root, rule.krate, rule.depth, rule.features) {
+    for rule in &rules {
+        match dependencies(root, &rule.krate, rule.depth, rule.features) {
             Ok(found) => {
-                for name in rule.forbidden {
+                for name in &rule.forbidden {
                     if found.iter().any(|f| f == name) {
                         eprintln!("==> layers: {} depends on {name}: {}", rule.krate, rule.why);
                         ok = false;
@@ -252,7 +253,11 @@ pub(crate) fn check(root: &Path) -> bool {
         }
     }
     if ok {
-        eprintln!("==> layers: {} rules hold", RULES.len());
+        eprintln!(
+            "==> layers: {} rules hold (providers: {})",
+            rules.len(),
+            providers.join(", ")
+        );
     }
     ok
 }

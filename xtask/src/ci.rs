@@ -1,0 +1,142 @@
+//! `cargo xtask ci`: the one list of CI's checks, in order. `.ci/run` installs what they
+//! need (the toolchain's components, redis-server, cargo-deny) and runs this.
+
+use std::process::{Command, ExitCode, Stdio};
+
+use crate::{Step, fuzz, layers, redis_server, workspace};
+
+/// The README's test command: every test of the workspace, all features.
+pub(crate) fn test() -> Step {
+    Step::cargo(
+        "tests",
+        &["test", "--locked", "--workspace", "--all-features"],
+    )
+}
+
+/// The benchmarks' compile (`benches/` is its own workspace: alloy and criterion stay out
+/// of the tests' build).
+pub(crate) fn bench_check() -> Step {
+    Step::cargo(
+        "benchmarks compile",
+        &[
+            "bench",
+            "--no-run",
+            "--locked",
+            "--manifest-path",
+            "benches/Cargo.toml",
+        ],
+    )
+}
+
+/// `cargo check -p <krate> --no-default-features [--features <features>]`.
+fn check_features(krate: &str, features: Option<&str>) -> Step {
+    let mut args = vec!["check", "--locked", "-p", krate, "--no-default-features"];
+    let name = match features {
+        Some(features) => {
+            args.extend(["--features", features]);
+            format!("{krate} with only {features}")
+        }
+        None => format!("{krate} without default features"),
+    };
+    Step::cargo(name, &args)
+}
+
+/// The steps before the layer rules: policy, format, lints, docs, feature builds.
+fn checks(providers: &[String]) -> Vec<Step> {
+    let mut steps = vec![
+        Step::cargo(
+            "dependency policy (cargo-deny)",
+            &["deny", "check", "licenses", "bans", "sources"],
+        ),
+        Step::cargo("format", &["fmt", "--all", "--check"]),
+        Step::cargo(
+            "clippy",
+            &[
+                "clippy",
+                "--locked",
+                "--workspace",
+                "--all-targets",
+                "--all-features",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::cargo(
+            "docs",
+            &[
+                "doc",
+                "--locked",
+                "--workspace",
+                "--no-deps",
+                "--all-features",
+            ],
+        )
+        .env("RUSTDOCFLAGS", "-D warnings"),
+        // Features are additive: each backend builds alone.
+        check_features("auth-transport", None),
+        check_features("auth-transport", Some("reqwest")),
+        check_features("auth-transport", Some("hyper")),
+        check_features("auth-http", None),
+        check_features("auth-http", Some("tower")),
+        check_features("auth-http", Some("reqwest-middleware")),
+    ];
+    // Every provider builds without an HTTP backend (bring your own transport).
+    steps.extend(
+        providers
+            .iter()
+            .map(|provider| check_features(provider, None)),
+    );
+    steps
+}
+
+/// Whether cargo-deny is installed; says how to install it if not.
+fn cargo_deny_installed() -> bool {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let installed = Command::new(cargo)
+        .args(["deny", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !installed {
+        eprintln!(
+            "==> cargo-deny is missing: `cargo install cargo-deny --version 0.20.2 --locked` (.ci/run does)"
+        );
+    }
+    installed
+}
+
+/// Runs every step; stops at the first that fails.
+pub(crate) fn run() -> ExitCode {
+    let providers = match workspace::providers() {
+        Ok(providers) => providers,
+        Err(e) => {
+            eprintln!("==> ci: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if !cargo_deny_installed() || !redis_server::ensure() {
+        return ExitCode::from(1);
+    }
+    if !checks(&providers).iter().all(Step::run) {
+        return ExitCode::from(1);
+    }
+    if !layers::check(workspace::root()) {
+        return ExitCode::from(1);
+    }
+    let quickstart = Step::cargo(
+        "quickstart (the README's main job)",
+        &["run", "--locked", "--quiet", "--example", "quickstart"],
+    );
+    if ![test(), quickstart, bench_check()].iter().all(Step::run) {
+        return ExitCode::from(1);
+    }
+    // A crash, a hang (over 10 s) or an allocation over 2 GiB fails, with the input in
+    // fuzz/artifacts/. The 10-minute runs are `cargo xtask fuzz 600`.
+    if fuzz::run(&["20".to_owned()]) != ExitCode::SUCCESS {
+        return ExitCode::from(1);
+    }
+    eprintln!("==> all checks passed");
+    ExitCode::SUCCESS
+}
