@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use auth_types::{AccessToken, Clock as _};
+use auth_types::AccessToken;
 use tokio::sync::watch;
 use tracing::Instrument as _;
 
@@ -20,8 +20,8 @@ use super::{ErrorOf, Held, Inner, TokenSource, lock};
 use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
 use crate::error::SessionError;
 use crate::rt;
-use crate::store::{StoreEntry, StoredTokens};
-use crate::tokens::{self, Tokens};
+use crate::store::StoreEntry;
+use crate::tokens::Tokens;
 
 /// The result of one flight, shared by every caller that waited for it.
 pub(super) type Outcome<E> = Result<Arc<Live>, SessionError<E>>;
@@ -60,7 +60,7 @@ impl<E> Default for Flight<E> {
 }
 
 /// What the store must learn after a flight.
-enum StoreAction {
+pub(super) enum StoreAction {
     /// Nothing changed.
     Keep,
     /// New tokens (maybe a rotated refresh token).
@@ -326,105 +326,6 @@ impl<A: Authenticator> Inner<A> {
                 (Err(error), StoreAction::Clear)
             }
             Err(error) => (Err(error), StoreAction::Keep),
-        }
-    }
-
-    async fn login(&self) -> Result<(Tokens, TokenSource), ErrorOf<A>> {
-        tracing::Span::current().record("by", "login");
-        match self.authenticator.login().await {
-            Ok(tokens) => {
-                Counters::count(&self.counters.logins);
-                Ok((tokens, TokenSource::Login))
-            }
-            Err(error) => {
-                Counters::count(&self.counters.failures);
-                Err(SessionError::Login {
-                    source: Arc::new(error),
-                })
-            }
-        }
-    }
-
-    /// Makes freshly received tokens current, unless the session was logged out since
-    /// the flight started. The store learns the new refresh token even when the access
-    /// token is refused as expired on arrival; that token is current too (never handed
-    /// out), so that a logout revokes the pair.
-    fn install(
-        self: &Arc<Self>,
-        held: &mut Held,
-        tokens: Tokens,
-        source: TokenSource,
-        epoch: u64,
-    ) -> (Outcome<A::Error>, StoreAction) {
-        let received = rt::now();
-        let wall_now = self.clock.now();
-        let lifetime = tokens::lifetime(&tokens.access_token, tokens.expires_in, wall_now);
-        if self.epoch() != epoch {
-            held.refresh_token = None;
-            return (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens));
-        }
-        held.refresh_token = tokens.refresh_token;
-        let stored = StoredTokens {
-            access_token: tokens.access_token.clone(),
-            refresh_token: held.refresh_token.clone(),
-            expires_at: wall_now.checked_add(lifetime).unwrap_or(wall_now),
-        };
-        held.generation = held.generation.wrapping_add(1);
-        let generation = held.generation;
-        let entry = |tokens| StoreEntry {
-            generation,
-            identity: Some(self.identity.clone()),
-            tokens,
-        };
-        // Current even when expired on arrival (never handed out: its deadlines have
-        // passed), so that a logout still revokes the pair on the server.
-        let access_token = stored.access_token.clone();
-        let Some(live) =
-            self.set_current(epoch, access_token, (received, wall_now), lifetime, source)
-        else {
-            // A logout ended the epoch just now.
-            let refresh_token = held.refresh_token.take();
-            let tokens = Tokens {
-                access_token: stored.access_token,
-                refresh_token,
-                expires_in: lifetime,
-            };
-            return (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens));
-        };
-        if lifetime.is_zero() {
-            Counters::count(&self.counters.failures);
-            return (
-                Err(SessionError::ExpiredOnArrival),
-                StoreAction::Save(entry(stored)),
-            );
-        }
-        *lock(&self.counters.last_renewal) = Some(wall_now);
-        (Ok(live), StoreAction::Save(entry(stored)))
-    }
-
-    /// Tells the store (or the server) what a flight of `epoch` changed.
-    async fn apply(
-        &self,
-        held: &mut Held,
-        action: StoreAction,
-        epoch: u64,
-        coordination: &mut Coordination,
-    ) {
-        match action {
-            StoreAction::Keep => {}
-            StoreAction::Save(stored) => {
-                self.save_tokens(held, stored, epoch, coordination).await;
-            }
-            StoreAction::Clear => self.forget_presented(coordination).await,
-            StoreAction::Revoke(tokens) => {
-                if let Err(error) = self
-                    .authenticator
-                    .logout(&tokens.access_token, tokens.refresh_token.as_ref())
-                    .await
-                {
-                    tracing::warn!(%error, "could not revoke tokens obtained after a logout");
-                }
-            }
         }
     }
 }

@@ -20,6 +20,7 @@ mod backoff;
 mod builder;
 mod flight;
 mod idle;
+mod install;
 mod load;
 mod logout;
 #[cfg(test)]

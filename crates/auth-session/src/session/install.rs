@@ -1,0 +1,118 @@
+//! What a flight does with what it obtained: logging in, making new tokens current
+//! ([`install`](Inner::install)), and telling the store or the server
+//! ([`apply`](Inner::apply)).
+
+use std::sync::Arc;
+
+use auth_types::Clock as _;
+
+use super::flight::{Outcome, StoreAction};
+use super::shared::Coordination;
+use super::stats::Counters;
+use super::{ErrorOf, Held, Inner, TokenSource, lock};
+use crate::authenticator::Authenticator;
+use crate::error::SessionError;
+use crate::rt;
+use crate::store::{StoreEntry, StoredTokens};
+use crate::tokens::{self, Tokens};
+
+impl<A: Authenticator> Inner<A> {
+    pub(super) async fn login(&self) -> Result<(Tokens, TokenSource), ErrorOf<A>> {
+        tracing::Span::current().record("by", "login");
+        match self.authenticator.login().await {
+            Ok(tokens) => {
+                Counters::count(&self.counters.logins);
+                Ok((tokens, TokenSource::Login))
+            }
+            Err(error) => {
+                Counters::count(&self.counters.failures);
+                Err(SessionError::Login {
+                    source: Arc::new(error),
+                })
+            }
+        }
+    }
+
+    /// Makes freshly received tokens current, unless the session was logged out since
+    /// the flight started. The store learns the new refresh token even when the access
+    /// token is refused as expired on arrival; that token is current too (never handed
+    /// out), so that a logout revokes the pair.
+    pub(super) fn install(
+        self: &Arc<Self>,
+        held: &mut Held,
+        tokens: Tokens,
+        source: TokenSource,
+        epoch: u64,
+    ) -> (Outcome<A::Error>, StoreAction) {
+        let received = rt::now();
+        let wall_now = self.clock.now();
+        let lifetime = tokens::lifetime(&tokens.access_token, tokens.expires_in, wall_now);
+        if self.epoch() != epoch {
+            held.refresh_token = None;
+            return (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens));
+        }
+        held.refresh_token = tokens.refresh_token;
+        let stored = StoredTokens {
+            access_token: tokens.access_token.clone(),
+            refresh_token: held.refresh_token.clone(),
+            expires_at: wall_now.checked_add(lifetime).unwrap_or(wall_now),
+        };
+        held.generation = held.generation.wrapping_add(1);
+        let generation = held.generation;
+        let entry = |tokens| StoreEntry {
+            generation,
+            identity: Some(self.identity.clone()),
+            tokens,
+        };
+        // Current even when expired on arrival (never handed out: its deadlines have
+        // passed), so that a logout still revokes the pair on the server.
+        let access_token = stored.access_token.clone();
+        let Some(live) =
+            self.set_current(epoch, access_token, (received, wall_now), lifetime, source)
+        else {
+            // A logout ended the epoch just now.
+            let refresh_token = held.refresh_token.take();
+            let tokens = Tokens {
+                access_token: stored.access_token,
+                refresh_token,
+                expires_in: lifetime,
+            };
+            return (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens));
+        };
+        if lifetime.is_zero() {
+            Counters::count(&self.counters.failures);
+            return (
+                Err(SessionError::ExpiredOnArrival),
+                StoreAction::Save(entry(stored)),
+            );
+        }
+        *lock(&self.counters.last_renewal) = Some(wall_now);
+        (Ok(live), StoreAction::Save(entry(stored)))
+    }
+
+    /// Tells the store (or the server) what a flight of `epoch` changed.
+    pub(super) async fn apply(
+        &self,
+        held: &mut Held,
+        action: StoreAction,
+        epoch: u64,
+        coordination: &mut Coordination,
+    ) {
+        match action {
+            StoreAction::Keep => {}
+            StoreAction::Save(stored) => {
+                self.save_tokens(held, stored, epoch, coordination).await;
+            }
+            StoreAction::Clear => self.forget_presented(coordination).await,
+            StoreAction::Revoke(tokens) => {
+                if let Err(error) = self
+                    .authenticator
+                    .logout(&tokens.access_token, tokens.refresh_token.as_ref())
+                    .await
+                {
+                    tracing::warn!(%error, "could not revoke tokens obtained after a logout");
+                }
+            }
+        }
+    }
+}
