@@ -38,8 +38,8 @@ impl<A: AuthorizeRequest> Authorizer<A> {
 
     /// Puts the session's access token on `headers` (through
     /// [`AuthorizeRequest::authorize`]) and returns that token, to hand to
-    /// [`invalidate_if_refused`](Authorizer::invalidate_if_refused) with the answer. `E` is the caller's own send
-    /// error, which this never produces.
+    /// [`invalidate_if_refused`](Authorizer::invalidate_if_refused) with the answer. `E`
+    /// is the caller's own send error, which this never produces.
     ///
     /// # Errors
     ///
