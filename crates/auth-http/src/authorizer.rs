@@ -14,10 +14,11 @@ use crate::error::AuthorizedError;
 ///
 /// 1. [`authorize`](Authorizer::authorize) puts the session's current token (and the
 ///    provider's extras) on the request and returns the token it used.
-/// 2. [`refused`](Authorizer::refused) looks at the status of the answer: on a 401 it
-///    reports that token to the session ([`Session::invalidate`], compare-and-swap, so a
-///    burst of 401s for one token costs one renewal) and says the request should be sent
-///    once more, authorized again, if it can be replayed.
+/// 2. [`invalidate_if_refused`](Authorizer::invalidate_if_refused) looks at the status of
+///    the answer: on a 401 it reports that token to the session
+///    ([`Session::invalidate`], compare-and-swap, so a burst of 401s for one token costs
+///    one renewal) and says the request should be sent once more, authorized again, if it
+///    can be replayed.
 ///
 /// A cheap handle: clones share the session. `Debug` shows no token.
 pub struct Authorizer<A: AuthorizeRequest> {
@@ -37,8 +38,8 @@ impl<A: AuthorizeRequest> Authorizer<A> {
 
     /// Puts the session's access token on `headers` (through
     /// [`AuthorizeRequest::authorize`]) and returns that token, to hand to
-    /// [`refused`](Authorizer::refused) with the answer. `E` is the caller's own send
-    /// error, which this never produces.
+    /// [`invalidate_if_refused`](Authorizer::invalidate_if_refused) with the answer. `E`
+    /// is the caller's own send error, which this never produces.
     ///
     /// # Errors
     ///
@@ -60,10 +61,11 @@ impl<A: AuthorizeRequest> Authorizer<A> {
         Ok(token)
     }
 
-    /// Whether the server refused `token` (status 401). If so, the token is reported to
-    /// the session, which renews it once however many requests report it, and a request
-    /// that can be replayed should be authorized again and sent once more.
-    pub fn refused(&self, status: StatusCode, token: &AccessToken) -> bool {
+    /// Reports `token` to the session ([`Session::invalidate`]) if the server refused it
+    /// (status 401), and says whether it did. The session renews a reported token once
+    /// however many requests report it; on `true`, a request that can be replayed should
+    /// be authorized again and sent once more.
+    pub fn invalidate_if_refused(&self, status: StatusCode, token: &AccessToken) -> bool {
         if status != StatusCode::UNAUTHORIZED {
             return false;
         }
@@ -74,6 +76,15 @@ impl<A: AuthorizeRequest> Authorizer<A> {
             "the server refused the access token (401)"
         );
         true
+    }
+
+    /// The former name of [`invalidate_if_refused`](Authorizer::invalidate_if_refused),
+    /// which reports a refused token to the session as well as answering.
+    #[deprecated(
+        note = "renamed `invalidate_if_refused`: it reports a refused token to the session"
+    )]
+    pub fn refused(&self, status: StatusCode, token: &AccessToken) -> bool {
+        self.invalidate_if_refused(status, token)
     }
 }
 

@@ -146,7 +146,7 @@ where
                 .call(request)
                 .await
                 .map_err(|source| AuthorizedError::Service { source })?;
-            if !authorizer.refused(response.status(), &token) {
+            if !authorizer.invalidate_if_refused(response.status(), &token) {
                 return Ok(response);
             }
             let Some(mut again) = replay else {

@@ -70,7 +70,10 @@ impl<A: AuthorizeRequest> Middleware for AuthorizeMiddleware<A> {
             .await
             .map_err(Error::middleware)?;
         let response = next.clone().run(request, extensions).await?;
-        if !self.authorizer.refused(response.status(), &token) {
+        if !self
+            .authorizer
+            .invalidate_if_refused(response.status(), &token)
+        {
             return Ok(response);
         }
         let Some(mut again) = replay else {

@@ -23,7 +23,10 @@ use hyper_util::rt::TokioExecutor;
 use tower::{Layer, ServiceExt};
 use tower_service::Service;
 
-use support::{BURST, Revoker, pear_session, pump_session};
+use support::{
+    BURST, Revoker, assert_burst_healed, burst_statuses, pear_session,
+    pear_session_that_cannot_log_in, pear_tally, pump_session,
+};
 
 /// An inner service that lets a [`Revoker`] see each request before hyper sends it.
 #[derive(Clone)]
@@ -68,17 +71,12 @@ where
         inner: hyper!(Empty<Bytes>),
         revoker: revoker.clone(),
     });
-    let tasks: Vec<_> = (0..BURST)
-        .map(|_| {
-            let client = client.clone();
-            let request = Request::get(url).body(Empty::new()).unwrap();
-            tokio::spawn(async move { client.oneshot(request).await.unwrap().status() })
-        })
-        .collect();
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await.unwrap());
-    }
+    let statuses = burst_statuses(|| {
+        let client = client.clone();
+        let request = Request::get(url).body(Empty::new()).unwrap();
+        async move { client.oneshot(request).await.unwrap().status() }
+    })
+    .await;
     (statuses, revoker)
 }
 
@@ -91,19 +89,7 @@ async fn a_pear_token_revoked_during_a_burst_of_100_costs_one_renewal_and_no_fai
 
     let (statuses, revoker) = burst(&session, sb.clone(), &url).await;
 
-    assert!(revoker.revoked());
-    assert!(
-        statuses.iter().all(|s| *s == StatusCode::OK),
-        "{statuses:?}"
-    );
-    let c = sb.counters();
-    assert_eq!(c.protected_ok, BURST as u64, "{c:?}");
-    assert!(c.protected_refused >= 1, "the revocation was seen: {c:?}");
-    assert_eq!(
-        revoker.seen() as u64,
-        BURST as u64 + c.protected_refused,
-        "each refused request was sent once more, no other: {c:?}"
-    );
+    let c = assert_burst_healed(&statuses, &revoker, &sb);
     assert_eq!(c.pear_logins, 2, "the first login and one renewal: {c:?}");
     assert_eq!(
         c.pear_refreshes, 0,
@@ -121,15 +107,7 @@ async fn a_pump_token_revoked_during_a_burst_of_100_costs_one_renewal_and_no_fai
 
     let (statuses, revoker) = burst(&session, sb.clone(), &url).await;
 
-    assert!(revoker.revoked());
-    assert!(
-        statuses.iter().all(|s| *s == StatusCode::OK),
-        "{statuses:?}"
-    );
-    let c = sb.counters();
-    assert_eq!(c.protected_ok, BURST as u64, "{c:?}");
-    assert!(c.protected_refused >= 1, "{c:?}");
-    assert_eq!(revoker.seen() as u64, BURST as u64 + c.protected_refused);
+    let c = assert_burst_healed(&statuses, &revoker, &sb);
     assert_eq!(c.pump_logins, 2, "the first login and one renewal: {c:?}");
 }
 
@@ -190,11 +168,7 @@ async fn a_streaming_request_gets_its_401_back_and_the_next_request_a_renewed_to
         .unwrap();
     let response = client.clone().oneshot(streaming).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let c = sb.counters();
-    assert_eq!(
-        (c.protected_refused, c.protected_ok, c.pear_logins),
-        (1, 0, 1)
-    );
+    assert_eq!(pear_tally(&sb), (1, 0, 1));
 
     // The session was told: the next request carries a new token, and succeeds.
     let next = Request::get(&url)
@@ -205,25 +179,13 @@ async fn a_streaming_request_gets_its_401_back_and_the_next_request_a_renewed_to
     let new = session.access_token().await.unwrap();
     assert_ne!(new, old);
     assert!(!format!("{session:?}").contains(new.expose_secret()));
-    let c = sb.counters();
-    assert_eq!(
-        (c.protected_refused, c.protected_ok, c.pear_logins),
-        (1, 1, 2)
-    );
+    assert_eq!(pear_tally(&sb), (1, 1, 2));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_cannot_log_in_is_a_token_error_and_nothing_is_sent() {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    // A Pear client pointed at the pump.fun server: the login fails.
-    let client = pear_auth::PearClient::builder()
-        .base_url(sb.pump_url())
-        .build()
-        .unwrap();
-    let session = pear_auth::PearSession::new(pear_auth::PearAuthenticator::wallet(
-        client,
-        Arc::new(auth_test_support::keys::eth_signer(4)),
-    ));
+    let session = pear_session_that_cannot_log_in(&sb, 4);
     let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let inner = {
         let sent = sent.clone();

@@ -17,7 +17,10 @@ use bytes::Bytes;
 use http::{Extensions, StatusCode};
 use reqwest_middleware::{ClientBuilder, ClientWithMiddleware, Middleware, Next};
 
-use support::{BURST, Revoker, pear_session, pump_session};
+use support::{
+    BURST, Revoker, assert_burst_healed, burst_statuses, pear_session,
+    pear_session_that_cannot_log_in, pear_tally, pump_session,
+};
 
 /// Below the authorizing middleware: lets a [`Revoker`] see each request as sent.
 #[async_trait::async_trait]
@@ -63,26 +66,13 @@ async fn a_pear_token_revoked_during_a_burst_of_100_costs_one_renewal_and_no_fai
     let client = client(&session, Some(revoker.clone()));
     let url = format!("{}/sandbox/whoami", sb.pear_url());
 
-    let tasks: Vec<_> = (0..BURST)
-        .map(|_| {
-            let (client, url) = (client.clone(), url.clone());
-            tokio::spawn(async move { client.get(url).send().await.unwrap().status() })
-        })
-        .collect();
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await.unwrap());
-    }
+    let statuses = burst_statuses(|| {
+        let (client, url) = (client.clone(), url.clone());
+        async move { client.get(url).send().await.unwrap().status() }
+    })
+    .await;
 
-    assert!(revoker.revoked());
-    assert!(
-        statuses.iter().all(|s| *s == StatusCode::OK),
-        "{statuses:?}"
-    );
-    let c = sb.counters();
-    assert_eq!(c.protected_ok, BURST as u64, "{c:?}");
-    assert!(c.protected_refused >= 1, "the revocation was seen: {c:?}");
-    assert_eq!(revoker.seen() as u64, BURST as u64 + c.protected_refused);
+    let c = assert_burst_healed(&statuses, &revoker, &sb);
     assert_eq!(c.pear_logins, 2, "the first login and one renewal: {c:?}");
     assert_eq!(c.pear_refreshes, 0);
     assert_eq!(c.refused_reuses, 0);
@@ -101,11 +91,7 @@ async fn a_streaming_request_gets_its_401_back_and_a_buffered_one_is_replayed() 
     let streaming = reqwest::Body::wrap(http_body_util::Full::new(Bytes::new()));
     let response = client.get(&url).body(streaming).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let c = sb.counters();
-    assert_eq!(
-        (c.protected_refused, c.protected_ok, c.pear_logins),
-        (1, 0, 1)
-    );
+    assert_eq!(pear_tally(&sb), (1, 0, 1));
 
     // The session was told; the next token is revoked too, and a buffered request is
     // replayed with the one after it.
@@ -114,11 +100,7 @@ async fn a_streaming_request_gets_its_401_back_and_a_buffered_one_is_replayed() 
     assert!(sb.revoke(second.expose_secret()));
     let response = client.get(&url).body("").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let c = sb.counters();
-    assert_eq!(
-        (c.protected_refused, c.protected_ok, c.pear_logins),
-        (2, 1, 3)
-    );
+    assert_eq!(pear_tally(&sb), (2, 1, 3));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,14 +119,7 @@ async fn pump_requests_through_the_middleware_carry_the_origin() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_cannot_log_in_is_a_middleware_error_naming_the_token() {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let client_to_wrong_server = pear_auth::PearClient::builder()
-        .base_url(sb.pump_url())
-        .build()
-        .unwrap();
-    let session = pear_auth::PearSession::new(pear_auth::PearAuthenticator::wallet(
-        client_to_wrong_server,
-        Arc::new(auth_test_support::keys::eth_signer(14)),
-    ));
+    let session = pear_session_that_cannot_log_in(&sb, 14);
     let err = client(&session, None)
         .get(format!("{}/sandbox/whoami", sb.pear_url()))
         .send()

@@ -28,7 +28,7 @@ pub use config::{Faults, RateLimit, SandboxConfig};
 pub use counters::Counters;
 pub use pump::{MESSAGE_PREFIX as PUMP_MESSAGE_PREFIX, ORIGIN as PUMP_ORIGIN};
 
-use state::{State, lock};
+use state::{State, TokenType, lock};
 use std::time::SystemTime;
 use time::unix_secs;
 
@@ -101,13 +101,15 @@ impl Sandbox {
     /// tests can check every token a client hands out.
     pub fn pear_access_token_valid_at(&self, token: &str, at: SystemTime) -> bool {
         self.state
-            .verify_at(token, "access", unix_secs(at))
+            .verify_at(token, TokenType::Access, unix_secs(at))
             .is_some()
     }
 
     /// Whether `token` is a pump.fun token this sandbox would accept at time `at`.
     pub fn pump_token_valid_at(&self, token: &str, at: SystemTime) -> bool {
-        self.state.verify_at(token, "pump", unix_secs(at)).is_some()
+        self.state
+            .verify_at(token, TokenType::Pump, unix_secs(at))
+            .is_some()
     }
 
     /// Ends the login session `token` belongs to on the server side, as an operator or a

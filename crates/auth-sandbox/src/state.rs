@@ -23,8 +23,8 @@ const PRUNE_MARGIN_SECS: u64 = 60;
 pub(crate) struct Claims {
     /// The account: an Ethereum address (Pear) or a Solana wallet (pump.fun).
     pub(crate) sub: String,
-    /// `access`, `refresh` or `pump`.
-    pub(crate) typ: String,
+    /// What the token is for.
+    pub(crate) typ: TokenType,
     /// The login session the token belongs to.
     pub(crate) sid: String,
     /// Unique token id.
@@ -34,6 +34,19 @@ pub(crate) struct Claims {
     pub(crate) cid: String,
     pub(crate) iat: u64,
     pub(crate) exp: u64,
+}
+
+/// What a token is for, its `typ` claim: `access`, `refresh` or `pump` on the wire. A
+/// token with any other `typ` does not parse, so it is refused like a forged one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum TokenType {
+    /// A Pear access token.
+    Access,
+    /// A Pear refresh token (single use).
+    Refresh,
+    /// A pump.fun token.
+    Pump,
 }
 
 /// An API key issued by the sandbox.
@@ -135,12 +148,12 @@ impl State {
 
     /// Decodes a token this instance issued, of the given type, not expired, whose session
     /// was not logged out.
-    pub(crate) fn verify(&self, token: &str, typ: &str) -> Option<Claims> {
+    pub(crate) fn verify(&self, token: &str, typ: TokenType) -> Option<Claims> {
         self.verify_at(token, typ, unix_now())
     }
 
     /// As [`State::verify`], with "not expired" judged at unix time `at`.
-    pub(crate) fn verify_at(&self, token: &str, typ: &str, at: u64) -> Option<Claims> {
+    pub(crate) fn verify_at(&self, token: &str, typ: TokenType, at: u64) -> Option<Claims> {
         self.live_claims(token, at)
             .filter(|claims| claims.typ == typ)
     }
@@ -199,6 +212,76 @@ impl State {
             Some(left.as_secs_f64().ceil().max(1.0) as u64)
         } else {
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn claims(typ: TokenType) -> Claims {
+        Claims {
+            sub: "0xabc".to_owned(),
+            typ,
+            sid: "s1".to_owned(),
+            jti: "j1".to_owned(),
+            cid: String::new(),
+            iat: 1,
+            exp: u64::MAX,
+        }
+    }
+
+    #[test]
+    fn token_types_are_the_same_strings_on_the_wire() {
+        for (typ, wire) in [
+            (TokenType::Access, "access"),
+            (TokenType::Refresh, "refresh"),
+            (TokenType::Pump, "pump"),
+        ] {
+            assert_eq!(
+                serde_json::to_string(&claims(typ)).unwrap(),
+                format!(
+                    r#"{{"sub":"0xabc","typ":"{wire}","sid":"s1","jti":"j1","iat":1,"exp":{}}}"#,
+                    u64::MAX
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_is_accepted_only_as_its_own_type() {
+        let state = State::new(SandboxConfig::default());
+        let access = state.issue(&claims(TokenType::Access));
+        assert_eq!(
+            state.verify(&access, TokenType::Access).unwrap().typ,
+            TokenType::Access
+        );
+        assert!(state.verify(&access, TokenType::Refresh).is_none());
+        assert!(state.verify(&access, TokenType::Pump).is_none());
+    }
+
+    #[test]
+    fn a_signed_token_of_an_unknown_type_is_refused() {
+        let state = State::new(SandboxConfig::default());
+        let mut payload = serde_json::to_value(claims(TokenType::Access)).unwrap();
+        for typ in [
+            json!("admin"),
+            json!("Access"),
+            json!(""),
+            json!(1),
+            json!(null),
+        ] {
+            payload["typ"] = typ;
+            let token = state.jwt.encode(&payload).unwrap();
+            for expected in [TokenType::Access, TokenType::Refresh, TokenType::Pump] {
+                assert!(state.verify(&token, expected).is_none(), "{payload}");
+            }
+            assert!(!state.revoke_session_of(&token), "{payload}");
         }
     }
 }

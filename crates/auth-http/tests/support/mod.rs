@@ -1,15 +1,16 @@
-//! What the sandbox tests share: sessions of both providers, and a revocation that happens
-//! while requests are in flight.
+//! What the sandbox tests of both adapters share: sessions of both providers, a burst of
+//! requests, a revocation that happens while requests are in flight, and what such a
+//! revocation may cost.
 
 #![allow(dead_code, unreachable_pub)] // each test file uses its own part
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use auth_sandbox::Sandbox;
+use auth_sandbox::{Counters, Sandbox};
 use auth_test_support::keys::{eth_signer, solana_keypair};
-use http::HeaderMap;
 use http::header::AUTHORIZATION;
+use http::{HeaderMap, StatusCode};
 use pear_auth::{PearAuthenticator, PearClient, PearSession};
 use pump_auth::{PumpAuthenticator, PumpClient, PumpSession};
 
@@ -18,10 +19,17 @@ pub const BURST: usize = 100;
 
 /// A wallet session against the sandbox's Pear API.
 pub fn pear_session(sb: &Sandbox, seed: u8) -> PearSession {
-    let client = PearClient::builder()
-        .base_url(sb.pear_url())
-        .build()
-        .unwrap();
+    pear_session_at(sb.pear_url(), seed)
+}
+
+/// A wallet session whose Pear client points at the sandbox's pump.fun server: every
+/// login fails, so the session never has a token to give.
+pub fn pear_session_that_cannot_log_in(sb: &Sandbox, seed: u8) -> PearSession {
+    pear_session_at(sb.pump_url(), seed)
+}
+
+fn pear_session_at(base_url: String, seed: u8) -> PearSession {
+    let client = PearClient::builder().base_url(base_url).build().unwrap();
     PearSession::new(PearAuthenticator::wallet(
         client,
         Arc::new(eth_signer(seed)),
@@ -81,4 +89,45 @@ impl Revoker {
     pub fn revoked(&self) -> bool {
         self.revoked.load(Ordering::SeqCst) == 1
     }
+}
+
+/// Sends `BURST` requests at once, each on its own task (`send` makes each one's future),
+/// and returns their statuses.
+pub async fn burst_statuses<F, Fut>(send: F) -> Vec<StatusCode>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = StatusCode> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..BURST).map(|_| tokio::spawn(send())).collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    statuses
+}
+
+/// Checks what a revocation in the middle of a burst may cost: no failed request, and
+/// each refused request sent once more, no other. Returns the sandbox's counters for the
+/// provider's own checks (its logins and refreshes).
+pub fn assert_burst_healed(statuses: &[StatusCode], revoker: &Revoker, sb: &Sandbox) -> Counters {
+    assert!(revoker.revoked());
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    let c = sb.counters();
+    assert_eq!(c.protected_ok, BURST as u64, "{c:?}");
+    assert!(c.protected_refused >= 1, "the revocation was seen: {c:?}");
+    assert_eq!(
+        revoker.seen() as u64,
+        BURST as u64 + c.protected_refused,
+        "each refused request was sent once more, no other: {c:?}"
+    );
+    c
+}
+
+/// The sandbox's `(refused, accepted)` protected requests and Pear logins so far.
+pub fn pear_tally(sb: &Sandbox) -> (u64, u64, u64) {
+    let c = sb.counters();
+    (c.protected_refused, c.protected_ok, c.pear_logins)
 }

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use crate::counters::bump;
 use crate::reply::{bearer, nest_error, unauthorized};
-use crate::state::{Claims, State};
+use crate::state::{Claims, State, TokenType};
 
 pub(crate) use api_keys::issue_api_key;
 
@@ -81,7 +81,7 @@ fn parse_body(body: &Bytes) -> Result<serde_json::Map<String, Value>, Response> 
 
 /// The access-token claims of a request, or the 401 to send.
 fn authorize(state: &State, headers: &HeaderMap) -> Result<Claims, Response> {
-    match bearer(headers).and_then(|t| state.verify(t, "access")) {
+    match bearer(headers).and_then(|t| state.verify(t, TokenType::Access)) {
         Some(claims) => {
             bump(&state.counters.protected_ok);
             Ok(claims)

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::{bad_request, parse_body};
 use crate::counters::bump;
 use crate::reply::unauthorized;
-use crate::state::{Claims, State, lock};
+use crate::state::{Claims, State, TokenType, lock};
 use crate::time::unix_now;
 
 /// Issues an access and refresh token for a (new or continuing) session.
@@ -25,7 +25,7 @@ pub(super) fn issue_pair(
     let now = unix_now();
     let access = Claims {
         sub: address.to_owned(),
-        typ: "access".to_owned(),
+        typ: TokenType::Access,
         sid: sid.to_owned(),
         jti: state.new_id("a"),
         cid: client_id.to_owned(),
@@ -33,7 +33,7 @@ pub(super) fn issue_pair(
         exp: now + state.config.access_token_ttl.as_secs().max(1),
     };
     let refresh = Claims {
-        typ: "refresh".to_owned(),
+        typ: TokenType::Refresh,
         jti: state.new_id("r"),
         exp: now + state.config.refresh_token_ttl.as_secs().max(1),
         ..access.clone()
@@ -58,7 +58,7 @@ pub(super) async fn refresh(Extract(state): Extract<Arc<State>>, body: Bytes) ->
         Ok(t) => t,
         Err(r) => return r,
     };
-    let Some(claims) = state.verify(&token, "refresh") else {
+    let Some(claims) = state.verify(&token, TokenType::Refresh) else {
         return unauthorized("Invalid or expired refresh token");
     };
     {
@@ -94,7 +94,7 @@ pub(super) async fn logout(Extract(state): Extract<Arc<State>>, body: Bytes) -> 
         Ok(t) => t,
         Err(r) => return r,
     };
-    let Some(claims) = state.verify(&token, "refresh") else {
+    let Some(claims) = state.verify(&token, TokenType::Refresh) else {
         return unauthorized("Invalid or expired refresh token");
     };
     lock(&state.revoked_sessions).insert(claims.sid);

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::{COOKIE, MESSAGE_PREFIX, error, username};
 use crate::counters::bump;
 use crate::reply::bearer;
-use crate::state::{Claims, State, lock};
+use crate::state::{Claims, State, TokenType, lock};
 use crate::time::{unix_now, unix_now_ms};
 use crate::verify::{parse_ed25519_signature, verify_ed25519};
 
@@ -121,7 +121,7 @@ fn sign_in(
     let ttl = state.config.pump_token_ttl.as_secs().max(1);
     let claims = Claims {
         sub: wallet.clone(),
-        typ: "pump".to_owned(),
+        typ: TokenType::Pump,
         sid: state.new_id("p"),
         jti: state.new_id("j"),
         cid: String::new(),

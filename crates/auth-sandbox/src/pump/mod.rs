@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::counters::bump;
 use crate::reply::bearer;
-use crate::state::{Claims, State, lock};
+use crate::state::{Claims, State, TokenType, lock};
 
 /// The origin pump.fun's API requires.
 pub const ORIGIN: &str = "https://pump.fun";
@@ -121,7 +121,7 @@ fn token(headers: &HeaderMap) -> Option<String> {
 }
 
 fn authorize(state: &State, headers: &HeaderMap) -> Result<Claims, Response> {
-    match token(headers).and_then(|t| state.verify(&t, "pump")) {
+    match token(headers).and_then(|t| state.verify(&t, TokenType::Pump)) {
         Some(claims) => {
             bump(&state.counters.protected_ok);
             Ok(claims)

@@ -10,7 +10,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use super::{add_user_agent, append_capped, check_declared_length, host_of, is_tls_error, tls};
+use super::{CappedBody, connect_error, debug_backend, host_of, io_error, send_within, tls};
 use crate::config::TransportConfig;
 use crate::error::TransportError;
 use crate::transport::HttpTransport;
@@ -70,53 +70,31 @@ impl HyperTransport {
             .await
             .map_err(|e| {
                 if e.is_connect() {
-                    if is_tls_error(&e) {
-                        TransportError::Tls {
-                            host: host.clone(),
-                            source: Box::new(e),
-                        }
-                    } else {
-                        TransportError::Connect {
-                            host: host.clone(),
-                            source: Box::new(e),
-                        }
-                    }
+                    connect_error(&host, e)
                 } else {
-                    TransportError::Io {
-                        source: Box::new(e),
-                    }
+                    io_error(e)
                 }
             })?;
         let (parts, mut incoming) = response.into_parts();
-        check_declared_length(&parts.headers, &self.config)?;
-        let mut body = Vec::new();
+        let mut body = CappedBody::new(&parts.headers, &self.config)?;
         while let Some(frame) = incoming.frame().await {
-            let frame = frame.map_err(|e| TransportError::Io {
-                source: Box::new(e),
-            })?;
-            if let Ok(data) = frame.into_data() {
-                append_capped(&mut body, &data, &self.config)?;
+            if let Ok(data) = frame.map_err(io_error)?.into_data() {
+                body.push(&data)?;
             }
         }
-        Ok(Response::from_parts(parts, Bytes::from(body)))
+        Ok(Response::from_parts(parts, body.into_bytes()))
     }
 }
 
 impl fmt::Debug for HyperTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HyperTransport")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        debug_backend(f, "HyperTransport", &self.config)
     }
 }
 
 #[async_trait]
 impl HttpTransport for HyperTransport {
-    async fn send(&self, mut request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
-        add_user_agent(request.headers_mut(), &self.config);
-        let after = self.config.request_timeout;
-        tokio::time::timeout(after, self.exchange(request))
-            .await
-            .map_err(|_| TransportError::Timeout { after })?
+    async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+        send_within(&self.config, request, |request| self.exchange(request)).await
     }
 }

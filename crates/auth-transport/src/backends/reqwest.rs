@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::{Request, Response};
 
-use super::{add_user_agent, append_capped, check_declared_length, host_of, is_tls_error, tls};
+use super::{CappedBody, connect_error, debug_backend, host_of, io_error, send_within, tls};
 use crate::config::TransportConfig;
 use crate::error::TransportError;
 use crate::transport::HttpTransport;
@@ -98,16 +98,15 @@ impl ReqwestTransport {
             .execute(request)
             .await
             .map_err(|e| self.map_error(e, &host))?;
-        check_declared_length(response.headers(), &self.config)?;
-        let mut body = Vec::new();
+        let mut body = CappedBody::new(response.headers(), &self.config)?;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| self.map_error(e, &host))?
         {
-            append_capped(&mut body, &chunk, &self.config)?;
+            body.push(&chunk)?;
         }
-        let mut out = Response::new(Bytes::from(body));
+        let mut out = Response::new(body.into_bytes());
         *out.status_mut() = response.status();
         *out.version_mut() = response.version();
         *out.headers_mut() = std::mem::take(response.headers_mut());
@@ -117,17 +116,7 @@ impl ReqwestTransport {
     fn map_error(&self, error: reqwest::Error, host: &str) -> TransportError {
         let error = error.without_url();
         if error.is_connect() {
-            if is_tls_error(&error) {
-                TransportError::Tls {
-                    host: host.to_owned(),
-                    source: Box::new(error),
-                }
-            } else {
-                TransportError::Connect {
-                    host: host.to_owned(),
-                    source: Box::new(error),
-                }
-            }
+            connect_error(host, error)
         } else if error.is_timeout() {
             TransportError::Timeout {
                 after: self.config.request_timeout,
@@ -137,28 +126,20 @@ impl ReqwestTransport {
                 reason: error.to_string(),
             }
         } else {
-            TransportError::Io {
-                source: Box::new(error),
-            }
+            io_error(error)
         }
     }
 }
 
 impl fmt::Debug for ReqwestTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ReqwestTransport")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
+        debug_backend(f, "ReqwestTransport", &self.config)
     }
 }
 
 #[async_trait]
 impl HttpTransport for ReqwestTransport {
-    async fn send(&self, mut request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
-        add_user_agent(request.headers_mut(), &self.config);
-        let after = self.config.request_timeout;
-        tokio::time::timeout(after, self.exchange(request))
-            .await
-            .map_err(|_| TransportError::Timeout { after })?
+    async fn send(&self, request: Request<Bytes>) -> Result<Response<Bytes>, TransportError> {
+        send_within(&self.config, request, |request| self.exchange(request)).await
     }
 }
