@@ -10,6 +10,7 @@ use auth_types::{AccessToken, SharedClock};
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
 use crate::body::JsonBody;
@@ -321,18 +322,17 @@ impl fmt::Debug for Answer {
     }
 }
 
+/// What a query value keeps as it is: RFC 3986's unreserved characters (letters, digits,
+/// `-`, `.`, `_`, `~`). Every other byte is written `%XX`.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes a query value (everything but unreserved characters).
 fn percent_encode_into(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
+    out.extend(utf8_percent_encode(value, UNRESERVED));
 }
 
 #[cfg(test)]
@@ -344,5 +344,12 @@ mod tests {
         let mut out = String::new();
         percent_encode_into("a b&c=d/é~", &mut out);
         assert_eq!(out, "a%20b%26c%3Dd%2F%C3%A9~");
+        // Appended to what is there; unreserved characters stay, every other byte is %XX.
+        percent_encode_into("&AZaz09-._~@:/%20+?#!*'();$,[]\t\n\x7f\0日本😀", &mut out);
+        assert_eq!(
+            out,
+            "a%20b%26c%3Dd%2F%C3%A9~%26AZaz09-._~%40%3A%2F%2520%2B%3F%23%21%2A%27%28%29%3B%24\
+             %2C%5B%5D%09%0A%7F%00%E6%97%A5%E6%9C%AC%F0%9F%98%80"
+        );
     }
 }

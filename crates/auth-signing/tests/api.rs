@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use auth_signing::eip712::{Eip712Error, TypedData};
 use auth_signing::ethereum::{EthSignature, LocalEthSigner};
-use auth_signing::solana::SolanaKeypair;
+use auth_signing::solana::{SolanaKeypair, SolanaSignature};
 use auth_signing::{EthSigner, SignerError, SolanaSigner, keccak256};
 
 fn assert_send_sync<T: Send + Sync>() {}
@@ -55,6 +55,21 @@ fn debug_of_signers_shows_only_public_parts() {
     let keypair = SolanaKeypair::from_seed_bytes([0x42; 32]);
     let debug = format!("{keypair:?}");
     assert_eq!(debug, format!("SolanaKeypair({})", keypair.pubkey()));
+}
+
+#[test]
+fn signatures_print_as_their_text() {
+    let hex = format!("0x{}{}1b", "11".repeat(32), "22".repeat(32));
+    let eth: EthSignature = hex.parse().unwrap();
+    assert_eq!(eth.to_string(), hex);
+    assert_eq!(format!("{eth:?}"), format!("EthSignature({hex})"));
+    assert_eq!(format!("{eth:#?}"), format!("EthSignature({hex})"));
+    let base58 =
+        "99eUso3aSbE9tqGSTXzo3TLfKb9RkMTURrHKQ1K7Zh3BbeqPevr5E1iCbpTjqHuTFLtfxTTD5ekfVuZFzQyEQf8";
+    let solana = SolanaSignature::from_bytes([7; 64]);
+    assert_eq!(solana.to_string(), base58);
+    assert_eq!(format!("{solana:?}"), format!("SolanaSignature({base58})"));
+    assert_eq!(base58.parse::<SolanaSignature>().unwrap(), solana);
 }
 
 #[test]

@@ -204,6 +204,23 @@ mod tests {
         assert_eq!(json, format!("\"{}\"", EIP55[1]));
         let back: EvmAddress = serde_json::from_str(&json).unwrap();
         assert_eq!(back, a);
-        assert!(serde_json::from_str::<EvmAddress>("\"0x12\"").is_err());
+        let lower: EvmAddress = serde_json::from_str(&json.to_lowercase()).unwrap();
+        assert_eq!(lower, a);
+        let error = serde_json::from_str::<EvmAddress>("\"0x12\"").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "address must have 40 hex digits after `0x`, found 2 characters"
+        );
+    }
+
+    #[test]
+    fn debug_shows_the_checksummed_form() {
+        let a: EvmAddress = EIP55[0].to_lowercase().parse().unwrap();
+        assert_eq!(format!("{a:?}"), format!("EvmAddress({})", EIP55[0]));
+        assert_eq!(format!("{a:#?}"), format!("EvmAddress({})", EIP55[0]));
+        assert_eq!(
+            format!("{:?}", EvmAddress::ZERO),
+            "EvmAddress(0x0000000000000000000000000000000000000000)"
+        );
     }
 }

@@ -115,6 +115,22 @@ mod tests {
     }
 
     #[test]
+    fn serde_round_trip_uses_base58() {
+        let s = "cGfHiC6Kgg3FpFZvgwGcswsCRtp4aBP2fzuXRQPizuN";
+        let k = SolanaPubkey::from_bytes([9; 32]);
+        assert_eq!(k.to_string(), s);
+        let json = serde_json::to_string(&k).unwrap();
+        assert_eq!(json, format!("\"{s}\""));
+        let back: SolanaPubkey = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, k);
+        let error = serde_json::from_str::<SolanaPubkey>("\"1111\"").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "public key must decode to 32 bytes, found 4"
+        );
+    }
+
+    #[test]
     fn refuses_bad_input() {
         assert_eq!(
             "0OIl".parse::<SolanaPubkey>(),

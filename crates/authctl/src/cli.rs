@@ -287,35 +287,36 @@ pub(crate) struct PumpTokenArgs {
     pub(crate) api: PumpApi,
     #[command(flatten)]
     pub(crate) store: StoreArgs,
-    /// The login request (see `authctl pump login --help`).
+    #[command(flatten)]
+    pub(crate) sign_in: PumpSignInArgs,
+}
+
+/// How a pump.fun login is made: the request's format and the Solana key that signs it,
+/// by default the Solana CLI's (~/.config/solana/id.json).
+#[derive(Debug, Args)]
+#[command(
+    mut_group("SolanaKeyArgs", |group| group.required(false)),
+    mut_arg("keypair", |arg| arg.help("Solana CLI keypair file [default: ~/.config/solana/id.json]")),
+)]
+pub(crate) struct PumpSignInArgs {
+    /// The login request: `documented` (the specification's {wallet, signature, message}),
+    /// `cookie` ({address, signature, timestamp}, token in a cookie) or `token`
+    /// (POST /auth/login/token).
     #[arg(long, value_name = "FORMAT", default_value = "documented")]
     pub(crate) format: pump_auth::LoginFormat,
-    /// Solana CLI keypair file [default: ~/.config/solana/id.json].
-    #[arg(long, value_name = "FILE", conflicts_with = "keypair_env")]
-    pub(crate) keypair: Option<PathBuf>,
-    /// Name of the environment variable holding the keypair (JSON array or base58).
-    #[arg(long, value_name = "VAR")]
-    pub(crate) keypair_env: Option<String>,
+    #[command(flatten)]
+    pub(crate) key: SolanaKeyArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct PumpLoginArgs {
     #[command(flatten)]
     pub(crate) api: PumpApi,
-    /// The login request: `documented` (the specification's {wallet, signature, message}),
-    /// `cookie` ({address, signature, timestamp}, token in a cookie) or `token`
-    /// (POST /auth/login/token).
-    #[arg(long, value_name = "FORMAT", default_value = "documented")]
-    pub(crate) format: pump_auth::LoginFormat,
-    /// Solana CLI keypair file [default: ~/.config/solana/id.json].
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["keypair_env", "signature_env"])]
-    pub(crate) keypair: Option<PathBuf>,
-    /// Name of the environment variable holding the keypair (JSON array or base58).
-    #[arg(long, value_name = "VAR", conflicts_with = "signature_env")]
-    pub(crate) keypair_env: Option<String>,
+    #[command(flatten)]
+    pub(crate) sign_in: PumpSignInArgs,
     /// Name of the environment variable holding a base58 signature, made elsewhere, of the
     /// text in --message by --wallet; checked before it is sent.
-    #[arg(long, value_name = "VAR", requires_all = ["message", "wallet"])]
+    #[arg(long, value_name = "VAR", requires_all = ["message", "wallet"], conflicts_with_all = ["keypair", "keypair_env"])]
     pub(crate) signature_env: Option<String>,
     /// File holding the exact text that was signed (a final newline is not part of it).
     #[arg(long, value_name = "FILE", requires = "signature_env")]
@@ -443,7 +444,8 @@ pub(crate) struct KeystoreWriteArgs {
     pub(crate) light_kdf: bool,
 }
 
-/// Where a Solana keypair comes from.
+/// Where a Solana keypair comes from: exactly one source (pump.fun commands, through
+/// [`PumpSignInArgs`], make it optional).
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 pub(crate) struct SolanaKeyArgs {

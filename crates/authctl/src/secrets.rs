@@ -10,7 +10,7 @@ use auth_signing::ethereum::keystore::KeystorePassword;
 use auth_signing::solana::SolanaKeypair;
 use zeroize::Zeroizing;
 
-use crate::cli::{EthKeyArgs, PasswordArgs};
+use crate::cli::{EthKeyArgs, PasswordArgs, SolanaKeyArgs};
 use crate::failure::Failure;
 
 /// Refuses a variable "name" that looks like a pasted key, without repeating it.
@@ -95,15 +95,28 @@ fn eth_key_in(
     file: Option<&Path>,
     vars: Env<'_>,
 ) -> Result<LocalEthSigner, Failure> {
+    key_in(env, file, vars, "private key", LocalEthSigner::from_hex)
+}
+
+/// The key `parse` makes of the trimmed text in the variable `env`, else in `file`; errors
+/// name where the text came from, never the text. `what` names the key when neither is
+/// given.
+fn key_in<K, E: std::fmt::Display>(
+    env: Option<&str>,
+    file: Option<&Path>,
+    vars: Env<'_>,
+    what: &str,
+    parse: impl FnOnce(&str) -> Result<K, E>,
+) -> Result<K, Failure> {
     let (text, origin) = match (env, file) {
         (Some(var), _) => (
             from_env_in(var, vars)?,
             format!("environment variable {var}"),
         ),
         (None, Some(path)) => (from_file(path)?, path.display().to_string()),
-        (None, None) => return Err(Failure::new("no private key source given".to_owned())),
+        (None, None) => return Err(Failure::new(format!("no {what} source given"))),
     };
-    LocalEthSigner::from_hex(text.trim()).map_err(|e| Failure::new(format!("{origin}: {e}")))
+    parse(text.trim()).map_err(|e| Failure::new(format!("{origin}: {e}")))
 }
 
 /// An Ethereum key from whichever source [`EthKeyArgs`] names.
@@ -246,33 +259,30 @@ pub(crate) fn keystore_password(
     Ok(password.into())
 }
 
-/// A Solana keypair from exactly one of a keypair file or an environment variable holding
+/// A Solana keypair from exactly one of an environment variable or a keypair file, holding
 /// the JSON array or base58.
-pub(crate) fn solana_key(file: Option<&Path>, env: Option<&str>) -> Result<SolanaKeypair, Failure> {
-    solana_key_in(file, env, &process_env)
+pub(crate) fn solana_key(env: Option<&str>, file: Option<&Path>) -> Result<SolanaKeypair, Failure> {
+    solana_key_in(env, file, &process_env)
 }
 
 /// [`solana_key`] over the environment `vars`.
 fn solana_key_in(
-    file: Option<&Path>,
     env: Option<&str>,
+    file: Option<&Path>,
     vars: Env<'_>,
 ) -> Result<SolanaKeypair, Failure> {
-    let (text, origin) = match (file, env) {
-        (Some(path), _) => (from_file(path)?, path.display().to_string()),
-        (None, Some(var)) => (
-            from_env_in(var, vars)?,
-            format!("environment variable {var}"),
-        ),
-        (None, None) => return Err(Failure::new("no keypair source given".to_owned())),
-    };
-    let trimmed = text.trim();
-    let parsed = if trimmed.starts_with('[') {
-        SolanaKeypair::from_keypair_json(trimmed)
-    } else {
-        SolanaKeypair::from_base58(trimmed)
-    };
-    parsed.map_err(|e| Failure::new(format!("{origin}: {e}")))
+    key_in(env, file, vars, "keypair", |text| {
+        if text.starts_with('[') {
+            SolanaKeypair::from_keypair_json(text)
+        } else {
+            SolanaKeypair::from_base58(text)
+        }
+    })
+}
+
+/// A Solana keypair from whichever source [`SolanaKeyArgs`] names.
+pub(crate) fn solana_key_from(args: &SolanaKeyArgs) -> Result<SolanaKeypair, Failure> {
+    solana_key(args.keypair_env.as_deref(), args.keypair.as_deref())
 }
 
 /// Reads a (non-secret) input file, `-` meaning standard input.
@@ -427,7 +437,7 @@ mod tests {
             if let Err(error) = eth_key_in(Some(&name), None, &env) {
                 assert_not_echoed(&error, &value, &[&name]);
             }
-            if let Err(error) = solana_key_in(None, Some(&name), &env) {
+            if let Err(error) = solana_key_in(Some(&name), None, &env) {
                 assert_not_echoed(&error, &value, &[&name]);
             }
         }
@@ -448,7 +458,7 @@ mod tests {
             if let Err(error) = eth_key_in(None, Some(&path), &no_env) {
                 assert_not_echoed(&error, &secret, &[&shown]);
             }
-            if let Err(error) = solana_key_in(Some(&path), None, &no_env) {
+            if let Err(error) = solana_key_in(None, Some(&path), &no_env) {
                 assert_not_echoed(&error, &secret, &[&shown]);
             }
         }
@@ -486,10 +496,10 @@ mod tests {
             let json = format!("{padding}{}{padding}", keypair.to_keypair_json().as_str());
             let (_dir, path) = file_with(json.as_bytes());
             let no_env = |_: &str| Err(VarError::NotPresent);
-            let from_file = solana_key_in(Some(&path), None, &no_env).expect("a keypair file loads");
+            let from_file = solana_key_in(None, Some(&path), &no_env).expect("a keypair file loads");
             prop_assert_eq!(from_file.pubkey(), keypair.pubkey());
             let env = one_var("SOLANA_KEYPAIR", &json);
-            let from_env = solana_key_in(None, Some("SOLANA_KEYPAIR"), &env).expect("a keypair loads");
+            let from_env = solana_key_in(Some("SOLANA_KEYPAIR"), None, &env).expect("a keypair loads");
             prop_assert_eq!(from_env.pubkey(), keypair.pubkey());
         }
     }

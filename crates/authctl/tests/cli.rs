@@ -265,6 +265,54 @@ fn usage_errors_exit_2() {
     }
 }
 
+/// One Solana key source at most, wherever one is taken; required by `sign message`, and
+/// refused beside a signature made elsewhere.
+#[test]
+fn solana_key_flags_are_one_source() {
+    let both = ["--keypair", "/nonexistent/id.json", "--keypair-env", "KP"];
+    for command in [
+        &["sign", "message", "x"][..],
+        &["pump", "login"],
+        &["pump", "token"],
+    ] {
+        let out = authctl(&[command, &both[..]].concat(), &[], None);
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("'--keypair <FILE>' cannot be used with '--keypair-env <VAR>'"),
+            "{command:?}: {stderr}"
+        );
+    }
+    let out = authctl(&["sign", "message", "x"], &[], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("<--keypair <FILE>|--keypair-env <VAR>>"),
+        "{}",
+        text(&out.stderr)
+    );
+    for key in [
+        ["--keypair", "/nonexistent/id.json"],
+        ["--keypair-env", "KP"],
+    ] {
+        let out = authctl(
+            &[
+                &["pump", "login", "--signature-env", "S"][..],
+                &["--message", "m", "--wallet", "w"],
+                &key,
+            ]
+            .concat(),
+            &[],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "{key:?}");
+        assert!(
+            text(&out.stderr).contains("cannot be used with"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn every_command_has_help() {
     for args in [
@@ -274,6 +322,8 @@ fn every_command_has_help() {
         vec!["sign", "message", "--help"],
         vec!["sign", "personal", "--help"],
         vec!["address", "--help"],
+        vec!["pump", "login", "--help"],
+        vec!["pump", "token", "--help"],
     ] {
         let out = authctl(&args, &[], None);
         assert!(out.status.success(), "{args:?}");

@@ -20,7 +20,7 @@ pub(crate) fn print(args: &AddressArgs) -> Result<ExitCode, Failure> {
         )?;
         print_line(format_args!("{}", signer.address()))?;
     } else {
-        let keypair = solana_key(args.keypair.as_deref(), args.keypair_env.as_deref())?;
+        let keypair = solana_key(args.keypair_env.as_deref(), args.keypair.as_deref())?;
         print_line(format_args!("{}", keypair.pubkey()))?;
     }
     Ok(ExitCode::SUCCESS)

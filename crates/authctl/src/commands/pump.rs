@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use auth_signing::solana::SolanaSignature;
+use auth_signing::solana::{SolanaKeypair, SolanaSignature};
 use auth_types::{AccessToken, SolanaPubkey};
 use std::sync::Arc;
 
@@ -14,8 +14,8 @@ use pump_auth::{
 };
 
 use super::{Failure, print_json, print_line, runtime, store};
-use crate::cli::{PumpApi, PumpCommand, PumpLoginArgs};
-use crate::secrets::{from_env, read_input, solana_key};
+use crate::cli::{PumpApi, PumpCommand, PumpLoginArgs, SolanaKeyArgs};
+use crate::secrets::{from_env, read_input, solana_key, solana_key_from};
 
 fn client(api: &PumpApi, format: LoginFormat) -> Result<PumpClient, Failure> {
     let base_url = api
@@ -48,16 +48,12 @@ fn default_keypair() -> Result<PathBuf, Failure> {
         })
 }
 
-/// The keypair in the variable `env`, else in `file`, else in the Solana CLI's default file.
-fn keypair(
-    file: Option<&std::path::Path>,
-    env: Option<&str>,
-) -> Result<auth_signing::solana::SolanaKeypair, Failure> {
-    match (file, env) {
-        (_, Some(var)) => solana_key(None, Some(var)),
-        (Some(file), None) => solana_key(Some(file), None),
-        (None, None) => solana_key(Some(&default_keypair()?), None),
+/// The keypair `key` names, else the one in the Solana CLI's default file.
+fn keypair(key: &SolanaKeyArgs) -> Result<SolanaKeypair, Failure> {
+    if key.keypair.is_none() && key.keypair_env.is_none() {
+        return solana_key(None, Some(&default_keypair()?));
     }
+    solana_key_from(key)
 }
 
 pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
@@ -74,9 +70,9 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
         PumpCommand::Message => Ok(()),
         PumpCommand::Login(args) => rt.block_on(login(args)),
         PumpCommand::Token(args) => rt.block_on(async {
-            let keypair = keypair(args.keypair.as_deref(), args.keypair_env.as_deref())?;
+            let keypair = keypair(&args.sign_in.key)?;
             let authenticator =
-                PumpAuthenticator::new(client(&args.api, args.format)?, Arc::new(keypair))
+                PumpAuthenticator::new(client(&args.api, args.sign_in.format)?, Arc::new(keypair))
                     // A one-shot process: the old token is not logged out behind the
                     // others' backs (it expires, or the process that renews next retires
                     // nothing it did not obtain).
@@ -114,7 +110,7 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
 }
 
 async fn login(args: PumpLoginArgs) -> Result<(), Failure> {
-    let pump = client(&args.api, args.format)?;
+    let pump = client(&args.api, args.sign_in.format)?;
     let held = match &args.token_env {
         Some(var) => Some(AccessToken::new(from_env(var)?.as_str())),
         None => None,
@@ -138,7 +134,7 @@ async fn login(args: PumpLoginArgs) -> Result<(), Failure> {
             .await
             .map_err(failed("login"))?
     } else {
-        let keypair = keypair(args.keypair.as_deref(), args.keypair_env.as_deref())?;
+        let keypair = keypair(&args.sign_in.key)?;
         match &held {
             Some(current) => pump.relogin(&keypair, current).await,
             None => pump.login(&keypair).await,

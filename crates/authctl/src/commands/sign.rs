@@ -7,7 +7,7 @@ use auth_signing::eip712::TypedData;
 
 use super::{Failure, print_line};
 use crate::cli::{EthKeyArgs, SolanaKeyArgs};
-use crate::secrets::{eth_key_from, read_input, solana_key};
+use crate::secrets::{eth_key_from, read_input, solana_key_from};
 
 pub(crate) fn typed_data(key: &EthKeyArgs, file: &Path) -> Result<ExitCode, Failure> {
     let text = read_input(file)?;
@@ -43,7 +43,7 @@ pub(crate) fn personal(key: &EthKeyArgs, message: &str) -> Result<ExitCode, Fail
 }
 
 pub(crate) fn solana_message(key: &SolanaKeyArgs, message: &str) -> Result<ExitCode, Failure> {
-    let keypair = solana_key(key.keypair.as_deref(), key.keypair_env.as_deref())?;
+    let keypair = solana_key_from(key)?;
     print_line(format_args!("{}", keypair.sign(message.as_bytes())))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use auth_session::{FileStore, Identity, Session, TokenStore};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{Failure, print_line};
 use crate::cli::StoreArgs;
@@ -93,17 +94,20 @@ fn redis(
     Ok(Arc::new(store))
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986), for a password in a
-/// URL.
+/// What a password in a URL keeps as it is: RFC 3986's unreserved characters (letters,
+/// digits, `-`, `.`, `_`, `~`). Every other byte is written `%XX`.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes everything but unreserved characters, for a password in a URL, into a
+/// buffer wiped on drop and sized up front (three bytes out per byte in at most), so no
+/// reallocation leaves a copy behind.
 fn percent_encode(text: &str) -> zeroize::Zeroizing<String> {
     let mut out = zeroize::Zeroizing::new(String::with_capacity(text.len() * 3));
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    out.extend(utf8_percent_encode(text, UNRESERVED));
     out
 }
 
@@ -209,5 +213,13 @@ mod tests {
             percent_encode("p@ss:w/rd ~ok").as_str(),
             "p%40ss%3Aw%2Frd%20~ok"
         );
+        // Unreserved characters stay; every other byte, of ASCII or of UTF-8, is %XX.
+        let tricky = "AZaz09-._~ @:/%20+&=?#!*'();$,[]\t\n\x7f\0é日本😀";
+        assert_eq!(
+            percent_encode(tricky).as_str(),
+            "AZaz09-._~%20%40%3A%2F%2520%2B%26%3D%3F%23%21%2A%27%28%29%3B%24%2C%5B%5D\
+             %09%0A%7F%00%C3%A9%E6%97%A5%E6%9C%AC%F0%9F%98%80"
+        );
+        assert_eq!(percent_encode("").as_str(), "");
     }
 }
