@@ -1,6 +1,5 @@
 //! Ethereum addresses with EIP-55 checksums.
 
-use std::fmt;
 use std::str::FromStr;
 
 use sha3::{Digest, Keccak256};
@@ -110,34 +109,11 @@ impl FromStr for EvmAddress {
     }
 }
 
-impl fmt::Display for EvmAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_checksum())
-    }
-}
-
-impl fmt::Debug for EvmAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EvmAddress({})", self.to_checksum())
-    }
-}
+crate::text_form!(EvmAddress, to_checksum, serde);
 
 impl From<[u8; 20]> for EvmAddress {
     fn from(bytes: [u8; 20]) -> Self {
         EvmAddress(bytes)
-    }
-}
-
-impl serde::Serialize for EvmAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_checksum())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EvmAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        s.parse().map_err(serde::de::Error::custom)
     }
 }
 

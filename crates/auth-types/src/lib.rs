@@ -6,6 +6,7 @@ mod evm_address;
 mod printable;
 mod secret;
 mod solana_pubkey;
+mod text_form;
 
 pub use clock::{Clock, SharedClock, SystemClock};
 pub use evm_address::{AddressError, EvmAddress};

@@ -1,6 +1,5 @@
 //! Solana public keys in base58.
 
-use std::fmt;
 use std::str::FromStr;
 
 /// A 32-byte Solana public key (an ed25519 verifying key), written in base58.
@@ -71,34 +70,11 @@ impl FromStr for SolanaPubkey {
     }
 }
 
-impl fmt::Display for SolanaPubkey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_base58())
-    }
-}
-
-impl fmt::Debug for SolanaPubkey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SolanaPubkey({})", self.to_base58())
-    }
-}
+crate::text_form!(SolanaPubkey, to_base58, serde);
 
 impl From<[u8; 32]> for SolanaPubkey {
     fn from(bytes: [u8; 32]) -> Self {
         SolanaPubkey(bytes)
-    }
-}
-
-impl serde::Serialize for SolanaPubkey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_base58())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SolanaPubkey {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        s.parse().map_err(serde::de::Error::custom)
     }
 }
 

@@ -1,6 +1,5 @@
 //! 65-byte recoverable ECDSA signatures in Ethereum's `r ‖ s ‖ v` layout.
 
-use std::fmt;
 use std::str::FromStr;
 
 /// Half the order of secp256k1, the largest `s` of a canonical (low-`s`) signature.
@@ -115,6 +114,11 @@ impl EthSignature {
     pub fn recovery_id(&self) -> u8 {
         self.0[64] - 27
     }
+
+    /// `0x` + 130 lowercase hex digits: the text `Display` shows and `FromStr` reads.
+    fn to_hex(self) -> String {
+        format!("0x{}", hex::encode(self.0))
+    }
 }
 
 impl FromStr for EthSignature {
@@ -134,15 +138,4 @@ impl FromStr for EthSignature {
     }
 }
 
-impl fmt::Display for EthSignature {
-    /// `0x` + 130 lowercase hex digits.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "0x{}", hex::encode(self.0))
-    }
-}
-
-impl fmt::Debug for EthSignature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EthSignature({self})")
-    }
-}
+auth_types::text_form!(EthSignature, to_hex);

@@ -1,6 +1,5 @@
 //! ed25519 signatures in base58, and their verification.
 
-use std::fmt;
 use std::str::FromStr;
 
 use auth_types::SolanaPubkey;
@@ -47,17 +46,7 @@ impl FromStr for SolanaSignature {
     }
 }
 
-impl fmt::Display for SolanaSignature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_base58())
-    }
-}
-
-impl fmt::Debug for SolanaSignature {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SolanaSignature({})", self.to_base58())
-    }
-}
+auth_types::text_form!(SolanaSignature, to_base58);
 
 /// Why a Solana signature did not verify.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
