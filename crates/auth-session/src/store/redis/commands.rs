@@ -106,24 +106,14 @@ pub(super) enum Seen {
     Absent,
     /// A string: its first bytes (at most one more than an entry may have).
     Bytes(Zeroizing<Vec<u8>>),
-    /// A key of another type.
-    Other,
+    /// A key of another type (its type's name).
+    Other(String),
 }
 
 impl RedisStore {
     /// Tries to take the lease once.
     pub(super) async fn try_lease(&self, token: &str, ttl: Duration) -> Result<bool, StoreError> {
-        let taken: i64 = self
-            .exchange(async |connection| {
-                ACQUIRE
-                    .key(&*self.lease_key)
-                    .arg(token)
-                    .arg(millis(ttl))
-                    .invoke_async(connection)
-                    .await
-            })
-            .await?;
-        Ok(taken == 1)
+        self.lease_script(&ACQUIRE, token, ttl).await
     }
 
     /// Extends the lease by `ttl` if it still holds `token`; `false` if it does not.
@@ -132,9 +122,19 @@ impl RedisStore {
         token: &str,
         ttl: Duration,
     ) -> Result<bool, StoreError> {
-        let extended: i64 = self
+        self.lease_script(&EXTEND, token, ttl).await
+    }
+
+    /// Runs `script` on the lease with this holder's `token` and `ttl`: whether it answered 1.
+    async fn lease_script(
+        &self,
+        script: &redis::Script,
+        token: &str,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        let answer: i64 = self
             .exchange(async |connection| {
-                EXTEND
+                script
                     .key(&*self.lease_key)
                     .arg(token)
                     .arg(millis(ttl))
@@ -142,7 +142,7 @@ impl RedisStore {
                     .await
             })
             .await?;
-        Ok(extended == 1)
+        Ok(answer == 1)
     }
 
     /// The entry's key as found: its type and, for a string, its first bytes.
@@ -159,12 +159,7 @@ impl RedisStore {
         Ok(match kind.as_str() {
             "none" => Seen::Absent,
             "string" => Seen::Bytes(bytes),
-            _ => {
-                return Err(StoreError::InvalidEntry {
-                    store: self.name.to_string(),
-                    problem: super::super::EntryProblem::WrongType { found: kind },
-                });
-            }
+            _ => Seen::Other(kind),
         })
     }
 
@@ -179,10 +174,10 @@ impl RedisStore {
                 .decode(bytes)
                 .map(Some)
                 .map_err(|e| e.at(Place::Named(&self.name))),
-            Seen::Other => Err(StoreError::InvalidEntry {
+            Seen::Other(kind) => Err(StoreError::InvalidEntry {
                 store: self.name.to_string(),
                 problem: super::super::EntryProblem::WrongType {
-                    found: "not a string".to_owned(),
+                    found: kind.clone(),
                 },
             }),
         }
@@ -199,7 +194,7 @@ impl RedisStore {
         let (kind, seen_bytes): (&str, &[u8]) = match seen {
             Seen::Absent => ("none", b""),
             Seen::Bytes(bytes) => ("string", bytes.as_slice()),
-            Seen::Other => ("other", b""),
+            Seen::Other(_) => ("other", b""),
         };
         let answer: String = self
             .exchange(async |connection| {

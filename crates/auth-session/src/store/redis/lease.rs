@@ -153,18 +153,10 @@ impl std::fmt::Debug for RedisLease {
 #[async_trait]
 impl Lease for RedisLease {
     async fn load_entry(&mut self) -> Result<Option<StoreEntry>, StoreError> {
+        // What cannot be used (another type, not an entry) is remembered too, so that the
+        // next write may replace it.
         let seen = match self.store.read().await {
             Ok(seen) => seen,
-            Err(
-                error @ StoreError::InvalidEntry {
-                    problem: super::super::EntryProblem::WrongType { .. },
-                    ..
-                },
-            ) => {
-                // Remembered, so that the next write may replace it.
-                self.seen = Some(Seen::Other);
-                return Err(error);
-            }
             Err(error) => {
                 self.seen = None;
                 return Err(error);
