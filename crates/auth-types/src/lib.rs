@@ -6,6 +6,7 @@ mod evm_address;
 mod printable;
 mod secret;
 mod solana_pubkey;
+mod sync;
 mod text_form;
 
 pub use clock::{Clock, SharedClock, SystemClock};
@@ -15,3 +16,4 @@ pub use secret::{
     AccessToken, ApiKey, PrivyAccessToken, RefreshToken, SecretBytes32, SecretHexError,
 };
 pub use solana_pubkey::{PubkeyError, SolanaPubkey};
+pub use sync::lock;
