@@ -8,6 +8,8 @@
 //!   --all-features`, after installing `redis-server` (which the Redis store's tests
 //!   start) if it is missing and this runs as root with apt-get, or saying how to.
 //! - `cargo xtask layers`: the dependency rules of ARCHITECTURE.md (`cargo tree`).
+//! - `cargo xtask structure`: no source file past 400 lines before its unit tests, no
+//!   import cycle between sibling modules of a crate (`syn`; see `structure.rs`).
 //! - `cargo xtask fuzz [seconds] [target...]`: every fuzz target of `fuzz/` for `seconds`
 //!   each (default 60), one at a time, with cargo-fuzz (installed if missing).
 //! - `cargo xtask bench [criterion options]`: the benchmarks of `benches/` (its own
@@ -22,6 +24,7 @@ mod ci;
 mod fuzz;
 mod layers;
 mod redis_server;
+mod structure;
 mod workspace;
 
 use std::process::{Command, ExitCode};
@@ -87,7 +90,7 @@ impl Step {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask <ci|test|layers|fuzz|bench|bench-check>");
+    eprintln!("usage: cargo xtask <ci|test|layers|structure|fuzz|bench|bench-check>");
     eprintln!(
         "  ci    every check of CI in order: cargo deny, format, clippy -D warnings, docs, feature builds, layers, tests, quickstart, benchmarks compile, fuzz 20 s each"
     );
@@ -95,6 +98,9 @@ fn usage() -> ExitCode {
         "  test  cargo test --workspace --all-features (installs redis-server first if missing and root)"
     );
     eprintln!("  layers  check the dependency rules of ARCHITECTURE.md with cargo tree");
+    eprintln!(
+        "  structure  no file over 400 lines before #[cfg(test)], no import cycle between sibling modules"
+    );
     eprintln!("  fuzz [seconds] [target...]  run the fuzz targets, each for seconds (default 60)");
     eprintln!(
         "  bench [criterion options]  run the benchmarks of benches/ and print their medians"
@@ -123,6 +129,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        "structure" => structure::run(),
         "bench-check" => {
             if ci::bench_check().run() {
                 ExitCode::SUCCESS

@@ -16,7 +16,7 @@ pub(crate) fn root() -> &'static Path {
 }
 
 /// `cargo metadata --no-deps` of the manifest at `manifest` (relative to the root).
-fn metadata(manifest: &str) -> Result<Value, String> {
+pub(crate) fn metadata(manifest: &str) -> Result<Value, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .current_dir(root())
@@ -40,7 +40,7 @@ fn metadata(manifest: &str) -> Result<Value, String> {
 }
 
 /// The packages of `metadata`.
-fn packages(metadata: &Value) -> &[Value] {
+pub(crate) fn packages(metadata: &Value) -> &[Value] {
     metadata["packages"].as_array().map_or(&[], Vec::as_slice)
 }
 
