@@ -1,0 +1,97 @@
+//! pump.fun's commands: message, login, logout, profile, token.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::keys::SolanaKeyArgs;
+use super::store::StoreArgs;
+
+/// The pump.fun API's location.
+#[derive(Debug, Args)]
+pub(crate) struct PumpApi {
+    /// Base URL of pump.fun's API [env: PUMP_BASE_URL; default:
+    /// https://frontend-api-v3.pump.fun]. http:// is allowed only to loopback.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// The Origin header every request carries.
+    #[arg(long, value_name = "URL", default_value = "https://pump.fun")]
+    pub(crate) origin: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PumpCommand {
+    /// Print the text to sign now (`Sign in to pump.fun: <unix ms>`), for signing
+    /// elsewhere; then `authctl pump login --message FILE --signature-env VAR --wallet KEY`.
+    Message,
+    /// Sign in with a Solana keypair (or a signature made elsewhere); prints
+    /// {"token","expiresIn","user"} as JSON.
+    Login(PumpLoginArgs),
+    /// Log out: the token is dead afterwards.
+    Logout {
+        #[command(flatten)]
+        api: PumpApi,
+        /// Name of the environment variable holding the token.
+        #[arg(long, value_name = "VAR")]
+        token_env: String,
+    },
+    /// Print the profile of the token's user as JSON.
+    Profile {
+        #[command(flatten)]
+        api: PumpApi,
+        /// Name of the environment variable holding the token.
+        #[arg(long, value_name = "VAR")]
+        token_env: String,
+    },
+    /// Print a live token, one line, for scripts (see `authctl pear token --help`).
+    Token(PumpTokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PumpTokenArgs {
+    #[command(flatten)]
+    pub(crate) api: PumpApi,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
+    #[command(flatten)]
+    pub(crate) sign_in: PumpSignInArgs,
+}
+
+/// How a pump.fun login is made: the request's format and the Solana key that signs it,
+/// by default the Solana CLI's (~/.config/solana/id.json).
+#[derive(Debug, Args)]
+#[command(
+    mut_group("SolanaKeyArgs", |group| group.required(false)),
+    mut_arg("keypair", |arg| arg.help("Solana CLI keypair file [default: ~/.config/solana/id.json]")),
+)]
+pub(crate) struct PumpSignInArgs {
+    /// The login request: `documented` (the specification's {wallet, signature, message}),
+    /// `cookie` ({address, signature, timestamp}, token in a cookie) or `token`
+    /// (POST /auth/login/token).
+    #[arg(long, value_name = "FORMAT", default_value = "documented")]
+    pub(crate) format: pump_auth::LoginFormat,
+    #[command(flatten)]
+    pub(crate) key: SolanaKeyArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PumpLoginArgs {
+    #[command(flatten)]
+    pub(crate) api: PumpApi,
+    #[command(flatten)]
+    pub(crate) sign_in: PumpSignInArgs,
+    /// Name of the environment variable holding a base58 signature, made elsewhere, of the
+    /// text in --message by --wallet; checked before it is sent.
+    #[arg(long, value_name = "VAR", requires_all = ["message", "wallet"], conflicts_with_all = ["keypair", "keypair_env"])]
+    pub(crate) signature_env: Option<String>,
+    /// File holding the exact text that was signed (a final newline is not part of it).
+    #[arg(long, value_name = "FILE", requires = "signature_env")]
+    pub(crate) message: Option<PathBuf>,
+    /// The wallet (base58 public key) that signed.
+    #[arg(long, value_name = "KEY", requires = "signature_env")]
+    pub(crate) wallet: Option<String>,
+    /// Name of the environment variable holding the token held now, sent as
+    /// `Authorization: Bearer` on the login as the specification shows.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) token_env: Option<String>,
+}
