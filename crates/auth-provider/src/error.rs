@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use auth_session::FailureKind;
 use auth_signing::SignerError;
 use auth_transport::TransportError;
+use auth_types::{Failure, FailureKind};
 use http::StatusCode;
 
 use crate::decode::DecodeError;
@@ -123,21 +123,35 @@ impl ApiError {
         matches!(self, ApiError::Refused { status, .. } if matches!(status.as_u16(), 401 | 403))
     }
 
-    /// Whether trying the same operation later could succeed: network failures, 429 and
-    /// 5xx.
-    pub fn is_transient(&self) -> bool {
+    /// The decode error of a malformed answer.
+    pub fn decode_error(&self) -> Option<&DecodeError> {
         match self {
-            ApiError::Transport { source, .. } => source.is_retryable(),
+            ApiError::Malformed { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The one place a provider exchange's failure is classified: network failures, 429 and
+/// 5xx are transient; only local failures, connect and TLS errors and policy refusals
+/// certainly never reached the server.
+impl Failure for ApiError {
+    fn kind(&self) -> FailureKind {
+        let transient = match self {
+            ApiError::Transport { source, .. } => source.is_transient(),
             ApiError::Refused { status, .. } => {
                 *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
             }
             _ => false,
+        };
+        if transient {
+            FailureKind::Transient
+        } else {
+            FailureKind::Permanent
         }
     }
 
-    /// Whether the request may have reached the server: `false` only when it provably
-    /// never left (local failures, connect and TLS errors, policy refusals).
-    pub fn may_have_reached_server(&self) -> bool {
+    fn may_have_reached_server(&self) -> bool {
         match self {
             ApiError::Transport { source, .. } => source.may_have_reached_server(),
             ApiError::Config { .. }
@@ -148,85 +162,121 @@ impl ApiError {
         }
     }
 
-    /// The `Retry-After` the server sent with its refusal.
-    pub fn retry_after(&self) -> Option<Duration> {
+    fn retry_after(&self) -> Option<Duration> {
         match self {
             ApiError::Refused { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
 
-    /// The decode error of a malformed answer.
-    pub fn decode_error(&self) -> Option<&DecodeError> {
-        match self {
-            ApiError::Malformed { source, .. } => Some(source),
-            _ => None,
-        }
+    fn http_status(&self) -> Option<u16> {
+        self.status().map(|status| status.as_u16())
     }
 }
 
-/// What every provider's error has in common, for code that handles any provider (a
-/// session, a metrics layer, a fuzz harness, a retry loop). A provider's error wraps an
-/// [`ApiError`] for the failures every provider can have and adds its own variants; it
-/// implements [`api_error`](Self::api_error) and [`status`](Self::status), and gets the
-/// rest.
+/// A provider's error: a failure every provider can have ([`ApiError`]) or one of the
+/// provider's own (`P`, which classifies itself through [`Failure`]).
+///
+/// A provider declares its own variants and nothing else, and names its error
+/// `type PearError = ProviderError<PearFailure>`; classification ([`Failure`]), the status,
+/// and the conversion from [`ApiError`] are written here once.
 ///
 /// ```
-/// use auth_provider::{ApiError, ProviderError};
+/// use auth_provider::{ApiError, Failure, FailureKind, ProviderError};
 ///
-/// let err = ApiError::Refused {
-///     api: "Pear",
+/// #[derive(Debug, thiserror::Error)]
+/// #[non_exhaustive]
+/// enum AcmeFailure {
+///     #[error("Acme sent no token; nothing was stored")]
+///     NoToken,
+/// }
+///
+/// impl Failure for AcmeFailure {
+///     fn kind(&self) -> FailureKind {
+///         FailureKind::Permanent
+///     }
+/// }
+///
+/// type AcmeError = ProviderError<AcmeFailure>;
+///
+/// let limited: AcmeError = ApiError::Refused {
+///     api: "Acme",
 ///     status: http::StatusCode::TOO_MANY_REQUESTS,
 ///     message: "slow down".into(),
 ///     messages: vec!["slow down".into()],
 ///     retry_after: Some(std::time::Duration::from_secs(3)),
-/// };
-/// assert!(err.is_transient());
-/// assert_eq!(ProviderError::retry_after(&err), Some(std::time::Duration::from_secs(3)));
+/// }
+/// .into();
+/// assert!(limited.is_transient());
+/// assert_eq!(limited.retry_after(), Some(std::time::Duration::from_secs(3)));
+///
+/// let own = AcmeError::Provider(AcmeFailure::NoToken);
+/// assert_eq!(own.kind(), FailureKind::Permanent);
+/// assert_eq!(own.status(), None);
 /// ```
-pub trait ProviderError: std::error::Error + Send + Sync + 'static {
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProviderError<P> {
+    /// A failure any provider can have: settings, transport, refusals, bad answers,
+    /// signers.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A failure of this provider's own.
+    #[error(transparent)]
+    Provider(P),
+}
+
+impl<P: Failure> ProviderError<P> {
     /// The failure any provider can have, if this is one.
-    fn api_error(&self) -> Option<&ApiError>;
-
-    /// The HTTP status, when the server answered.
-    fn status(&self) -> Option<StatusCode>;
-
-    /// Whether trying again later could succeed: network failures, 429 and 5xx.
-    fn is_transient(&self) -> bool {
-        self.api_error().is_some_and(ApiError::is_transient)
-    }
-
-    /// Whether the request may have reached the server: `false` only when it provably
-    /// never left. A provider's own variants count as reached unless it says otherwise.
-    fn may_have_reached_server(&self) -> bool {
-        self.api_error()
-            .is_none_or(ApiError::may_have_reached_server)
-    }
-
-    /// The `Retry-After` the server sent with a refusal.
-    fn retry_after(&self) -> Option<Duration> {
-        self.api_error().and_then(ApiError::retry_after)
-    }
-
-    /// How a session treats this failure when the provider has no more to say:
-    /// transient ones keep the current token and try again later, everything else is
-    /// returned to the caller.
-    fn failure_kind(&self) -> FailureKind {
-        if self.is_transient() {
-            FailureKind::Transient
-        } else {
-            FailureKind::Permanent
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            ProviderError::Api(e) => Some(e),
+            ProviderError::Provider(_) => None,
         }
+    }
+
+    /// The provider's own failure, if this is one.
+    pub fn provider_failure(&self) -> Option<&P> {
+        match self {
+            ProviderError::Api(_) => None,
+            ProviderError::Provider(own) => Some(own),
+        }
+    }
+
+    /// The HTTP status, when the failure is (or comes from) the server's answer.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.http_status()
+            .and_then(|status| StatusCode::from_u16(status).ok())
     }
 }
 
-impl ProviderError for ApiError {
-    fn api_error(&self) -> Option<&ApiError> {
-        Some(self)
+impl<P: Failure> Failure for ProviderError<P> {
+    fn kind(&self) -> FailureKind {
+        match self {
+            ProviderError::Api(e) => e.kind(),
+            ProviderError::Provider(own) => own.kind(),
+        }
     }
 
-    fn status(&self) -> Option<StatusCode> {
-        ApiError::status(self)
+    fn may_have_reached_server(&self) -> bool {
+        match self {
+            ProviderError::Api(e) => e.may_have_reached_server(),
+            ProviderError::Provider(own) => own.may_have_reached_server(),
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ProviderError::Api(e) => e.retry_after(),
+            ProviderError::Provider(own) => own.retry_after(),
+        }
+    }
+
+    fn http_status(&self) -> Option<u16> {
+        match self {
+            ProviderError::Api(e) => e.http_status(),
+            ProviderError::Provider(own) => own.http_status(),
+        }
     }
 }
 
@@ -267,8 +317,8 @@ mod tests {
             "Pear answered 502 Bad Gateway: no"
         );
         assert!(refused(500, None).may_have_reached_server());
-        assert_eq!(refused(500, None).failure_kind(), FailureKind::Transient);
-        assert_eq!(refused(401, None).failure_kind(), FailureKind::Permanent);
+        assert_eq!(refused(500, None).kind(), FailureKind::Transient);
+        assert_eq!(refused(401, None).kind(), FailureKind::Permanent);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub use body::JsonBody;
 pub use client::{Answer, ApiClient, ApiRequest, bearer_header};
 pub use config::ClientConfig;
 pub use decode::{DecodeError, decode_json};
+pub use auth_types::{Failure, FailureKind};
 pub use error::{ApiError, ProviderError};
 pub use refusal::retry_after;
 pub use secrets::{REDACTED, Secrets};

@@ -1,29 +1,19 @@
 //! The seam to a provider: how to log in, refresh and log out, and how its errors classify.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use auth_types::{AccessToken, RefreshToken};
 
 use crate::identity::Identity;
 use crate::tokens::Tokens;
 
-/// What a failed login, refresh or logout means for the session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FailureKind {
-    /// Trying again later may work: network trouble, a 5xx, a 429. The session keeps its
-    /// current token while that token has not expired, and the next call tries again.
-    Transient,
-    /// The refresh token is dead (expired, revoked, or already used). The session falls
-    /// back to a full login.
-    RefreshRejected,
-    /// Trying again will not help until something changes: a bad key, a revoked API key,
-    /// a banned account. The error is returned to the caller as it is.
-    Permanent,
-}
-
-/// An authenticator's error, able to say what kind of failure it is.
+/// An authenticator's error, able to say what kind of failure it is: the workspace's one
+/// [`Failure`](auth_types::Failure) trait, under the name the session has always used.
+///
+/// What the session does with each [`FailureKind`]: `Transient`, it keeps its current
+/// token while that token has not expired and the next call tries again (not before
+/// [`retry_after`](auth_types::Failure::retry_after), when the server said); a
+/// `RefreshRejected` refresh falls back to a full login; a `Permanent` failure is returned
+/// to the caller as it is.
 ///
 /// ```
 /// use auth_session::{AuthError, FailureKind};
@@ -42,17 +32,8 @@ pub enum FailureKind {
 /// }
 /// assert_eq!(HttpFailure { status: 503 }.kind(), FailureKind::Transient);
 /// ```
-pub trait AuthError: std::error::Error + Send + Sync + 'static {
-    /// What kind of failure this is.
-    fn kind(&self) -> FailureKind;
-
-    /// For a [`FailureKind::Transient`] failure, how long the server asked to wait (for
-    /// example from a `Retry-After` header). Until then the session does not call the
-    /// server again for a login or refresh. `None` (the default): no hint.
-    fn retry_after(&self) -> Option<Duration> {
-        None
-    }
-}
+pub use auth_types::Failure as AuthError;
+pub use auth_types::FailureKind;
 
 /// A way to obtain and give back tokens: one implementation per provider.
 ///

@@ -94,19 +94,67 @@ impl<E: AuthError> SessionError<E> {
     /// Whether trying again later may succeed without any change: a transient
     /// authenticator failure, a backoff, a timeout or an interruption.
     pub fn is_transient(&self) -> bool {
+        AuthError::is_transient(self)
+    }
+}
+
+/// A session's failure answers the same questions as its authenticator's.
+impl<E: AuthError> AuthError for SessionError<E> {
+    fn kind(&self) -> FailureKind {
         match self {
             SessionError::Login { source }
             | SessionError::Refresh { source }
-            | SessionError::Logout { source } => source.kind() == FailureKind::Transient,
+            | SessionError::Logout { source } => source.kind(),
             SessionError::Backoff { .. }
             | SessionError::Timeout { .. }
-            | SessionError::Interrupted => true,
+            | SessionError::Interrupted => FailureKind::Transient,
             SessionError::Store { source } => {
-                matches!(**source, StoreError::LeaseTimeout { .. })
+                if matches!(**source, StoreError::LeaseTimeout { .. }) {
+                    FailureKind::Transient
+                } else {
+                    FailureKind::Permanent
+                }
             }
             SessionError::ExpiredOnArrival
             | SessionError::LoggedOut
-            | SessionError::LogoutTimeout { .. } => false,
+            | SessionError::LogoutTimeout { .. } => FailureKind::Permanent,
+        }
+    }
+
+    fn may_have_reached_server(&self) -> bool {
+        match self {
+            SessionError::Login { source }
+            | SessionError::Refresh { source }
+            | SessionError::Logout { source } => source.may_have_reached_server(),
+            // Nothing was sent: the session waits out the server's backoff, was logged
+            // out, or its store failed before any request.
+            SessionError::Backoff { .. } | SessionError::LoggedOut | SessionError::Store { .. } => {
+                false
+            }
+            SessionError::Timeout { .. }
+            | SessionError::Interrupted
+            | SessionError::ExpiredOnArrival
+            | SessionError::LogoutTimeout { .. } => true,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            SessionError::Backoff { retry_in, .. } => Some(*retry_in),
+            SessionError::Login { source } | SessionError::Refresh { source } => {
+                source.retry_after()
+            }
+            _ => None,
+        }
+    }
+
+    fn http_status(&self) -> Option<u16> {
+        match self {
+            SessionError::Login { source }
+            | SessionError::Refresh { source }
+            | SessionError::Logout { source }
+            | SessionError::Backoff { source, .. } => source.http_status(),
+            _ => None,
         }
     }
 }

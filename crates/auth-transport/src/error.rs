@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use auth_types::{Failure, FailureKind};
+
 /// A boxed error source.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -88,28 +90,16 @@ impl TransportError {
     /// Whether the server may have received (and acted on) the request. `false` only when
     /// the request provably never left: connect and TLS failures, refusals, invalid
     /// requests. A non-idempotent request must not be repeated when this is `true`.
+    /// (The same answer as [`Failure::may_have_reached_server`].)
     pub fn may_have_reached_server(&self) -> bool {
-        match self {
-            TransportError::Connect { .. }
-            | TransportError::Tls { .. }
-            | TransportError::Refused { .. }
-            | TransportError::InvalidRequest { .. } => false,
-            TransportError::Other { reached_server, .. } => *reached_server,
-            TransportError::Timeout { .. }
-            | TransportError::BodyTooLarge { .. }
-            | TransportError::Io { .. } => true,
-        }
+        Failure::may_have_reached_server(self)
     }
 
     /// Whether the same request could succeed if tried again later (a transient network
-    /// problem), as opposed to a failure that repeats (TLS, body cap, policy).
+    /// problem), as opposed to a failure that repeats (TLS, body cap, policy). (The same
+    /// answer as [`Failure::is_transient`].)
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            TransportError::Connect { .. }
-                | TransportError::Timeout { .. }
-                | TransportError::Io { .. }
-        )
+        Failure::is_transient(self)
     }
 
     /// A failure that a custom transport reports, with its source.
@@ -122,6 +112,35 @@ impl TransportError {
             message: message.into(),
             reached_server,
             source: Some(source.into()),
+        }
+    }
+}
+
+/// The one place a transport failure is classified.
+impl Failure for TransportError {
+    fn kind(&self) -> FailureKind {
+        match self {
+            TransportError::Connect { .. }
+            | TransportError::Timeout { .. }
+            | TransportError::Io { .. } => FailureKind::Transient,
+            TransportError::Tls { .. }
+            | TransportError::BodyTooLarge { .. }
+            | TransportError::Refused { .. }
+            | TransportError::InvalidRequest { .. }
+            | TransportError::Other { .. } => FailureKind::Permanent,
+        }
+    }
+
+    fn may_have_reached_server(&self) -> bool {
+        match self {
+            TransportError::Connect { .. }
+            | TransportError::Tls { .. }
+            | TransportError::Refused { .. }
+            | TransportError::InvalidRequest { .. } => false,
+            TransportError::Other { reached_server, .. } => *reached_server,
+            TransportError::Timeout { .. }
+            | TransportError::BodyTooLarge { .. }
+            | TransportError::Io { .. } => true,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod clock;
 mod evm_address;
+mod failure;
 mod printable;
 mod secret;
 mod solana_pubkey;
@@ -11,6 +12,7 @@ mod text_form;
 
 pub use clock::{Clock, SharedClock, SystemClock};
 pub use evm_address::{AddressError, EvmAddress};
+pub use failure::{Failure, FailureKind};
 pub use printable::{escape_unprintable, escape_unprintable_cut, is_unprintable};
 pub use secret::{
     AccessToken, ApiKey, PrivyAccessToken, RefreshToken, SecretBytes32, SecretHexError,

@@ -13,7 +13,8 @@ use auth_types::{
     AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken, escape_unprintable_cut,
 };
 
-use crate::error::PearError;
+use crate::error::{PearError, PearFailure};
+use auth_provider::Failure;
 use crate::message::{LoginMessage, PearDomain, check_login_message_in};
 use crate::tokens::{ApiKeyInfo, ApiKeyList, CreatedApiKey, PearTokens, TokenResponse};
 
@@ -188,14 +189,14 @@ impl PearClient {
         // Pear's own member beside the typed data; the typed data itself is read by
         // auth-signing from the same text.
         let envelope: MessageEnvelope =
-            auth_provider::decode_json(body).map_err(|e| PearError::UnsafeMessage {
+            auth_provider::decode_json(body).map_err(|e| PearFailure::UnsafeMessage {
                 reason: format!("the typed data is not a JSON object: {e}"),
             })?;
-        let text = std::str::from_utf8(body).map_err(|_| PearError::UnsafeMessage {
+        let text = std::str::from_utf8(body).map_err(|_| PearFailure::UnsafeMessage {
             reason: "the typed data is not UTF-8".to_owned(),
         })?;
         // auth-signing's errors quote type names and paths as the server wrote them.
-        let typed = TypedData::from_json_str(text).map_err(|e| PearError::UnsafeMessage {
+        let typed = TypedData::from_json_str(text).map_err(|e| PearFailure::UnsafeMessage {
             reason: format!(
                 "the typed data is invalid: {}",
                 escape_unprintable_cut(&e.to_string(), TYPED_DATA_ERROR_CHARS)
@@ -264,7 +265,7 @@ impl PearClient {
     /// Posts an EIP-712 login for a message from [`PearClient::eip712_message`] (or
     /// [`PearClient::login_message_from_json`]) that you signed yourself (for signers
     /// outside [`EthSigner`], or to show each step). The signature must recover to
-    /// `address` ([`PearError::SignatureMismatch`] otherwise, and nothing is sent). Sends
+    /// `address` ([`PearFailure::SignatureMismatch`] otherwise, and nothing is sent). Sends
     /// `details.chainId` when [`PearClientBuilder::login_chain_id`] is set.
     pub async fn login_eip712_signed(
         &self,
@@ -277,10 +278,10 @@ impl PearClient {
             signature,
         );
         if recovered.as_ref().ok() != Some(address) {
-            return Err(PearError::SignatureMismatch {
+            return Err(PearFailure::SignatureMismatch {
                 address: *address,
                 recovered: recovered.map_or_else(|_| "none".to_owned(), |a| a.to_checksum()),
-            });
+            }.into());
         }
         let mut details = JsonBody::new()
             .secret("signature", &signature.to_string())
@@ -338,8 +339,8 @@ impl PearClient {
 
     /// `POST /auth/refresh`: trades the single-use refresh token for a new pair.
     ///
-    /// A refused token is [`PearError::RefreshRejected`]; a failure after the request may
-    /// have reached Pear is [`PearError::RefreshUncertain`]: in both cases the token must
+    /// A refused token is [`PearFailure::RefreshRejected`]; a failure after the request may
+    /// have reached Pear is [`PearFailure::RefreshUncertain`]: in both cases the token must
     /// not be presented again, log in instead. Only a failure that provably never reached
     /// Pear (or a 429) leaves the token usable.
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<PearTokens, PearError> {
@@ -357,14 +358,14 @@ impl PearClient {
             Err(ApiError::Refused {
                 status, message, ..
             }) if matches!(status.as_u16(), 400 | 401 | 403) => {
-                Err(PearError::RefreshRejected { status, message })
+                Err(PearFailure::RefreshRejected { status, message }.into())
             }
             // Refused before processing, or provably never sent: the token is still good.
             Err(e) if e.status() == Some(StatusCode::TOO_MANY_REQUESTS) => Err(e.into()),
             Err(e) if !e.may_have_reached_server() => Err(e.into()),
-            Err(e) => Err(PearError::RefreshUncertain {
+            Err(e) => Err(PearFailure::RefreshUncertain {
                 source: Box::new(e.into()),
-            }),
+            }.into()),
         }
     }
 

@@ -1,18 +1,23 @@
-//! Everything that can go wrong talking to Pear, typed.
+//! Everything that can go wrong talking to Pear, typed: Pear's own failures, and how
+//! each classifies. What every provider shares is the kit's [`ApiError`].
 
-use auth_provider::{ApiError, ProviderError};
+use std::time::Duration;
+
+use auth_provider::{Failure, FailureKind, ProviderError};
 use auth_transport::http::StatusCode;
 
 /// A failed Pear operation. What every provider shares (settings, transport, refusals
-/// with status and Pear's messages, malformed answers, signers) is [`PearError::Api`];
-/// the rest is Pear's own. Messages never contain a key, token or signature that was
-/// sent: the request records them as it is built and errors are redacted of them.
+/// with status and Pear's messages, malformed answers, signers) is
+/// [`ProviderError::Api`] with an [`ApiError`](auth_provider::ApiError); Pear's own
+/// failures are [`ProviderError::Provider`] with a [`PearFailure`]. Messages never contain
+/// a key, token or signature that was sent: the request records them as it is built and
+/// errors are redacted of them.
+pub type PearError = ProviderError<PearFailure>;
+
+/// The failures of Pear's own (see [`PearError`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum PearError {
-    /// A failure any provider can have: see [`ApiError`].
-    #[error(transparent)]
-    Api(#[from] ApiError),
+pub enum PearFailure {
     /// The refresh token was refused (400/401/403): expired, revoked or already used.
     /// Log in again.
     #[error("Pear refused the refresh token ({status}): {message}; log in again")]
@@ -81,51 +86,48 @@ pub enum PearError {
     },
 }
 
-impl ProviderError for PearError {
-    fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            PearError::Api(e) => Some(e),
-            PearError::RefreshUncertain { source } => source.api_error(),
-            PearError::RefreshRejected { .. }
-            | PearError::UnsafeMessage { .. }
-            | PearError::UnexpectedDomain { .. }
-            | PearError::SignatureMismatch { .. }
-            | PearError::UnsupportedTokenType { .. } => None,
-        }
-    }
-
-    /// The HTTP status, when Pear answered.
-    fn status(&self) -> Option<StatusCode> {
-        match self {
-            PearError::RefreshRejected { status, .. } => Some(*status),
-            other => other.api_error().and_then(ApiError::status),
-        }
-    }
-
-    /// Network failures, 429 and 5xx. A refresh that may have reached Pear is not: it
-    /// must not be retried with the same token (the session logs in again instead).
-    fn is_transient(&self) -> bool {
-        matches!(self, PearError::Api(e) if e.is_transient())
-    }
-
-    /// A refused message never left this machine.
-    fn may_have_reached_server(&self) -> bool {
-        match self {
-            PearError::Api(e) => e.may_have_reached_server(),
-            PearError::UnsafeMessage { .. }
-            | PearError::UnexpectedDomain { .. }
-            | PearError::SignatureMismatch { .. } => false,
-            PearError::RefreshRejected { .. }
-            | PearError::RefreshUncertain { .. }
-            | PearError::UnsupportedTokenType { .. } => true,
-        }
+impl From<PearFailure> for PearError {
+    fn from(own: PearFailure) -> Self {
+        ProviderError::Provider(own)
     }
 }
 
-impl PearError {
-    /// The HTTP status, when Pear answered (also on [`ProviderError`], with the rest of
-    /// what every provider's error tells).
-    pub fn status(&self) -> Option<StatusCode> {
-        ProviderError::status(self)
+impl Failure for PearFailure {
+    fn kind(&self) -> FailureKind {
+        match self {
+            PearFailure::RefreshRejected { .. } | PearFailure::RefreshUncertain { .. } => {
+                FailureKind::RefreshRejected
+            }
+            PearFailure::UnsafeMessage { .. }
+            | PearFailure::UnexpectedDomain { .. }
+            | PearFailure::SignatureMismatch { .. }
+            | PearFailure::UnsupportedTokenType { .. } => FailureKind::Permanent,
+        }
+    }
+
+    fn may_have_reached_server(&self) -> bool {
+        match self {
+            PearFailure::UnsafeMessage { .. }
+            | PearFailure::UnexpectedDomain { .. }
+            | PearFailure::SignatureMismatch { .. } => false,
+            PearFailure::RefreshRejected { .. }
+            | PearFailure::RefreshUncertain { .. }
+            | PearFailure::UnsupportedTokenType { .. } => true,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            PearFailure::RefreshUncertain { source } => source.retry_after(),
+            _ => None,
+        }
+    }
+
+    fn http_status(&self) -> Option<u16> {
+        match self {
+            PearFailure::RefreshRejected { status, .. } => Some(status.as_u16()),
+            PearFailure::RefreshUncertain { source } => source.http_status(),
+            _ => None,
+        }
     }
 }

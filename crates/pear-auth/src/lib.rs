@@ -11,14 +11,14 @@ mod tokens;
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
 pub use auth_http;
-pub use auth_provider::{ApiError, ProviderError};
+pub use auth_provider::{ApiError, Failure, FailureKind, ProviderError};
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CLIENT_ID, DEFAULT_TIMESTAMP_WINDOW, PearClient, PearClientBuilder,
     TIMESTAMP_WAIT, authorize,
 };
-pub use error::PearError;
+pub use error::{PearError, PearFailure};
 pub use message::{
     AUTHENTICATION_TYPE, DEFAULT_CHAIN_ID, DEFAULT_DOMAIN_VERSION, DEFAULT_VERIFYING_CONTRACT,
     DOMAIN_NAME, LoginMessage, PearDomain, check_login_message, check_login_message_in,

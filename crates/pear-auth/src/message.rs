@@ -3,7 +3,7 @@
 use auth_signing::eip712::{TypedData, TypedValue};
 use auth_types::{EvmAddress, escape_unprintable_cut};
 
-use crate::error::PearError;
+use crate::error::{PearError, PearFailure};
 
 /// `encodeType` of the only typed data this crate will sign for a login.
 pub const AUTHENTICATION_TYPE: &str =
@@ -157,11 +157,11 @@ impl PearDomain {
     fn check(&self, typed: &TypedData) -> Result<(), PearError> {
         let domain = typed.domain();
         let differs = |field: &'static str, expected: String, found: Option<String>| {
-            PearError::UnexpectedDomain {
+            PearError::from(PearFailure::UnexpectedDomain {
                 field,
                 expected,
                 found: found.unwrap_or_else(|| "absent".to_owned()),
-            }
+            })
         };
         if domain.name.as_deref() != Some(DOMAIN_NAME) {
             return Err(differs(
@@ -192,11 +192,11 @@ impl PearDomain {
             ));
         }
         if domain.salt.is_some() {
-            return Err(PearError::UnexpectedDomain {
+            return Err(PearFailure::UnexpectedDomain {
                 field: "salt",
                 expected: "none".to_owned(),
                 found: "a salt".to_owned(),
-            });
+            }.into());
         }
         Ok(())
     }
@@ -213,9 +213,10 @@ fn quote(text: &str) -> String {
 }
 
 fn refuse(reason: impl Into<String>) -> PearError {
-    PearError::UnsafeMessage {
+    PearFailure::UnsafeMessage {
         reason: reason.into(),
     }
+    .into()
 }
 
 /// The fields of [`AUTHENTICATION_TYPE`], in order, as `(name, type)`.
@@ -253,7 +254,7 @@ pub fn check_login_message(
 }
 
 /// [`check_login_message`] against an expected `domain` other than live Pear's. A domain
-/// that differs is [`PearError::UnexpectedDomain`], naming the field.
+/// that differs is [`PearFailure::UnexpectedDomain`], naming the field.
 pub fn check_login_message_in(
     typed: TypedData,
     top_level_timestamp: Option<&serde_json::Value>,

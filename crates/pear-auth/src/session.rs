@@ -2,17 +2,15 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use auth_session::{AuthError, Authenticator, FailureKind, Identity, Session, Tokens};
+use auth_session::{Authenticator, Identity, Session, Tokens};
 use auth_signing::EthSigner;
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
 
 use crate::client::PearClient;
 use crate::error::PearError;
 use crate::tokens::PearTokens;
-use auth_provider::ProviderError;
 
 /// A session that keeps a live Pear access token: it refreshes before expiry (rotating
 /// the refresh token), and logs in again with its credentials when the refresh token is
@@ -153,23 +151,5 @@ impl Authenticator for PearAuthenticator {
             Some(token) => self.client.logout(token).await,
             None => Ok(()),
         }
-    }
-}
-
-impl AuthError for PearError {
-    /// A refused or possibly spent refresh token means "log in again"; network trouble,
-    /// 429 and 5xx are transient; everything else (a bad key, a refused signature, a
-    /// hostile message) is permanent.
-    fn kind(&self) -> FailureKind {
-        match self {
-            PearError::RefreshRejected { .. } | PearError::RefreshUncertain { .. } => {
-                FailureKind::RefreshRejected
-            }
-            other => other.failure_kind(),
-        }
-    }
-
-    fn retry_after(&self) -> Option<Duration> {
-        ProviderError::retry_after(self)
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use auth_types::{AccessToken, ApiKey, EvmAddress, RefreshToken, escape_unprintable_cut};
 use serde::Deserialize;
 
-use crate::error::PearError;
+use crate::error::{PearError, PearFailure};
 
 /// A Pear session's tokens, from a login or a refresh.
 ///
@@ -52,9 +52,9 @@ impl TryFrom<TokenResponse> for PearTokens {
             None => "Bearer".to_owned(),
             Some(t) if t.eq_ignore_ascii_case("bearer") => t,
             Some(t) => {
-                return Err(PearError::UnsupportedTokenType {
+                return Err(PearFailure::UnsupportedTokenType {
                     token_type: escape_unprintable_cut(&t, 40),
-                });
+                }.into());
             }
         };
         Ok(PearTokens {

@@ -12,7 +12,7 @@ use auth_types::{AccessToken, Clock, SolanaPubkey};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::PumpError;
+use crate::error::{PumpError, PumpFailure, may_be_reused_signature};
 use crate::message::{
     MESSAGE_PREFIX, MessageSource, SignedLogin, check_message, sign_in_millis, sign_in_text,
 };
@@ -328,8 +328,8 @@ impl PumpClient {
         let message = source
             .message(wallet, now)
             .await
-            .map_err(|source| PumpError::MessageSource { source })?;
-        check_message(&message).map_err(|reason| PumpError::InvalidMessage { reason })?;
+            .map_err(|source| PumpFailure::MessageSource { source })?;
+        check_message(&message).map_err(|reason| PumpFailure::InvalidMessage { reason })?;
         Ok(message)
     }
 
@@ -373,7 +373,7 @@ impl PumpClient {
         let message = self.message_for(&wallet).await?;
         let first = sign(signer, wallet, message).await?;
         let error = match self.send_login(&first, current).await {
-            Err(error) if error.may_be_reused_signature() => error,
+            Err(error) if may_be_reused_signature(&error) => error,
             done => return done,
         };
         let message = self.message_for(&wallet).await?;
@@ -406,9 +406,9 @@ impl PumpClient {
         signed: &SignedLogin,
         current: Option<&AccessToken>,
     ) -> Result<PumpLogin, PumpError> {
-        check_message(&signed.message).map_err(|reason| PumpError::InvalidMessage { reason })?;
+        check_message(&signed.message).map_err(|reason| PumpFailure::InvalidMessage { reason })?;
         auth_signing::solana::verify(&signed.wallet, signed.message.as_bytes(), &signed.signature)
-            .map_err(|_| PumpError::SignatureMismatch)?;
+            .map_err(|_| PumpFailure::SignatureMismatch)?;
         self.send_login(signed, current).await
     }
 
@@ -427,7 +427,7 @@ impl PumpClient {
                 .field("message", signed.message.as_str()),
             LoginFormat::Cookie | LoginFormat::Token => {
                 let millis =
-                    sign_in_millis(&signed.message).ok_or_else(|| PumpError::InvalidMessage {
+                    sign_in_millis(&signed.message).ok_or_else(|| PumpFailure::InvalidMessage {
                         reason: format!(
                             "the {format} format sends only the time, so the signed text must be \
                          exactly `{MESSAGE_PREFIX}<unix ms>`"
@@ -457,9 +457,9 @@ impl PumpClient {
                 let token = match (parsed.token.clone(), parsed.access_token.clone()) {
                     (Some(t), _) | (None, Some(t)) => t,
                     (None, None) => {
-                        return Err(PumpError::NoToken {
+                        return Err(PumpFailure::NoToken {
                             status: answer.status(),
-                        });
+                        }.into());
                     }
                 };
                 (token, Some(parsed))

@@ -1,15 +1,19 @@
-//! Everything that can go wrong talking to pump.fun, typed.
+//! Everything that can go wrong talking to pump.fun, typed: pump.fun's own failures, and
+//! how each classifies. What every provider shares is the kit's [`ApiError`].
 
-use auth_provider::{ApiError, ProviderError};
+use auth_provider::{ApiError, Failure, FailureKind, ProviderError};
 use auth_transport::http::StatusCode;
 
 /// A failed pump.fun operation. What every provider shares (settings, transport,
 /// refusals with status and pump.fun's message, malformed answers, signers) is
-/// [`PumpError::Api`]; the rest is pump.fun's own. Messages never contain the token or
-/// signature that was sent.
+/// [`ProviderError::Api`]; pump.fun's own failures are [`ProviderError::Provider`] with a
+/// [`PumpFailure`]. Messages never contain the token or signature that was sent.
+pub type PumpError = ProviderError<PumpFailure>;
+
+/// The failures of pump.fun's own (see [`PumpError`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum PumpError {
+pub enum PumpFailure {
     /// The login succeeded but no token came back, neither in the body nor in an
     /// `auth_token` cookie.
     #[error(
@@ -39,61 +43,51 @@ pub enum PumpError {
         "the sign-in signature does not verify for this wallet and message (signed by another key, or over other text); nothing was sent"
     )]
     SignatureMismatch,
-    /// A failure any provider can have: see [`ApiError`].
-    #[error(transparent)]
-    Api(#[from] ApiError),
 }
 
-impl ProviderError for PumpError {
-    fn api_error(&self) -> Option<&ApiError> {
-        let PumpError::Api(e) = self else {
-            return None;
-        };
-        Some(e)
-    }
-
-    /// The HTTP status, when pump.fun answered.
-    fn status(&self) -> Option<StatusCode> {
-        let PumpError::NoToken { status } = self else {
-            return self.api_error().and_then(ApiError::status);
-        };
-        Some(*status)
+impl From<PumpFailure> for PumpError {
+    fn from(own: PumpFailure) -> Self {
+        ProviderError::Provider(own)
     }
 }
 
-impl PumpError {
-    /// The HTTP status, when pump.fun answered (also on [`ProviderError`], with the rest of
-    /// what every provider's error tells).
-    pub fn status(&self) -> Option<StatusCode> {
-        ProviderError::status(self)
+/// pump.fun has no refresh token to reject: its own failures are permanent.
+impl Failure for PumpFailure {
+    fn kind(&self) -> FailureKind {
+        FailureKind::Permanent
     }
 
-    /// Whether this is the answer a login gets when its signature has logged in before:
-    /// status 401 and, as the only message, [`REFUSED_LOGIN`] (ASCII case and surrounding
-    /// blanks aside). The one place that decides which refusals
-    /// [`crate::PumpClient::login`] retries with a new message.
-    ///
-    /// pump.fun gives no distinct answer for a reused signature that anyone has recorded:
-    /// the specification's 401 for a login is `{"statusCode":401,"message":"Invalid
-    /// credentials"}`, and the sandbox answers a reused signature with exactly that. The
-    /// same answer also comes for a message outside the server's time window or a
-    /// signature that does not verify, so a `true` here means "may be a reused
-    /// signature", never "is".
-    pub(crate) fn may_be_reused_signature(&self) -> bool {
-        let PumpError::Api(ApiError::Refused {
-            status, messages, ..
-        }) = self
-        else {
-            return false;
-        };
-        *status == StatusCode::UNAUTHORIZED
-            && matches!(messages.as_slice(), [only] if only.trim().eq_ignore_ascii_case(REFUSED_LOGIN))
+    fn may_have_reached_server(&self) -> bool {
+        match self {
+            PumpFailure::NoToken { .. } => true,
+            PumpFailure::InvalidMessage { .. }
+            | PumpFailure::MessageSource { .. }
+            | PumpFailure::SignatureMismatch => false,
+        }
+    }
+
+    fn http_status(&self) -> Option<u16> {
+        match self {
+            PumpFailure::NoToken { status } => Some(status.as_u16()),
+            _ => None,
+        }
     }
 }
 
-/// The message of pump.fun's 401 to a login (the specification's): what a login with a
-/// signature that has already logged in gets, among others. See
-/// `PumpError::may_be_reused_signature`.
+/// Whether `error` is pump.fun's refusal of a sign-in whose text it has seen before: a
+/// 401 whose only message is "Invalid credentials" (what it answers to a reused
+/// signature, as to a wrong one).
+pub(crate) fn may_be_reused_signature(error: &PumpError) -> bool {
+    let PumpError::Api(ApiError::Refused {
+        status, messages, ..
+    }) = error
+    else {
+        return false;
+    };
+    *status == StatusCode::UNAUTHORIZED
+        && matches!(messages.as_slice(), [only] if only.trim().eq_ignore_ascii_case(REFUSED_LOGIN))
+}
+
 const REFUSED_LOGIN: &str = "Invalid credentials";
 
 #[cfg(test)]
@@ -113,8 +107,8 @@ mod tests {
 
     #[test]
     fn only_a_401_invalid_credentials_may_be_a_reused_signature() {
-        assert!(refused(401, &["Invalid credentials"]).may_be_reused_signature());
-        assert!(refused(401, &[" invalid Credentials "]).may_be_reused_signature());
+        assert!(may_be_reused_signature(&refused(401, &["Invalid credentials"])));
+        assert!(may_be_reused_signature(&refused(401, &[" invalid Credentials "])));
         for other in [
             refused(400, &["Invalid credentials"]),
             refused(403, &["Invalid credentials"]),
@@ -123,12 +117,13 @@ mod tests {
             refused(401, &["Invalid credentials", "and more"]),
             refused(401, &["Invalid credentials!"]),
             refused(400, &["Invalid signature or wallet address"]),
-            PumpError::SignatureMismatch,
-            PumpError::NoToken {
+            PumpFailure::SignatureMismatch.into(),
+            PumpFailure::NoToken {
                 status: StatusCode::UNAUTHORIZED,
-            },
+            }
+            .into(),
         ] {
-            assert!(!other.may_be_reused_signature(), "{other:?}");
+            assert!(!may_be_reused_signature(&other), "{other:?}");
         }
     }
 }

@@ -11,7 +11,7 @@ mod sign_in_time;
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
 pub use auth_http;
-pub use auth_provider::{ApiError, ProviderError};
+pub use auth_provider::{ApiError, Failure, FailureKind, ProviderError};
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
 pub use authorized::authorize;
@@ -19,7 +19,7 @@ pub use client::{
     DEFAULT_BASE_URL, DEFAULT_ORIGIN, LoginFormat, PumpClient, PumpClientBuilder, PumpLogin,
     PumpUser,
 };
-pub use error::PumpError;
+pub use error::{PumpError, PumpFailure};
 pub use message::{
     MAX_MESSAGE_LEN, MESSAGE_PREFIX, MessageSource, SignedLogin, SourceError, check_message,
     sign_in_millis, sign_in_text,

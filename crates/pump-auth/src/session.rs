@@ -4,13 +4,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use auth_session::{AuthError, Authenticator, FailureKind, Identity, Session, Tokens};
+use auth_session::{Authenticator, Identity, Session, Tokens};
 use auth_signing::SolanaSigner;
 use auth_types::{AccessToken, RefreshToken};
 
 use crate::client::PumpClient;
 use crate::error::PumpError;
-use auth_provider::ProviderError;
 
 /// A session that keeps a live pump.fun token. pump.fun has no refresh: the session signs
 /// in again before the token expires. See [`auth_session::Session`].
@@ -148,17 +147,5 @@ impl Authenticator for PumpAuthenticator {
             }
         }
         self.client.logout(access_token).await
-    }
-}
-
-impl AuthError for PumpError {
-    /// Network trouble, 429 and 5xx are transient; everything else is permanent (there is
-    /// no refresh token to reject).
-    fn kind(&self) -> FailureKind {
-        self.failure_kind()
-    }
-
-    fn retry_after(&self) -> Option<Duration> {
-        ProviderError::retry_after(self)
     }
 }
