@@ -5,8 +5,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use auth_types::{AccessToken, RefreshToken};
 
-use crate::identity::Identity;
 use crate::tokens::Tokens;
+use auth_store::Identity;
 
 /// What a failed login, refresh or logout means for the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
