@@ -12,11 +12,12 @@ pub use authenticator::{AuthError, Authenticator, FailureKind};
 pub use jwt::jwt_expiry;
 pub use session::{NewToken, Session, SessionBuilder, SessionError, SessionStats, TokenSource};
 // The stores live in `auth-store`; named here too, so a session's users need one crate.
+#[cfg(feature = "file")]
+pub use auth_store::FileStore;
 #[cfg(feature = "redis")]
 pub use auth_store::RedisStore;
 pub use auth_store::{
-    EntryProblem, FileStore, Identity, Lease, MemoryStore, StoreEntry, StoreError, StoredTokens,
-    TokenStore,
+    EntryProblem, Identity, Lease, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore,
 };
 #[cfg(feature = "sealing")]
 pub use auth_store::{SealingKey, SealingKeyError};

@@ -38,6 +38,7 @@ pub(crate) enum FormatError {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Place<'a> {
     /// A token file.
+    #[cfg_attr(not(feature = "file"), allow(dead_code))]
     File(&'a Path),
     /// Another store, by name (a URL without its password).
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]

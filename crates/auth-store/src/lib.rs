@@ -4,12 +4,16 @@
 
 mod entry;
 mod error;
+#[cfg(feature = "file")]
 mod file;
+// The entry as bytes, in clear or sealed: for the stores that keep bytes.
+#[cfg(any(feature = "file", feature = "redis"))]
 mod format;
 mod identity;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(any(feature = "file", feature = "redis"))]
 mod seal;
 #[cfg(feature = "sealing")]
 mod sealing_key;
@@ -17,6 +21,7 @@ mod token_store;
 
 pub use entry::{StoreEntry, StoredTokens};
 pub use error::{EntryProblem, StoreError};
+#[cfg(feature = "file")]
 pub use file::FileStore;
 pub use identity::Identity;
 pub use memory::MemoryStore;

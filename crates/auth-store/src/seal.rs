@@ -30,7 +30,7 @@ macro_rules! sealing_builders {
         /// does not seal.
         ///
         /// ```
-        /// # #[cfg(feature = "sealing")] {
+        /// # #[cfg(all(feature = "sealing", feature = "file"))] {
         /// use auth_store::{FileStore, SealingKey};
         /// let new = SealingKey::parse(&"11".repeat(32))?;
         /// let old = SealingKey::parse(&"22".repeat(32))?;

@@ -100,6 +100,7 @@ impl SealingKey {
     }
 
     /// The key bytes, for the AEAD.
+    #[cfg_attr(not(any(feature = "file", feature = "redis")), allow(dead_code))]
     pub(super) fn expose(&self) -> &[u8; 32] {
         &self.bytes
     }

@@ -28,7 +28,7 @@ const DEFAULT_LEASE_TIME_LIMIT: Duration = Duration::from_secs(5 * 60);
 /// renew in turns (see [`TokenStore::lease`]).
 ///
 /// - **Where.** The entry is the value at `key` (the same JSON a
-///   [`FileStore`](crate::FileStore) writes); the renewal lease is `key:lease`, and
+///   `FileStore` writes); the renewal lease is `key:lease`, and
 ///   notifications go out on the channel `key:events`. Give each identity its own key
 ///   (for example `auth:pear:<account>`): sessions of different accounts must not share
 ///   an entry (a session ignores an entry of another identity, and both would log in over

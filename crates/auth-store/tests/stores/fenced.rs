@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use auth_store::{FileStore, StoreEntry, StoreError, StoredTokens, TokenStore};
+use auth_store::{StoreEntry, StoreError, StoredTokens, TokenStore};
 
 pub(crate) fn entry(generation: u64, access: &str) -> StoreEntry {
     StoreEntry {
@@ -59,8 +59,11 @@ pub(crate) async fn writes_under_a_lease_are_fenced(
     lease.release().await.unwrap();
 }
 
+#[cfg(feature = "file")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_under_a_file_lease_are_fenced() {
+    use auth_store::FileStore;
+
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("tokens.json");
     writes_under_a_lease_are_fenced(&FileStore::new(&path), &FileStore::new(&path)).await;

@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod fenced;
+#[cfg(feature = "file")]
 mod file;
 #[cfg(feature = "redis")]
 mod redis;
-#[cfg(feature = "sealing")]
+#[cfg(all(feature = "sealing", feature = "file"))]
 mod sealed;
