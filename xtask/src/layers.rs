@@ -95,6 +95,19 @@ fn rules(providers: &[String]) -> Vec<Rule> {
             "auth-session knows no HTTP",
         ),
         Rule::new(
+            "auth-store",
+            Depth::Tree,
+            &[
+                "auth-transport",
+                "http",
+                "reqwest",
+                "hyper",
+                "auth-provider",
+                "auth-session",
+            ],
+            "auth-store (the token stores) knows no HTTP and sits below the session engine",
+        ),
+        Rule::new(
             "auth-provider",
             Depth::Direct,
             HTTP_CLIENTS,
@@ -113,6 +126,7 @@ fn rules(providers: &[String]) -> Vec<Rule> {
         ),
         Rule::new("auth-provider", Depth::Tree, &[], below_providers).and(providers),
         Rule::new("auth-session", Depth::Tree, &[], below_providers).and(providers),
+        Rule::new("auth-store", Depth::Tree, &[], below_providers).and(providers),
         Rule::new(
             "auth-http",
             Depth::Tree,

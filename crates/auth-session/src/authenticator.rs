@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use auth_types::{AccessToken, RefreshToken};
 
-use crate::identity::Identity;
 use crate::tokens::Tokens;
+use auth_store::Identity;
 
 /// An authenticator's error, able to say what kind of failure it is: the workspace's one
 /// [`Failure`](auth_types::Failure) trait, under the name the session has always used.

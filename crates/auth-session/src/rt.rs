@@ -30,7 +30,8 @@ mod tokio_rt {
     use super::{Elapsed, Instant};
 
     pub(crate) use arc_swap::ArcSwapOption;
-    pub(crate) use std::sync::{Mutex, MutexGuard};
+    pub(crate) use auth_types::lock;
+    pub(crate) use std::sync::Mutex;
     pub(crate) use tokio::sync::Mutex as AsyncMutex;
 
     /// A spawned task; dropping it detaches the task, `abort` ends it.
@@ -75,7 +76,15 @@ mod model_rt {
 
     use super::{Elapsed, Instant, clock};
 
-    pub(crate) use shuttle::sync::{Mutex, MutexGuard};
+    pub(crate) use shuttle::sync::Mutex;
+    use shuttle::sync::MutexGuard;
+
+    /// `auth_types::lock` for shuttle's mutex: the guard, even after a panic elsewhere.
+    pub(crate) fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+        mutex
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 
     /// A spawned task; dropping it detaches the task, `abort` ends it.
     pub(crate) type Task = shuttle::future::JoinHandle<()>;

@@ -15,6 +15,9 @@ mod lazy_keystore;
 mod secrets;
 
 fn main() -> ExitCode {
+    // The process's TLS crypto provider, chosen here (libraries never install one): a
+    // `rediss://` token store needs it. Another installed first is kept.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,

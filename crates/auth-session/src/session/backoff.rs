@@ -5,11 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::flight::Outcome;
-use super::{Inner, lock};
+use super::error::SessionError;
+use super::{Inner, Outcome};
 use crate::authenticator::{AuthError, Authenticator, FailureKind};
-use crate::error::SessionError;
-use crate::rt::{self, Instant};
+use crate::rt::{self, Instant, lock};
 
 /// How long the session pauses after a token that expired on arrival (a wrong clock
 /// does not fix itself in a moment; logging in again at once would only sign again).

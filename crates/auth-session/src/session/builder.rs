@@ -13,7 +13,7 @@ use super::stats::Counters;
 use super::{Held, Inner, Session};
 use crate::authenticator::Authenticator;
 use crate::rt::{ArcSwapOption, AsyncMutex, Mutex};
-use crate::store::{MemoryStore, TokenStore};
+use auth_store::{MemoryStore, TokenStore};
 
 /// Default time before expiry from which the token is refreshed.
 const DEFAULT_REFRESH_BUFFER: Duration = Duration::from_secs(60);

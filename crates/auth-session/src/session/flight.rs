@@ -12,19 +12,17 @@ use tokio::sync::watch;
 use tracing::Instrument as _;
 
 use super::backoff::Backoff;
+use super::error::SessionError;
 use super::policy::Freshness;
 use super::policy::Live;
 use super::shared::{self, Coordination};
 use super::stats::Counters;
-use super::{ErrorOf, Held, Inner, TokenSource, lock};
+use super::{ErrorOf, Held, Inner, Outcome, TokenSource};
 use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
-use crate::error::SessionError;
-use crate::rt;
-use crate::store::StoreEntry;
+use crate::rt::{self, lock};
 use crate::tokens::Tokens;
+use auth_store::StoreEntry;
 
-/// The result of one flight, shared by every caller that waited for it.
-pub(super) type Outcome<E> = Result<Arc<Live>, SessionError<E>>;
 /// Where a waiting caller receives a flight's outcome (`None` while it runs).
 pub(super) type FlightResult<E> = watch::Receiver<Option<Outcome<E>>>;
 

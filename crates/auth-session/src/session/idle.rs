@@ -2,12 +2,12 @@
 //! timeout, and a cheap activity stamp that the fast path updates.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, Weak};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use super::{Inner, lock};
+use super::Inner;
 use crate::authenticator::Authenticator;
-use crate::rt::{self, Instant};
+use crate::rt::{self, Instant, lock};
 
 impl<A: Authenticator> Inner<A> {
     /// Starts a new idle watcher (after new tokens), replacing the old one.
@@ -29,11 +29,7 @@ impl<A: Authenticator> Inner<A> {
 
 impl<A: Authenticator> Drop for Inner<A> {
     fn drop(&mut self) {
-        let watcher = self
-            .idle_watch
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(watcher) = watcher.take() {
+        if let Some(watcher) = lock(&self.idle_watch).take() {
             watcher.abort();
         }
     }

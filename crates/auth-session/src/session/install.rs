@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use auth_types::Clock as _;
 
-use super::flight::{Outcome, StoreAction};
+use super::error::SessionError;
+use super::flight::StoreAction;
 use super::shared::Coordination;
 use super::stats::Counters;
-use super::{ErrorOf, Held, Inner, TokenSource, lock};
+use super::{ErrorOf, Held, Inner, Outcome, TokenSource};
 use crate::authenticator::Authenticator;
-use crate::error::SessionError;
-use crate::rt;
-use crate::store::{StoreEntry, StoredTokens};
+use crate::rt::{self, lock};
 use crate::tokens::{self, Tokens};
+use auth_store::{StoreEntry, StoredTokens};
 
 impl<A: Authenticator> Inner<A> {
     pub(super) async fn login(&self) -> Result<(Tokens, TokenSource), ErrorOf<A>> {

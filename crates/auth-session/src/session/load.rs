@@ -9,8 +9,8 @@ use super::{Held, Inner, TokenSource};
 use crate::authenticator::Authenticator;
 use crate::jwt;
 use crate::rt;
-use crate::store::StoreEntry;
 use crate::tokens::{self, MAX_LIFETIME};
+use auth_store::StoreEntry;
 
 impl<A: Authenticator> Inner<A> {
     /// Reads the store once. Stored tokens become current (an expired access token too:

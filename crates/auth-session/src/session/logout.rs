@@ -3,9 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::error::SessionError;
 use super::{ErrorOf, Inner};
 use crate::authenticator::Authenticator;
-use crate::error::SessionError;
 use crate::rt;
 
 impl<A: Authenticator> Inner<A> {

@@ -18,6 +18,7 @@
 
 mod backoff;
 mod builder;
+mod error;
 mod flight;
 mod idle;
 mod install;
@@ -30,18 +31,18 @@ mod shared;
 mod stats;
 
 use std::fmt;
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use auth_types::{AccessToken, Clock as _, RefreshToken, SharedClock};
 
 use crate::authenticator::Authenticator;
-use crate::error::SessionError;
-use crate::identity::Identity;
-use crate::rt::{self, ArcSwapOption, AsyncMutex, Instant, Mutex, MutexGuard, Task};
-use crate::store::TokenStore;
+use crate::rt::{self, ArcSwapOption, AsyncMutex, Instant, Mutex, Task, lock};
+use auth_store::Identity;
+use auth_store::TokenStore;
 
 pub use builder::SessionBuilder;
+pub use error::SessionError;
 pub(crate) use policy::{Deadlines, Live};
 pub use stats::{NewToken, SessionStats, TokenSource};
 
@@ -53,6 +54,9 @@ use stats::Counters;
 
 /// The session error of authenticator `A`.
 type ErrorOf<A> = SessionError<<A as Authenticator>::Error>;
+
+/// The result of one flight, shared by every caller that waited for it.
+type Outcome<E> = Result<Arc<Live>, SessionError<E>>;
 
 /// A login session that hands out an access token that is alive.
 ///
@@ -406,10 +410,4 @@ impl<A: Authenticator> Inner<A> {
             .send_if_modified(|news| news.take().is_some());
         self.current.swap(None)
     }
-}
-
-/// Locks a mutex that is never held across I/O, ignoring poisoning (its state stays
-/// consistent: every critical section is a few assignments).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -11,14 +11,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::error::SessionError;
 use super::policy::Freshness;
 use super::policy::Live;
 use super::stats::Counters;
 use super::{ErrorOf, Held, Inner};
 use crate::authenticator::Authenticator;
-use crate::error::SessionError;
 use crate::rt;
-use crate::store::{Lease, StoreEntry, StoreError};
+use auth_store::{Lease, StoreEntry, StoreError};
 
 /// How long a shared store's renewal lease lasts if its holder stops keeping it alive (a
 /// process that died or hangs, on a store whose leases do not end with their process).

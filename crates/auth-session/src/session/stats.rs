@@ -5,8 +5,7 @@ use std::time::SystemTime;
 
 use auth_types::AccessToken;
 
-use super::lock;
-use crate::rt::Mutex;
+use crate::rt::{Mutex, lock};
 
 /// What a session has done since it was built; see
 /// [`Session::stats`](crate::Session::stats).

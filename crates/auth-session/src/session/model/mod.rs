@@ -28,7 +28,7 @@ mod scenarios;
 mod server;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use auth_types::AccessToken;
@@ -38,9 +38,9 @@ use shuttle::{Config, Runner};
 use self::server::{Server, SharedLedger, ledger};
 use super::{Session, SessionBuilder};
 use crate::authenticator::{AuthError as _, FailureKind};
-use crate::error::SessionError;
 use crate::rt::clock;
-use crate::store::{MemoryStore, TokenStore as _};
+use crate::session::SessionError;
+use auth_store::{MemoryStore, TokenStore as _};
 
 /// One step of an actor.
 #[derive(Debug, Clone, Copy)]
@@ -101,7 +101,7 @@ fn explore(scenario: fn() -> Scenario, iterations: usize) {
         let scheduler = PctScheduler::new_from_seed(seed, PCT_DEPTH, iterations);
         Runner::new(scheduler, config()).run(body.clone());
     }
-    let seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
+    let seen = auth_types::lock(&seen);
     for what in scenario().must_see {
         assert!(
             seen.get(what).is_some_and(|&n| n > 0),
@@ -119,11 +119,14 @@ async fn run(scenario: Scenario, totals: Arc<Mutex<BTreeMap<&'static str, usize>
         lifetime: scenario.lifetime,
         transient_failures: scenario.transient_failures,
     };
-    let store = Arc::new(if scenario.stored {
-        MemoryStore::private_with_entry(server.earlier_run())
-    } else {
-        MemoryStore::private()
-    });
+    let store = Arc::new(MemoryStore::private());
+    if scenario.stored {
+        let earlier = server.earlier_run();
+        store
+            .save_entry(&earlier)
+            .await
+            .expect("a memory store saves");
+    }
     let builder = Session::builder(server)
         .token_store(Arc::clone(&store))
         .wall_clock(clock::wall)
@@ -155,7 +158,7 @@ async fn run(scenario: Scenario, totals: Arc<Mutex<BTreeMap<&'static str, usize>
             "invariant (c): refresh tokens {live:?} are still alive on the server after the last logout"
         );
     }
-    let mut totals = totals.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut totals = auth_types::lock(&totals);
     for (what, n) in &ledger.seen {
         *totals.entry(*what).or_default() += n;
     }

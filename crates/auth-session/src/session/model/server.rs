@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -14,8 +14,8 @@ use shuttle::rand::Rng as _;
 
 use crate::authenticator::{AuthError, Authenticator, FailureKind};
 use crate::rt::clock;
-use crate::store::{StoreEntry, StoredTokens};
 use crate::tokens::Tokens;
+use auth_store::{StoreEntry, StoredTokens};
 
 /// What the server knows of an access token it issued.
 #[derive(Debug)]
@@ -67,7 +67,7 @@ pub(super) type SharedLedger = Arc<Mutex<Ledger>>;
 
 /// Locks the ledger (never held across a scheduling point).
 pub(super) fn ledger(shared: &SharedLedger) -> MutexGuard<'_, Ledger> {
-    shared.lock().unwrap_or_else(PoisonError::into_inner)
+    auth_types::lock(shared)
 }
 
 /// A failure of the model's server.
