@@ -114,6 +114,8 @@ impl fmt::Debug for ApiClient {
 /// header cannot carry is [`ApiError::InvalidHeader`], a local failure.
 ///
 /// ```
+/// use auth_provider::Failure;
+///
 /// let value = auth_provider::bearer_header("Pear", &auth_types::AccessToken::new("eyJ.a.b"))?;
 /// assert_eq!(value, "Bearer eyJ.a.b");
 /// assert!(value.is_sensitive());

@@ -9,11 +9,11 @@ mod error;
 mod refusal;
 mod secrets;
 
+pub use auth_types::{Failure, FailureKind};
 pub use body::JsonBody;
 pub use client::{Answer, ApiClient, ApiRequest, bearer_header};
 pub use config::ClientConfig;
 pub use decode::{DecodeError, decode_json};
-pub use auth_types::{Failure, FailureKind};
 pub use error::{ApiError, ProviderError};
 pub use refusal::retry_after;
 pub use secrets::{REDACTED, Secrets};

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use auth_provider::{ApiClient, ApiError, ClientConfig, JsonBody, ProviderError};
+use auth_provider::{ApiClient, ApiError, ClientConfig, Failure, JsonBody};
 use auth_transport::bytes::Bytes;
 use auth_transport::http::header::ORIGIN;
 use auth_transport::http::{Request, Response, StatusCode};
@@ -128,10 +128,7 @@ async fn refusals_carry_status_messages_and_retry_after() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(
-        ProviderError::retry_after(&err),
-        Some(Duration::from_secs(7))
-    );
+    assert_eq!(Failure::retry_after(&err), Some(Duration::from_secs(7)));
     assert!(err.is_transient());
     assert_eq!(
         err.to_string(),
@@ -234,9 +231,10 @@ fn public_types_are_send_sync_and_errors_are_std_errors() {
     assert_send_sync::<JsonBody>();
     assert_send_sync::<ClientConfig>();
     assert_error::<ApiError>();
-    let boxed: Box<dyn ProviderError> = Box::new(ApiError::Request {
+    let boxed: Box<dyn Failure> = Box::new(ApiError::Request {
         api: "Example",
         reason: "x".to_owned(),
     });
-    assert_eq!(boxed.status(), None);
+    assert_eq!(boxed.http_status(), None);
+    assert!(!boxed.may_have_reached_server());
 }

@@ -9,6 +9,8 @@ mod error;
 mod policy;
 mod transport;
 
+/// The workspace's one failure classification, implemented by [`TransportError`].
+pub use auth_types::{Failure, FailureKind};
 #[cfg(feature = "hyper")]
 pub use backends::hyper::{HyperClient, HyperTransport};
 #[cfg(feature = "reqwest")]
@@ -16,8 +18,6 @@ pub use backends::reqwest::ReqwestTransport;
 pub use config::{DEFAULT_USER_AGENT, TransportConfig};
 pub use default::default_transport;
 pub use error::{BoxError, TransportError};
-/// The workspace's one failure classification, implemented by [`TransportError`].
-pub use auth_types::{Failure, FailureKind};
 pub use policy::{UrlPolicy, is_loopback_host};
 pub use transport::{FnTransport, HttpTransport, from_fn};
 

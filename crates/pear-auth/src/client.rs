@@ -14,9 +14,9 @@ use auth_types::{
 };
 
 use crate::error::{PearError, PearFailure};
-use auth_provider::Failure;
 use crate::message::{LoginMessage, PearDomain, check_login_message_in};
 use crate::tokens::{ApiKeyInfo, ApiKeyList, CreatedApiKey, PearTokens, TokenResponse};
+use auth_provider::Failure;
 
 /// What `GET /auth/eip712-message` carries beside the typed data.
 #[derive(serde::Deserialize)]
@@ -281,7 +281,8 @@ impl PearClient {
             return Err(PearFailure::SignatureMismatch {
                 address: *address,
                 recovered: recovered.map_or_else(|_| "none".to_owned(), |a| a.to_checksum()),
-            }.into());
+            }
+            .into());
         }
         let mut details = JsonBody::new()
             .secret("signature", &signature.to_string())
@@ -365,7 +366,8 @@ impl PearClient {
             Err(e) if !e.may_have_reached_server() => Err(e.into()),
             Err(e) => Err(PearFailure::RefreshUncertain {
                 source: Box::new(e.into()),
-            }.into()),
+            }
+            .into()),
         }
     }
 

@@ -196,7 +196,8 @@ impl PearDomain {
                 field: "salt",
                 expected: "none".to_owned(),
                 found: "a salt".to_owned(),
-            }.into());
+            }
+            .into());
         }
         Ok(())
     }

@@ -54,7 +54,8 @@ impl TryFrom<TokenResponse> for PearTokens {
             Some(t) => {
                 return Err(PearFailure::UnsupportedTokenType {
                     token_type: escape_unprintable_cut(&t, 40),
-                }.into());
+                }
+                .into());
             }
         };
         Ok(PearTokens {

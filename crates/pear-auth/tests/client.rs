@@ -21,7 +21,8 @@ use auth_transport::{
 };
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken};
 use bytes::Bytes;
-use pear_auth::{ApiError, PearClient, PearError, ProviderError, authorize};
+use pear_auth::PearFailure;
+use pear_auth::{ApiError, Failure, PearClient, PearError, authorize};
 use support::canned_client;
 
 /// A signer that counts what it signs, to prove when nothing was.
@@ -77,7 +78,7 @@ async fn wallet_login_refresh_rotation_and_logout(make: Make) {
     assert_eq!(whoami(&sb, &rotated.access_token).await, 200);
     // The spent refresh token is refused, as a typed 401.
     match pear.refresh(&tokens.refresh_token).await {
-        Err(PearError::RefreshRejected { status, message }) => {
+        Err(PearError::Provider(PearFailure::RefreshRejected { status, message })) => {
             assert_eq!(status, 401);
             assert_eq!(message, "Refresh token has already been used");
         }
@@ -176,7 +177,10 @@ async fn hostile_typed_data_is_refused_with_nothing_signed(make: Make) {
     let pear = client(&sb, make);
     let signer = CountingSigner::new(5);
     let err = pear.login_eip712(&signer).await.unwrap_err();
-    assert!(matches!(err, PearError::UnsafeMessage { .. }), "{err:?}");
+    assert!(
+        matches!(err, PearError::Provider(PearFailure::UnsafeMessage { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("Permit"), "{err}");
     assert_eq!(
         signer.signed.load(Ordering::SeqCst),
@@ -198,7 +202,7 @@ async fn a_skewed_clock_refuses_the_message(make: Make) {
     let signer = CountingSigner::new(6);
     assert!(matches!(
         pear.login_eip712(&signer).await,
-        Err(PearError::UnsafeMessage { .. })
+        Err(PearError::Provider(PearFailure::UnsafeMessage { .. }))
     ));
     assert_eq!(signer.signed.load(Ordering::SeqCst), 0);
 }
@@ -273,7 +277,7 @@ async fn malformed_success_bodies_are_typed_errors_naming_the_field() {
     // An unreadable answer to a refresh: Pear may have spent the token.
     let pear = canned_client(200, "<html>maintenance</html>");
     match pear.refresh(&auth_types::RefreshToken::new("r")).await {
-        Err(PearError::RefreshUncertain { source }) => {
+        Err(PearError::Provider(PearFailure::RefreshUncertain { source })) => {
             assert!(matches!(
                 *source,
                 PearError::Api(ApiError::Malformed { .. })
@@ -314,7 +318,13 @@ async fn bad_requests_carry_every_message_and_echoed_secrets_are_hidden() {
         .refresh(&auth_types::RefreshToken::new("r"))
         .await
         .unwrap_err();
-    assert!(matches!(err, PearError::RefreshUncertain { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            PearError::Provider(PearFailure::RefreshUncertain { .. })
+        ),
+        "{err:?}"
+    );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     // A 429 to a refresh: refused before processing, the token is still good.
     let err = canned_client(429, "{}")

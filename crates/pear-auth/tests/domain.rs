@@ -10,6 +10,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use auth_test_support::pear::{live_domain, login_message};
 use auth_test_support::transport::canned;
 use auth_types::EvmAddress;
+use pear_auth::PearFailure;
 use pear_auth::{PearClient, PearClientBuilder, PearDomain, PearError};
 use serde_json::{Value, json};
 
@@ -69,11 +70,11 @@ async fn each_differing_field_is_refused_and_named() {
     ] {
         let err = fetch(builder(with(field, value))).await.unwrap_err();
         match &err {
-            PearError::UnexpectedDomain {
+            PearError::Provider(PearFailure::UnexpectedDomain {
                 field: named,
                 found: seen,
                 ..
-            } => {
+            }) => {
                 assert_eq!(*named, field, "{err}");
                 assert_eq!(seen, found, "{err}");
             }
@@ -93,7 +94,10 @@ async fn a_salt_is_refused() {
     );
     let err = fetch(builder(domain)).await.unwrap_err();
     assert!(
-        matches!(err, PearError::UnexpectedDomain { field: "salt", .. }),
+        matches!(
+            err,
+            PearError::Provider(PearFailure::UnexpectedDomain { field: "salt", .. })
+        ),
         "{err:?}"
     );
 }
@@ -121,7 +125,7 @@ async fn a_configured_domain_replaces_the_live_one() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, PearError::UnexpectedDomain { field: "version", expected, .. } if expected == "`2`"),
+        matches!(&err, PearError::Provider(PearFailure::UnexpectedDomain { field: "version", expected, .. }) if expected == "`2`"),
         "{err:?}"
     );
     // And the staging one is refused by default.
@@ -129,10 +133,10 @@ async fn a_configured_domain_replaces_the_live_one() {
     assert!(
         matches!(
             err,
-            PearError::UnexpectedDomain {
+            PearError::Provider(PearFailure::UnexpectedDomain {
                 field: "version",
                 ..
-            }
+            })
         ),
         "{err:?}"
     );

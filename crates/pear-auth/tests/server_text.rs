@@ -13,6 +13,7 @@ use auth_signing::eip712::TypedData;
 use auth_test_support::pear::{live_domain, login_message};
 use auth_test_support::transport::canned;
 use auth_types::{ApiKey, EvmAddress};
+use pear_auth::PearFailure;
 use pear_auth::{PearClient, PearDomain, PearError, check_login_message_in};
 use serde_json::{Value, json};
 
@@ -93,7 +94,7 @@ async fn fetch(body: String) -> Result<pear_auth::LoginMessage, PearError> {
 fn a_hostile_domain_name_is_shown_escaped() {
     let document = login_message(ADDRESS, NOW, with("name", json!(HOSTILE)));
     let err = check(&document).unwrap_err();
-    let PearError::UnexpectedDomain { field, found, .. } = &err else {
+    let PearError::Provider(PearFailure::UnexpectedDomain { field, found, .. }) = &err else {
         panic!("{err:?}");
     };
     assert_eq!(*field, "name");
@@ -109,7 +110,7 @@ fn a_hostile_domain_name_is_shown_escaped() {
     let name = "\u{202e}gnp.exe\u{202c} \u{2066}Pear\u{2069}\u{200b}\u{2028}";
     let document = login_message(ADDRESS, NOW, with("name", json!(name)));
     let err = check(&document).unwrap_err();
-    let PearError::UnexpectedDomain { found, .. } = &err else {
+    let PearError::Provider(PearFailure::UnexpectedDomain { found, .. }) = &err else {
         panic!("{err:?}");
     };
     assert_eq!(
@@ -125,10 +126,10 @@ fn a_hostile_domain_version_is_shown_escaped() {
     assert!(
         matches!(
             err,
-            PearError::UnexpectedDomain {
+            PearError::Provider(PearFailure::UnexpectedDomain {
                 field: "version",
                 ..
-            }
+            })
         ),
         "{err:?}"
     );
@@ -142,7 +143,7 @@ fn a_long_hostile_name_is_cut_between_escapes_never_inside_one() {
         let name = format!("{}{}", "a".repeat(pad), "\u{1b}".repeat(40));
         let document = login_message(ADDRESS, NOW, with("name", json!(name)));
         let err = check(&document).unwrap_err();
-        let PearError::UnexpectedDomain { found, .. } = &err else {
+        let PearError::Provider(PearFailure::UnexpectedDomain { found, .. }) = &err else {
             panic!("{err:?}");
         };
         assert!(!found.chars().any(is_dangerous), "{found:?}");
@@ -163,7 +164,10 @@ async fn a_hostile_domain_from_the_server_is_shown_escaped() {
     let body = login_message(ADDRESS, NOW, with("name", json!(HOSTILE)));
     let err = fetch(body).await.unwrap_err();
     assert!(
-        matches!(err, PearError::UnexpectedDomain { field: "name", .. }),
+        matches!(
+            err,
+            PearError::Provider(PearFailure::UnexpectedDomain { field: "name", .. })
+        ),
         "{err:?}"
     );
     assert_escaped("Display", &err.to_string());
@@ -177,7 +181,10 @@ async fn a_hostile_primary_type_is_shown_escaped() {
     document["types"][HOSTILE] = fields;
     document["primaryType"] = json!(HOSTILE);
     let err = fetch(document.to_string()).await.unwrap_err();
-    assert!(matches!(err, PearError::UnsafeMessage { .. }), "{err:?}");
+    assert!(
+        matches!(err, PearError::Provider(PearFailure::UnsafeMessage { .. })),
+        "{err:?}"
+    );
     assert_escaped("Display", &err.to_string());
 }
 
@@ -187,7 +194,10 @@ async fn a_hostile_type_name_in_invalid_typed_data_is_shown_escaped() {
         serde_json::from_str(&login_message(ADDRESS, NOW, live_domain())).unwrap();
     document["types"]["Authentication"][3]["type"] = json!(HOSTILE);
     let err = fetch(document.to_string()).await.unwrap_err();
-    assert!(matches!(err, PearError::UnsafeMessage { .. }), "{err:?}");
+    assert!(
+        matches!(err, PearError::Provider(PearFailure::UnsafeMessage { .. })),
+        "{err:?}"
+    );
     assert_escaped("Display", &err.to_string());
 }
 
@@ -204,7 +214,7 @@ async fn a_hostile_token_type_is_shown_escaped() {
         .login_api_key(&address(), &ApiKey::new("pk_test_key"))
         .await
         .unwrap_err();
-    let PearError::UnsupportedTokenType { token_type } = &err else {
+    let PearError::Provider(PearFailure::UnsupportedTokenType { token_type }) = &err else {
         panic!("{err:?}");
     };
     assert!(!token_type.chars().any(is_dangerous), "{token_type:?}");

@@ -115,7 +115,7 @@ async fn a_token_type_other_than_bearer_is_refused_on_login_and_refresh() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, pear_auth::PearError::UnsupportedTokenType { token_type } if token_type == "DPoP"),
+        matches!(&err, pear_auth::PearError::Provider(pear_auth::PearFailure::UnsupportedTokenType { token_type }) if token_type == "DPoP"),
         "{err:?}"
     );
     assert!(err.to_string().contains("`DPoP`"), "{err}");
@@ -125,7 +125,10 @@ async fn a_token_type_other_than_bearer_is_refused_on_login_and_refresh() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, pear_auth::PearError::UnsupportedTokenType { .. }),
+        matches!(
+            err,
+            pear_auth::PearError::Provider(pear_auth::PearFailure::UnsupportedTokenType { .. })
+        ),
         "{err:?}"
     );
 }

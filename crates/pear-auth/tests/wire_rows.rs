@@ -11,8 +11,9 @@ use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_test_support::keys::eth_signer;
 use auth_test_support::sandbox::whoami;
 use auth_types::PrivyAccessToken;
+use pear_auth::PearFailure;
 use pear_auth::{
-    ApiError, DEFAULT_CHAIN_ID, DEFAULT_VERIFYING_CONTRACT, PearClient, PearError, ProviderError,
+    ApiError, DEFAULT_CHAIN_ID, DEFAULT_VERIFYING_CONTRACT, Failure, PearClient, PearError,
 };
 
 async fn sandbox(config: SandboxConfig) -> Sandbox {
@@ -177,7 +178,13 @@ async fn row_token_answers() {
         login.refresh_token.expose_secret()
     );
     let err = pear.refresh(&login.refresh_token).await.unwrap_err();
-    assert!(matches!(err, PearError::RefreshRejected { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            PearError::Provider(PearFailure::RefreshRejected { .. })
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

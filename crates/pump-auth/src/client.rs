@@ -459,7 +459,8 @@ impl PumpClient {
                     (None, None) => {
                         return Err(PumpFailure::NoToken {
                             status: answer.status(),
-                        }.into());
+                        }
+                        .into());
                     }
                 };
                 (token, Some(parsed))

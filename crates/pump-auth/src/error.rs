@@ -107,8 +107,14 @@ mod tests {
 
     #[test]
     fn only_a_401_invalid_credentials_may_be_a_reused_signature() {
-        assert!(may_be_reused_signature(&refused(401, &["Invalid credentials"])));
-        assert!(may_be_reused_signature(&refused(401, &[" invalid Credentials "])));
+        assert!(may_be_reused_signature(&refused(
+            401,
+            &["Invalid credentials"]
+        )));
+        assert!(may_be_reused_signature(&refused(
+            401,
+            &[" invalid Credentials "]
+        )));
         for other in [
             refused(400, &["Invalid credentials"]),
             refused(403, &["Invalid credentials"]),

@@ -9,7 +9,8 @@ use auth_test_support::both_backends;
 use auth_test_support::keys::solana_keypair as keypair;
 use auth_test_support::transport::{Make, canned_checking};
 use auth_types::AccessToken;
-use pump_auth::{ApiError, LoginFormat, ProviderError, PumpClient, PumpError};
+use pump_auth::PumpFailure;
+use pump_auth::{ApiError, Failure, LoginFormat, PumpClient, PumpError};
 
 fn client(sb: &Sandbox, make: Make) -> pump_auth::PumpClientBuilder {
     PumpClient::builder()
@@ -143,7 +144,10 @@ async fn malformed_answers_and_missing_tokens_are_typed() {
         .login(&keypair(6))
         .await
         .unwrap_err();
-    assert!(matches!(err, PumpError::NoToken { .. }), "{err:?}");
+    assert!(
+        matches!(err, PumpError::Provider(PumpFailure::NoToken { .. })),
+        "{err:?}"
+    );
     let err = canned(201, r#"{"token": 12}"#)
         .login(&keypair(6))
         .await

@@ -18,6 +18,7 @@ use auth_transport::from_fn;
 use auth_transport::http::{Request, Response};
 use auth_types::{AccessToken, SolanaPubkey};
 use bytes::Bytes;
+use pump_auth::PumpFailure;
 use pump_auth::{
     ApiError, LoginFormat, MessageSource, PumpClient, PumpError, SignedLogin, SourceError,
 };
@@ -123,7 +124,10 @@ async fn a_cookie_answer_without_the_cookie_is_no_token() {
     );
     let (client, _) = scripted(LoginFormat::Cookie, 201, &[], "{}");
     let err = client.login(&keypair(1)).await.unwrap_err();
-    assert!(matches!(err, PumpError::NoToken { .. }), "{err:?}");
+    assert!(
+        matches!(err, PumpError::Provider(PumpFailure::NoToken { .. })),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -270,7 +274,10 @@ async fn a_source_that_fails_or_hands_out_a_transaction_gets_nothing_signed() {
         b.message_source(Failing)
     });
     let err = client.login(&keypair(5)).await.unwrap_err();
-    assert!(matches!(err, PumpError::MessageSource { .. }), "{err:?}");
+    assert!(
+        matches!(err, PumpError::Provider(PumpFailure::MessageSource { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("the platform is down"), "{err}");
     // A legacy transaction message starts with its signature counts: 1, 0, 1.
     type Source = fn(u64) -> String;
@@ -287,7 +294,7 @@ async fn a_source_that_fails_or_hands_out_a_transaction_gets_nothing_signed() {
         });
         let err = client.login(&keypair(5)).await.unwrap_err();
         assert!(
-            matches!(err, PumpError::InvalidMessage { .. }),
+            matches!(err, PumpError::Provider(PumpFailure::InvalidMessage { .. })),
             "{what}: {err:?}"
         );
         assert!(sent.lock().unwrap().is_empty(), "{what}: nothing is sent");
@@ -362,7 +369,10 @@ async fn a_login_signed_elsewhere_is_checked_then_sent_as_it_was_signed() {
     let forged = SignedLogin::new(kp.pubkey(), text.clone(), other.sign(text.as_bytes()));
     let (client, seen) = scripted(LoginFormat::Documented, 201, &[], "{}");
     let err = client.login_signed(&forged, None).await.unwrap_err();
-    assert!(matches!(err, PumpError::SignatureMismatch), "{err:?}");
+    assert!(
+        matches!(err, PumpError::Provider(PumpFailure::SignatureMismatch)),
+        "{err:?}"
+    );
     assert!(seen.lock().unwrap().is_empty());
 
     // A custom text cannot go out in a format that sends only the time.
@@ -370,7 +380,10 @@ async fn a_login_signed_elsewhere_is_checked_then_sent_as_it_was_signed() {
     let signed = SignedLogin::new(kp.pubkey(), custom, kp.sign(custom.as_bytes()));
     let (client, seen) = scripted(LoginFormat::Token, 201, &[], "{}");
     let err = client.login_signed(&signed, None).await.unwrap_err();
-    assert!(matches!(err, PumpError::InvalidMessage { .. }), "{err:?}");
+    assert!(
+        matches!(err, PumpError::Provider(PumpFailure::InvalidMessage { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("token format"), "{err}");
     assert!(seen.lock().unwrap().is_empty());
 }

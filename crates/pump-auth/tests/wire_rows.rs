@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use auth_sandbox::{Sandbox, SandboxConfig};
 use auth_test_support::keys::solana_keypair as keypair;
 use pump_auth::{
-    ApiError, LoginFormat, ProviderError, PumpAuthenticator, PumpClient, PumpError, PumpSession,
+    ApiError, Failure, LoginFormat, PumpAuthenticator, PumpClient, PumpError, PumpSession,
 };
 
 async fn sandbox(config: SandboxConfig) -> Sandbox {
