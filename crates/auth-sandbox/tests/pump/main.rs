@@ -8,6 +8,7 @@ mod common;
 mod headers;
 mod login;
 mod profile;
+mod registration;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
