@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
+use auth_types::lock;
 use axum::extract::{Request, State as Extract};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
-
-use auth_types::lock;
 
 use crate::counters::bump;
 use crate::reply::{dropped_connection, nest_error, too_many_requests};

@@ -55,7 +55,6 @@ impl SandboxBuilder {
     /// the same name.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let SandboxBuilder { config, apis } = self;
-        let mut listeners = Vec::with_capacity(apis.len());
         for (i, api) in apis.iter().enumerate() {
             if apis[..i].iter().any(|a| a.name() == api.name()) {
                 return Err(std::io::Error::new(
@@ -64,16 +63,20 @@ impl SandboxBuilder {
                 ));
             }
         }
-        let mounts: Vec<_> = apis.into_iter().map(SandboxApi::into_mount).collect();
-        for mount in &mounts {
-            listeners.push(TcpListener::bind(mount.listen_on(&config)).await?);
+        // Every listener is bound before anything is served, so a failure leaves nothing
+        // running.
+        let mut bound = Vec::with_capacity(apis.len());
+        for api in apis {
+            let mount = api.into_mount();
+            let listener = TcpListener::bind(mount.listen_on(&config)).await?;
+            let addr = listener.local_addr()?;
+            bound.push((mount, listener, addr));
         }
         let shared = Arc::new(Shared::new(&config));
         let (stop, stopped) = watch::channel(false);
-        let mut served = Vec::with_capacity(mounts.len());
-        let mut tasks = Vec::with_capacity(mounts.len());
-        for (mount, listener) in mounts.into_iter().zip(listeners) {
-            let addr = listener.local_addr()?;
+        let mut served = Vec::with_capacity(bound.len());
+        let mut tasks = Vec::with_capacity(bound.len());
+        for (mount, listener, addr) in bound {
             let name = mount.name();
             let unit = mount.mount(shared.clone(), &config);
             let router = unit.clone().router().layer(middleware::from_fn_with_state(

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use auth_types::EvmAddress;
+use auth_types::lock;
 use axum::Json;
 use axum::extract::State as Extract;
 use axum::http::{HeaderMap, StatusCode};
@@ -10,11 +11,9 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
+use super::state::{ApiKeyRecord, PearState};
 use super::{authorize, bad_request, parse_body};
 use crate::reply::unauthorized;
-use auth_types::lock;
-
-use super::state::{ApiKeyRecord, PearState};
 use crate::time::{iso8601, unix_now_ms};
 
 /// Makes a key for `address` and stores it; returns the key and its record.

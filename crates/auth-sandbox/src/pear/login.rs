@@ -4,20 +4,19 @@
 use std::sync::Arc;
 
 use auth_types::EvmAddress;
+use auth_types::lock;
 use axum::Json;
 use axum::extract::State as Extract;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
+use super::state::PearState;
 use super::tokens::issue_pair;
+use super::verify::{authentication_digest, recover_eth_signer};
 use super::{address_pattern, bad_request, parse_body};
 use crate::counters::bump;
 use crate::reply::unauthorized;
-use auth_types::lock;
-
-use super::state::PearState;
-use super::verify::{authentication_digest, recover_eth_signer};
 use crate::time::{unix_now, unix_now_ms};
 
 /// The 401 message of an `eip712` login whose `(address, timestamp)` has logged in before.

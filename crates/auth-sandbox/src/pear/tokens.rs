@@ -3,18 +3,17 @@
 
 use std::sync::Arc;
 
+use auth_types::lock;
 use axum::Json;
 use axum::extract::State as Extract;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
+use super::state::{Claims, PearState, TokenType};
 use super::{bad_request, parse_body};
 use crate::counters::bump;
 use crate::reply::unauthorized;
-use auth_types::lock;
-
-use super::state::{Claims, PearState, TokenType};
 use crate::time::unix_now;
 
 /// Issues an access and refresh token for a (new or continuing) session.

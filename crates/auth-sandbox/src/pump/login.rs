@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use auth_types::SolanaPubkey;
+use auth_types::lock;
 use axum::Json;
 use axum::extract::State as Extract;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -14,13 +15,11 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
+use super::state::{Claims, PumpState, TokenType};
+use super::verify::{parse_ed25519_signature, verify_ed25519};
 use super::{COOKIE, MESSAGE_PREFIX, error, username};
 use crate::counters::bump;
 use crate::reply::bearer;
-use auth_types::lock;
-
-use super::state::{Claims, PumpState, TokenType};
-use super::verify::{parse_ed25519_signature, verify_ed25519};
 use crate::time::{unix_now, unix_now_ms};
 
 /// The 400 of the specification: a body that is not a login.
