@@ -2,7 +2,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// What the sandbox has counted so far. Read with [`crate::Sandbox::counters`].
+/// What the sandbox has counted so far: the two APIs `Sandbox::start` serves (Pear
+/// Protocol and pump.fun) and the machinery around every API (faults, rate limit,
+/// headers, protected endpoints). Read with `Sandbox::counters`; the counts of an API
+/// that is not served stay zero.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Counters {
@@ -24,7 +27,7 @@ pub struct Counters {
     /// this at zero.
     pub refused_reuses: u64,
     /// Login sessions revoked whole because one of their refresh tokens was presented a
-    /// second time (only with [`crate::SandboxConfig::revoke_family_on_reuse`]).
+    /// second time (only with `SandboxConfig::revoke_family_on_reuse`).
     pub families_revoked: u64,
     /// Pear logouts.
     pub pear_logouts: u64,
@@ -61,61 +64,12 @@ pub struct Counters {
     pub faults_drop_after: u64,
 }
 
-/// The live twin of [`Counters`], bumped by the handlers.
-#[derive(Default)]
-pub(crate) struct AtomicCounters {
-    pub(crate) pear_messages: AtomicU64,
-    pub(crate) pear_logins: AtomicU64,
-    pub(crate) pear_login_refusals: AtomicU64,
-    pub(crate) pear_timestamp_reuses: AtomicU64,
-    pub(crate) pear_refreshes: AtomicU64,
-    pub(crate) refused_reuses: AtomicU64,
-    pub(crate) families_revoked: AtomicU64,
-    pub(crate) pear_logouts: AtomicU64,
-    pub(crate) pump_logins: AtomicU64,
-    pub(crate) pump_logins_with_bearer: AtomicU64,
-    pub(crate) pump_login_refusals: AtomicU64,
-    pub(crate) pump_signature_reuses: AtomicU64,
-    pub(crate) pump_logouts: AtomicU64,
-    pub(crate) json_posts_without_accept: AtomicU64,
-    pub(crate) protected_ok: AtomicU64,
-    pub(crate) protected_refused: AtomicU64,
-    pub(crate) faults_500: AtomicU64,
-    pub(crate) faults_429: AtomicU64,
-    pub(crate) faults_drop_before: AtomicU64,
-    pub(crate) faults_drop_after: AtomicU64,
-}
-
 /// Adds one to a counter.
 pub(crate) fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
-impl AtomicCounters {
-    /// The counts now.
-    pub(crate) fn snapshot(&self) -> Counters {
-        let r = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        Counters {
-            pear_messages: r(&self.pear_messages),
-            pear_logins: r(&self.pear_logins),
-            pear_login_refusals: r(&self.pear_login_refusals),
-            pear_timestamp_reuses: r(&self.pear_timestamp_reuses),
-            pear_refreshes: r(&self.pear_refreshes),
-            refused_reuses: r(&self.refused_reuses),
-            families_revoked: r(&self.families_revoked),
-            pear_logouts: r(&self.pear_logouts),
-            pump_logins: r(&self.pump_logins),
-            pump_logins_with_bearer: r(&self.pump_logins_with_bearer),
-            pump_login_refusals: r(&self.pump_login_refusals),
-            pump_signature_reuses: r(&self.pump_signature_reuses),
-            pump_logouts: r(&self.pump_logouts),
-            json_posts_without_accept: r(&self.json_posts_without_accept),
-            protected_ok: r(&self.protected_ok),
-            protected_refused: r(&self.protected_refused),
-            faults_500: r(&self.faults_500),
-            faults_429: r(&self.faults_429),
-            faults_drop_before: r(&self.faults_drop_before),
-            faults_drop_after: r(&self.faults_drop_after),
-        }
-    }
+/// The value of a counter now.
+pub(crate) fn read(counter: &AtomicU64) -> u64 {
+    counter.load(Ordering::Relaxed)
 }

@@ -1,7 +1,8 @@
-//! The middleware that applies rate limits and injected faults to both APIs.
+//! The middleware that applies the rate limit and injected faults to every API.
 
 use std::sync::Arc;
 
+use auth_types::lock;
 use axum::extract::{Request, State as Extract};
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -9,10 +10,11 @@ use axum::response::Response;
 
 use crate::counters::bump;
 use crate::reply::{dropped_connection, nest_error, too_many_requests};
-use crate::state::{State, lock};
+use crate::shared::Shared;
 
+/// The middleware: the rate limit first, then the faults of the moment.
 pub(crate) async fn apply(
-    Extract(state): Extract<Arc<State>>,
+    Extract(state): Extract<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {

@@ -1,5 +1,5 @@
-//! `Content-Type` and `Accept` on POST requests, as both services' servers (express under
-//! NestJS) treat them.
+//! `Content-Type` and `Accept` on POST requests, as express (under NestJS) treats them;
+//! an API whose server does so layers this middleware on its routes.
 //!
 //! express parses a body only when its `Content-Type` is `application/json` (parameters
 //! such as `; charset=utf-8` allowed); any other body is ignored and the handler sees
@@ -17,12 +17,12 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::counters::bump;
-use crate::state::State;
+use crate::shared::Shared;
 
 /// The middleware: counts POSTs without a JSON `Accept`, and empties the body of POSTs
 /// whose `Content-Type` is not JSON.
 pub(crate) async fn json_posts(
-    Extract(state): Extract<Arc<State>>,
+    Extract(shared): Extract<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -30,7 +30,7 @@ pub(crate) async fn json_posts(
         return next.run(request).await;
     }
     if !accepts_json(request.headers()) {
-        bump(&state.counters.json_posts_without_accept);
+        bump(&shared.counters.json_posts_without_accept);
     }
     if is_json(request.headers()) {
         return next.run(request).await;

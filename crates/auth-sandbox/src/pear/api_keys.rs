@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use auth_types::EvmAddress;
+use auth_types::lock;
 use axum::Json;
 use axum::extract::State as Extract;
 use axum::http::{HeaderMap, StatusCode};
@@ -10,16 +11,20 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
+use super::state::{ApiKeyRecord, PearState};
 use super::{authorize, bad_request, parse_body};
 use crate::reply::unauthorized;
-use crate::state::{ApiKeyRecord, State, lock};
 use crate::time::{iso8601, unix_now_ms};
 
 /// Makes a key for `address` and stores it; returns the key and its record.
-fn new_key(state: &State, address: EvmAddress, name: Option<String>) -> (String, ApiKeyRecord) {
-    let key = format!("pk_{:016x}{:016x}", state.random(), state.random());
+fn new_key(state: &PearState, address: EvmAddress, name: Option<String>) -> (String, ApiKeyRecord) {
+    let key = format!(
+        "pk_{:016x}{:016x}",
+        state.shared.random(),
+        state.shared.random()
+    );
     let record = ApiKeyRecord {
-        id: state.new_id("k"),
+        id: state.shared.new_id("k"),
         name,
         address,
         created_at_ms: unix_now_ms(),
@@ -30,13 +35,17 @@ fn new_key(state: &State, address: EvmAddress, name: Option<String>) -> (String,
 }
 
 /// Issues an API key directly (for tests and examples that skip the wallet login).
-pub(crate) fn issue_api_key(state: &State, address: EvmAddress, name: Option<String>) -> String {
+pub(crate) fn issue_api_key(
+    state: &PearState,
+    address: EvmAddress,
+    name: Option<String>,
+) -> String {
     new_key(state, address, name).0
 }
 
 /// `POST /api-keys {name?}` -> 201 `{id, apiKey, name, createdAt}`.
 pub(super) async fn create_api_key(
-    Extract(state): Extract<Arc<State>>,
+    Extract(state): Extract<Arc<PearState>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -68,7 +77,7 @@ pub(super) async fn create_api_key(
 /// `GET /api-keys` -> `{"apiKeys": [{id, name, isActive, lastUsedAt, createdAt}]}`, oldest
 /// first, never the keys themselves.
 pub(super) async fn list_api_keys(
-    Extract(state): Extract<Arc<State>>,
+    Extract(state): Extract<Arc<PearState>>,
     headers: HeaderMap,
 ) -> Response {
     let claims = match authorize(&state, &headers) {

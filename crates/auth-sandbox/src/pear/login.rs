@@ -4,19 +4,20 @@
 use std::sync::Arc;
 
 use auth_types::EvmAddress;
+use auth_types::lock;
 use axum::Json;
 use axum::extract::State as Extract;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
+use super::state::PearState;
 use super::tokens::issue_pair;
+use super::verify::{authentication_digest, recover_eth_signer};
 use super::{address_pattern, bad_request, parse_body};
 use crate::counters::bump;
 use crate::reply::unauthorized;
-use crate::state::{State, lock};
 use crate::time::{unix_now, unix_now_ms};
-use crate::verify::{authentication_digest, recover_eth_signer};
 
 /// The 401 message of an `eip712` login whose `(address, timestamp)` has logged in before.
 pub(crate) const TIMESTAMP_USED: &str = "Timestamp already used";
@@ -27,7 +28,7 @@ const TIMESTAMP_REQUIRED: &str = "Timestamp is required for EIP712 authenticatio
 /// Why a login was refused: the 401 message.
 type Refusal = &'static str;
 
-pub(super) async fn login(Extract(state): Extract<Arc<State>>, body: Bytes) -> Response {
+pub(super) async fn login(Extract(state): Extract<Arc<PearState>>, body: Bytes) -> Response {
     let body = match parse_body(&body) {
         Ok(b) => b,
         Err(r) => return r,
@@ -71,20 +72,20 @@ pub(super) async fn login(Extract(state): Extract<Arc<State>>, body: Bytes) -> R
     match verdict {
         Err(Rejection::Invalid(problems)) => return bad_request(problems),
         Err(Rejection::Refused(message)) => {
-            bump(&state.counters.pear_login_refusals);
+            bump(&state.counters.login_refusals);
             return unauthorized(message);
         }
         Ok(()) => {}
     }
-    bump(&state.counters.pear_logins);
+    bump(&state.counters.logins);
     let address_text = address.to_lowercase_hex();
-    let sid = state.new_id("s");
+    let sid = state.shared.new_id("s");
     let (access, refresh) = issue_pair(&state, &address_text, client_id, &sid);
     Json(json!({
         "accessToken": access,
         "refreshToken": refresh,
         "tokenType": "Bearer",
-        "expiresIn": state.config.access_token_ttl.as_secs().max(1),
+        "expiresIn": state.settings.access_token_ttl.as_secs().max(1),
         "address": address_text,
         "clientId": client_id,
     }))
@@ -108,7 +109,7 @@ fn string<'a>(details: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 /// `details: {signature, timestamp, chainId?}`. A missing `timestamp` is a 401 (as the
 /// live service answers), a malformed one a 400.
 fn eip712(
-    state: &State,
+    state: &PearState,
     address: &EvmAddress,
     client_id: &str,
     details: &Map<String, Value>,
@@ -147,21 +148,21 @@ fn eip712(
 /// `Authentication` message the sandbox serves (with the login's client id, or without
 /// one, as served to a request without `clientId`), and a timestamp this address has not
 /// logged in with before. The digest and the signer are computed here (see
-/// [`crate::verify`]), not by `auth-signing`, so that a bug there is caught.
+/// [`super::verify`]), not by `auth-signing`, so that a bug there is caught.
 fn check_eip712(
-    state: &State,
+    state: &PearState,
     address: &EvmAddress,
     client_id: &str,
     signature: &str,
     timestamp: u64,
 ) -> Result<(), Refusal> {
-    if unix_now().abs_diff(timestamp) > state.config.freshness_window.as_secs() {
+    if unix_now().abs_diff(timestamp) > state.settings.freshness_window.as_secs() {
         return Err("Signature expired");
     }
     let signed_by_address = |client_id: Option<&str>| {
         let digest = authentication_digest(
-            state.config.chain_id,
-            state.config.verifying_contract.as_bytes(),
+            state.settings.chain_id,
+            state.settings.verifying_contract.as_bytes(),
             address.as_bytes(),
             client_id,
             timestamp,
@@ -173,14 +174,14 @@ fn check_eip712(
     }
     // Only a verified login uses up its timestamp: a forgery cannot lock a wallet out.
     if !state.claim_login_timestamp(*address.as_bytes(), timestamp) {
-        bump(&state.counters.pear_timestamp_reuses);
+        bump(&state.counters.timestamp_reuses);
         return Err(TIMESTAMP_USED);
     }
     Ok(())
 }
 
 /// `details: {apiKey}`: a key issued to this address. Marks the key used.
-fn api_key(state: &State, address: &EvmAddress, details: &Map<String, Value>) -> Verdict {
+fn api_key(state: &PearState, address: &EvmAddress, details: &Map<String, Value>) -> Verdict {
     let Some(key) = string(details, "apiKey") else {
         return Err(Rejection::Invalid(vec![
             "details.apiKey must be a string".to_owned(),
@@ -196,7 +197,7 @@ fn api_key(state: &State, address: &EvmAddress, details: &Map<String, Value>) ->
 }
 
 /// `details: {appId, accessToken}`: a Privy token configured for this app and address.
-fn privy(state: &State, address: &EvmAddress, details: &Map<String, Value>) -> Verdict {
+fn privy(state: &PearState, address: &EvmAddress, details: &Map<String, Value>) -> Verdict {
     let (Some(app_id), Some(token)) = (string(details, "appId"), string(details, "accessToken"))
     else {
         return Err(Rejection::Invalid(vec![
@@ -205,7 +206,7 @@ fn privy(state: &State, address: &EvmAddress, details: &Map<String, Value>) -> V
         ]));
     };
     let known = state
-        .config
+        .settings
         .privy_tokens
         .iter()
         .any(|(a, t, owner)| a == app_id && t == token && owner == address);

@@ -11,17 +11,17 @@ use axum::extract::{Query, State as Extract};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::state::PearState;
+use super::verify::{ACTION, DOMAIN_NAME, DOMAIN_VERSION};
 use super::{address_pattern, bad_request};
 use crate::counters::bump;
-use crate::state::State;
 use crate::time::unix_now;
-use crate::verify::{ACTION, DOMAIN_NAME, DOMAIN_VERSION};
 
 /// The login message, exactly as the live server shapes it. Without a client id (the
 /// request had no `clientId`) the message has no `clientId` member and the
 /// `Authentication` type no `clientId` field.
 fn authentication_message(
-    state: &State,
+    state: &PearState,
     address: &EvmAddress,
     client_id: Option<&str>,
     timestamp: u64,
@@ -59,8 +59,8 @@ fn authentication_message(
         "domain": {
             "name": DOMAIN_NAME,
             "version": DOMAIN_VERSION,
-            "chainId": state.config.chain_id,
-            "verifyingContract": state.config.verifying_contract.to_lowercase_hex(),
+            "chainId": state.settings.chain_id,
+            "verifyingContract": state.settings.verifying_contract.to_lowercase_hex(),
         },
         "types": {"Authentication": fields},
         "primaryType": "Authentication",
@@ -101,7 +101,7 @@ fn token_approval(owner: &EvmAddress, timestamp: u64) -> Value {
 
 /// `GET /auth/eip712-message?address=…[&clientId=…]`.
 pub(super) async fn eip712_message(
-    Extract(state): Extract<Arc<State>>,
+    Extract(state): Extract<Arc<PearState>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let mut problems = Vec::new();
@@ -117,7 +117,7 @@ pub(super) async fn eip712_message(
     let Some(address) = address.filter(|_| problems.is_empty()) else {
         return bad_request(problems);
     };
-    bump(&state.counters.pear_messages);
+    bump(&state.counters.messages);
     let now = unix_now();
     let body = if state.hostile.load(Ordering::Relaxed) {
         token_approval(&address, now)

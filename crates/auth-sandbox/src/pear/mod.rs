@@ -1,11 +1,18 @@
 //! The Pear Protocol auth API: EIP-712 message, logins, rotating refresh, logout, API keys,
-//! and one protected endpoint.
+//! and one protected endpoint. A unit of the sandbox: [`PearApi`] registers it, and it
+//! owns its state ([`state`]), counters ([`counters`]) and signature check ([`verify`]).
 
 mod api_keys;
+mod conveniences;
+mod counters;
 mod login;
 mod message;
+mod state;
 mod tokens;
+mod verify;
 
+use std::any::Any;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use auth_types::EvmAddress;
@@ -17,33 +24,80 @@ use axum::{Json, Router, middleware};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use crate::counters::bump;
+use self::state::{Claims, PearState, TokenType};
+use crate::api::{Mount, SandboxApi, Unit};
+use crate::config::SandboxConfig;
+use crate::counters::{Counters, bump};
+use crate::headers::json_posts;
 use crate::reply::{bearer, nest_error, unauthorized};
-use crate::state::{Claims, State, TokenType};
+use crate::shared::Shared;
+use crate::time::unix_now;
 
-pub(crate) use api_keys::issue_api_key;
+/// The Pear Protocol API, to register with [`crate::SandboxBuilder::api`]. It listens on
+/// [`SandboxConfig::pear_addr`] and takes its settings (token lifetimes, the EIP-712
+/// domain, Privy tokens, hostile mode, family revocation) from the [`SandboxConfig`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PearApi;
 
-pub(crate) fn router(state: Arc<State>) -> Router {
-    Router::new()
-        .route("/auth/eip712-message", get(message::eip712_message))
-        .route("/auth/login", post(login::login))
-        .route("/auth/refresh", post(tokens::refresh))
-        .route("/auth/logout", post(tokens::logout))
-        .route(
-            "/api-keys",
-            post(api_keys::create_api_key).get(api_keys::list_api_keys),
-        )
-        .route("/sandbox/whoami", get(whoami))
-        .fallback(not_found)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::headers::json_posts,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::faults::apply,
-        ))
-        .with_state(state)
+impl PearApi {
+    /// The name it is served under: `pear` (see [`crate::Sandbox::url_of`]).
+    pub const NAME: &'static str = "pear";
+}
+
+impl From<PearApi> for SandboxApi {
+    fn from(api: PearApi) -> SandboxApi {
+        SandboxApi::new(api)
+    }
+}
+
+impl Mount for PearApi {
+    fn name(&self) -> &'static str {
+        PearApi::NAME
+    }
+
+    fn listen_on(&self, config: &SandboxConfig) -> SocketAddr {
+        config.pear_addr
+    }
+
+    fn mount(self: Box<Self>, shared: Arc<Shared>, config: &SandboxConfig) -> Arc<dyn Unit> {
+        Arc::new(PearState::new(shared, config))
+    }
+}
+
+impl Unit for PearState {
+    fn router(self: Arc<Self>) -> Router {
+        Router::new()
+            .route("/auth/eip712-message", get(message::eip712_message))
+            .route("/auth/login", post(login::login))
+            .route("/auth/refresh", post(tokens::refresh))
+            .route("/auth/logout", post(tokens::logout))
+            .route(
+                "/api-keys",
+                post(api_keys::create_api_key).get(api_keys::list_api_keys),
+            )
+            .route("/sandbox/whoami", get(whoami))
+            .fallback(not_found)
+            .layer(middleware::from_fn_with_state(
+                self.shared.clone(),
+                json_posts,
+            ))
+            .with_state(self)
+    }
+
+    fn session_of(&self, token: &str) -> Option<String> {
+        self.shared
+            .sessions
+            .verify_at::<Claims>(token, unix_now())
+            .map(|claims| claims.sid)
+    }
+
+    fn report(&self, counters: &mut Counters) {
+        self.counters.report(counters);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 async fn not_found() -> Response {
@@ -80,20 +134,20 @@ fn parse_body(body: &Bytes) -> Result<serde_json::Map<String, Value>, Response> 
 }
 
 /// The access-token claims of a request, or the 401 to send.
-fn authorize(state: &State, headers: &HeaderMap) -> Result<Claims, Response> {
+fn authorize(state: &PearState, headers: &HeaderMap) -> Result<Claims, Response> {
     match bearer(headers).and_then(|t| state.verify(t, TokenType::Access)) {
         Some(claims) => {
-            bump(&state.counters.protected_ok);
+            bump(&state.shared.counters.protected_ok);
             Ok(claims)
         }
         None => {
-            bump(&state.counters.protected_refused);
+            bump(&state.shared.counters.protected_refused);
             Err(unauthorized("Unauthorized"))
         }
     }
 }
 
-async fn whoami(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Response {
+async fn whoami(Extract(state): Extract<Arc<PearState>>, headers: HeaderMap) -> Response {
     match authorize(&state, &headers) {
         Ok(claims) => Json(json!({"address": claims.sub, "clientId": claims.cid})).into_response(),
         Err(r) => r,

@@ -3,21 +3,22 @@
 
 use std::sync::Arc;
 
+use auth_types::lock;
 use axum::Json;
 use axum::extract::State as Extract;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
+use super::state::{Claims, PearState, TokenType};
 use super::{bad_request, parse_body};
 use crate::counters::bump;
 use crate::reply::unauthorized;
-use crate::state::{Claims, State, TokenType, lock};
 use crate::time::unix_now;
 
 /// Issues an access and refresh token for a (new or continuing) session.
 pub(super) fn issue_pair(
-    state: &State,
+    state: &PearState,
     address: &str,
     client_id: &str,
     sid: &str,
@@ -27,15 +28,15 @@ pub(super) fn issue_pair(
         sub: address.to_owned(),
         typ: TokenType::Access,
         sid: sid.to_owned(),
-        jti: state.new_id("a"),
+        jti: state.shared.new_id("a"),
         cid: client_id.to_owned(),
         iat: now,
-        exp: now + state.config.access_token_ttl.as_secs().max(1),
+        exp: now + state.settings.access_token_ttl.as_secs().max(1),
     };
     let refresh = Claims {
         typ: TokenType::Refresh,
-        jti: state.new_id("r"),
-        exp: now + state.config.refresh_token_ttl.as_secs().max(1),
+        jti: state.shared.new_id("r"),
+        exp: now + state.settings.refresh_token_ttl.as_secs().max(1),
         ..access.clone()
     };
     lock(&state.refresh_tokens).insert(refresh.jti.clone(), true);
@@ -53,7 +54,7 @@ fn refresh_token(body: &Bytes) -> Result<String, Response> {
     }
 }
 
-pub(super) async fn refresh(Extract(state): Extract<Arc<State>>, body: Bytes) -> Response {
+pub(super) async fn refresh(Extract(state): Extract<Arc<PearState>>, body: Bytes) -> Response {
     let token = match refresh_token(&body) {
         Ok(t) => t,
         Err(r) => return r,
@@ -68,9 +69,7 @@ pub(super) async fn refresh(Extract(state): Extract<Arc<State>>, body: Bytes) ->
             Some(_) => {
                 drop(tokens);
                 bump(&state.counters.refused_reuses);
-                if state.config.revoke_family_on_reuse
-                    && lock(&state.revoked_sessions).insert(claims.sid)
-                {
+                if state.settings.revoke_family_on_reuse && state.shared.sessions.end(&claims.sid) {
                     bump(&state.counters.families_revoked);
                 }
                 return unauthorized("Refresh token has already been used");
@@ -78,18 +77,18 @@ pub(super) async fn refresh(Extract(state): Extract<Arc<State>>, body: Bytes) ->
             None => return unauthorized("Invalid or expired refresh token"),
         }
     }
-    bump(&state.counters.pear_refreshes);
+    bump(&state.counters.refreshes);
     let (access, refresh) = issue_pair(&state, &claims.sub, &claims.cid, &claims.sid);
     Json(json!({
         "accessToken": access,
         "refreshToken": refresh,
         "tokenType": "Bearer",
-        "expiresIn": state.config.access_token_ttl.as_secs().max(1),
+        "expiresIn": state.settings.access_token_ttl.as_secs().max(1),
     }))
     .into_response()
 }
 
-pub(super) async fn logout(Extract(state): Extract<Arc<State>>, body: Bytes) -> Response {
+pub(super) async fn logout(Extract(state): Extract<Arc<PearState>>, body: Bytes) -> Response {
     let token = match refresh_token(&body) {
         Ok(t) => t,
         Err(r) => return r,
@@ -97,7 +96,7 @@ pub(super) async fn logout(Extract(state): Extract<Arc<State>>, body: Bytes) -> 
     let Some(claims) = state.verify(&token, TokenType::Refresh) else {
         return unauthorized("Invalid or expired refresh token");
     };
-    lock(&state.revoked_sessions).insert(claims.sid);
-    bump(&state.counters.pear_logouts);
+    state.shared.sessions.end(&claims.sid);
+    bump(&state.counters.logouts);
     Json(json!({"message": "Logged out successfully"})).into_response()
 }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use auth_types::SolanaPubkey;
+use auth_types::lock;
 use axum::Json;
 use axum::extract::State as Extract;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -14,12 +15,12 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
+use super::state::{Claims, PumpState, TokenType};
+use super::verify::{parse_ed25519_signature, verify_ed25519};
 use super::{COOKIE, MESSAGE_PREFIX, error, username};
 use crate::counters::bump;
 use crate::reply::bearer;
-use crate::state::{Claims, State, TokenType, lock};
 use crate::time::{unix_now, unix_now_ms};
-use crate::verify::{parse_ed25519_signature, verify_ed25519};
 
 /// The 400 of the specification: a body that is not a login.
 const MALFORMED: &str = "Invalid signature or wallet address";
@@ -54,14 +55,14 @@ fn live_fields(body: &Value) -> Option<(&str, &str, String)> {
     Some((address, signature, format!("{MESSAGE_PREFIX}{timestamp}")))
 }
 
-fn refuse(state: &State, status: StatusCode, message: &str) -> Response {
-    bump(&state.counters.pump_login_refusals);
+fn refuse(state: &PumpState, status: StatusCode, message: &str) -> Response {
+    bump(&state.counters.login_refusals);
     error(status, message)
 }
 
 /// `POST /auth/login`: the documented format, or the live site's cookie format.
 pub(super) async fn login(
-    Extract(state): Extract<Arc<State>>,
+    Extract(state): Extract<Arc<PumpState>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -81,7 +82,7 @@ pub(super) async fn login(
 
 /// `POST /auth/login/token`: the token route, `authType: "non_custodial"` only.
 pub(super) async fn login_token(
-    Extract(state): Extract<Arc<State>>,
+    Extract(state): Extract<Arc<PumpState>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -102,7 +103,7 @@ pub(super) async fn login_token(
 /// Checks a sign-in and answers it in `format`. A bearer token on the login is never
 /// checked (the specification shows one), only counted.
 fn sign_in(
-    state: &State,
+    state: &PumpState,
     headers: &HeaderMap,
     (wallet, signature, message): (&str, &str, String),
     format: Format,
@@ -111,20 +112,19 @@ fn sign_in(
         Ok(p) => p,
         Err((status, text)) => return refuse(state, status, text),
     };
-    bump(&state.counters.pump_logins);
+    bump(&state.counters.logins);
     if bearer(headers).is_some_and(|t| !t.is_empty()) {
-        bump(&state.counters.pump_logins_with_bearer);
+        bump(&state.counters.logins_with_bearer);
     }
     let wallet = pubkey.to_base58();
-    lock(&state.pump_last_logins).insert(wallet.clone(), unix_now_ms());
+    lock(&state.last_logins).insert(wallet.clone(), unix_now_ms());
     let now = unix_now();
-    let ttl = state.config.pump_token_ttl.as_secs().max(1);
+    let ttl = state.settings.token_ttl.as_secs().max(1);
     let claims = Claims {
         sub: wallet.clone(),
         typ: TokenType::Pump,
-        sid: state.new_id("p"),
-        jti: state.new_id("j"),
-        cid: String::new(),
+        sid: state.shared.new_id("p"),
+        jti: state.shared.new_id("j"),
         iat: now,
         exp: now + ttl,
     };
@@ -161,7 +161,7 @@ fn sign_in(
 /// Checks a sign-in message and its signature, and that the signature has not logged in
 /// before; returns the wallet on success.
 fn check(
-    state: &State,
+    state: &PumpState,
     wallet: &str,
     signature: &str,
     message: &str,
@@ -174,14 +174,14 @@ fn check(
         .strip_prefix(MESSAGE_PREFIX)
         .and_then(|t| t.parse().ok())
         .ok_or(refused)?;
-    let window_ms = u64::try_from(state.config.freshness_window.as_millis()).unwrap_or(u64::MAX);
+    let window_ms = u64::try_from(state.settings.freshness_window.as_millis()).unwrap_or(u64::MAX);
     if unix_now_ms().abs_diff(millis) > window_ms {
         return Err(refused);
     }
     verify_ed25519(pubkey.as_bytes(), message.as_bytes(), &signature).map_err(|_| refused)?;
     // Only a verified signature is used up, so a forgery cannot spend someone's login.
-    if !state.claim_pump_signature(signature, millis) {
-        bump(&state.counters.pump_signature_reuses);
+    if !state.claim_signature(signature, millis) {
+        bump(&state.counters.signature_reuses);
         return Err(refused);
     }
     Ok(pubkey)

@@ -1,12 +1,20 @@
 //! The pump.fun auth API: sign-in with an ed25519-signed message in three formats
 //! (documented, cookie, token route), logout, profile. Every request must carry
 //! `Origin: https://pump.fun`; without it the Cloudflare in front of the service answers
-//! 403 with an HTML page.
+//! 403 with an HTML page. A unit of the sandbox: [`PumpApi`] registers it, and it owns
+//! its state ([`state`]), counters ([`counters`]) and signature check ([`verify`]).
 
+mod conveniences;
+mod counters;
 mod login;
+mod state;
+mod verify;
 
+use std::any::Any;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
+use auth_types::lock;
 use axum::extract::{Request, State as Extract};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -15,9 +23,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::counters::bump;
+use self::state::{Claims, PumpState};
+use crate::api::{Mount, SandboxApi, Unit};
+use crate::config::SandboxConfig;
+use crate::counters::{Counters, bump};
+use crate::headers::json_posts;
 use crate::reply::bearer;
-use crate::state::{Claims, State, TokenType, lock};
+use crate::shared::Shared;
+use crate::time::unix_now;
 
 /// The origin pump.fun's API requires.
 pub const ORIGIN: &str = "https://pump.fun";
@@ -28,23 +41,64 @@ pub const MESSAGE_PREFIX: &str = "Sign in to pump.fun: ";
 /// The name of the cookie the cookie login sets.
 const COOKIE: &str = "auth_token";
 
-pub(crate) fn router(state: Arc<State>) -> Router {
-    Router::new()
-        .route("/auth/login", post(login::login))
-        .route("/auth/login/token", post(login::login_token))
-        .route("/auth/logout", post(logout))
-        .route("/auth/my-profile", get(profile))
-        .fallback(not_found)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::headers::json_posts,
-        ))
-        .layer(middleware::from_fn(require_origin))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::faults::apply,
-        ))
-        .with_state(state)
+/// The pump.fun API, to register with [`crate::SandboxBuilder::api`]. It listens on
+/// [`SandboxConfig::pump_addr`] and takes its token lifetime and freshness window from
+/// the [`SandboxConfig`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PumpApi;
+
+impl PumpApi {
+    /// The name it is served under: `pump` (see [`crate::Sandbox::url_of`]).
+    pub const NAME: &'static str = "pump";
+}
+
+impl From<PumpApi> for SandboxApi {
+    fn from(api: PumpApi) -> SandboxApi {
+        SandboxApi::new(api)
+    }
+}
+
+impl Mount for PumpApi {
+    fn name(&self) -> &'static str {
+        PumpApi::NAME
+    }
+
+    fn listen_on(&self, config: &SandboxConfig) -> SocketAddr {
+        config.pump_addr
+    }
+
+    fn mount(self: Box<Self>, shared: Arc<Shared>, config: &SandboxConfig) -> Arc<dyn Unit> {
+        Arc::new(PumpState::new(shared, config))
+    }
+}
+
+impl Unit for PumpState {
+    fn router(self: Arc<Self>) -> Router {
+        Router::new()
+            .route("/auth/login", post(login::login))
+            .route("/auth/login/token", post(login::login_token))
+            .route("/auth/logout", post(logout))
+            .route("/auth/my-profile", get(profile))
+            .fallback(not_found)
+            .layer(middleware::from_fn_with_state(
+                self.shared.clone(),
+                json_posts,
+            ))
+            .layer(middleware::from_fn(require_origin))
+            .with_state(self)
+    }
+
+    fn session_of(&self, token: &str) -> Option<String> {
+        self.verify_at(token, unix_now()).map(|claims| claims.sid)
+    }
+
+    fn report(&self, counters: &mut Counters) {
+        self.counters.report(counters);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// pump.fun's plain error body: `{"statusCode", "message"}`.
@@ -120,24 +174,24 @@ fn token(headers: &HeaderMap) -> Option<String> {
         })
 }
 
-fn authorize(state: &State, headers: &HeaderMap) -> Result<Claims, Response> {
-    match token(headers).and_then(|t| state.verify(&t, TokenType::Pump)) {
+fn authorize(state: &PumpState, headers: &HeaderMap) -> Result<Claims, Response> {
+    match token(headers).and_then(|t| state.verify(&t)) {
         Some(claims) => {
-            bump(&state.counters.protected_ok);
+            bump(&state.shared.counters.protected_ok);
             Ok(claims)
         }
         None => {
-            bump(&state.counters.protected_refused);
+            bump(&state.shared.counters.protected_refused);
             Err(error(StatusCode::UNAUTHORIZED, "Unauthorized"))
         }
     }
 }
 
-async fn logout(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Response {
+async fn logout(Extract(state): Extract<Arc<PumpState>>, headers: HeaderMap) -> Response {
     match authorize(&state, &headers) {
         Ok(claims) => {
-            lock(&state.revoked_sessions).insert(claims.sid);
-            bump(&state.counters.pump_logouts);
+            state.shared.sessions.end(&claims.sid);
+            bump(&state.counters.logouts);
             (StatusCode::CREATED, Json(json!({}))).into_response()
         }
         Err(r) => r,
@@ -146,12 +200,12 @@ async fn logout(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Resp
 
 /// `GET /auth/my-profile`: the profile as the live service answers it, with `address`
 /// (not the login answer's `wallet`).
-async fn profile(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Response {
+async fn profile(Extract(state): Extract<Arc<PumpState>>, headers: HeaderMap) -> Response {
     let claims = match authorize(&state, &headers) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let last_login = lock(&state.pump_last_logins)
+    let last_login = lock(&state.last_logins)
         .get(&claims.sub)
         .copied()
         .unwrap_or(claims.iat.saturating_mul(1000));

@@ -1,0 +1,27 @@
+//! What the pump.fun API counts.
+
+use std::sync::atomic::AtomicU64;
+
+use crate::counters::{Counters, read};
+
+/// The pump.fun API's counters, bumped by its handlers: see the `pump_` fields of
+/// [`Counters`].
+#[derive(Default)]
+pub(crate) struct PumpCounters {
+    pub(crate) logins: AtomicU64,
+    pub(crate) logins_with_bearer: AtomicU64,
+    pub(crate) login_refusals: AtomicU64,
+    pub(crate) signature_reuses: AtomicU64,
+    pub(crate) logouts: AtomicU64,
+}
+
+impl PumpCounters {
+    /// Writes the counts now into `counters`.
+    pub(crate) fn report(&self, counters: &mut Counters) {
+        counters.pump_logins = read(&self.logins);
+        counters.pump_logins_with_bearer = read(&self.logins_with_bearer);
+        counters.pump_login_refusals = read(&self.login_refusals);
+        counters.pump_signature_reuses = read(&self.signature_reuses);
+        counters.pump_logouts = read(&self.logouts);
+    }
+}
