@@ -54,6 +54,25 @@ impl Rule {
 
 const HTTP_CLIENTS: &[&str] = &["reqwest", "hyper", "hyper-util", "hyper-rustls"];
 
+/// Curve libraries and the signer ecosystems built on them: `auth-signer` carries the
+/// signer traits without any (the curves are `auth-signing`'s).
+const CURVES: &[&str] = &[
+    "secp256k1",
+    "secp256k1-sys",
+    "k256",
+    "ecdsa",
+    "elliptic-curve",
+    "ed25519",
+    "ed25519-dalek",
+    "curve25519-dalek",
+    "alloy-primitives",
+    "alloy-signer",
+    "solana-pubkey",
+    "solana-signature",
+    "solana-signer",
+    "auth-signing",
+];
+
 /// The HTTP clients other than reqwest: `auth-http` may name reqwest (below), never these.
 const HTTP_CLIENTS_BUT_REQWEST: &[&str] = &["hyper", "hyper-util", "hyper-rustls"];
 
@@ -81,6 +100,12 @@ fn rules(providers: &[String]) -> Vec<Rule> {
             Depth::Tree,
             no_io,
             "auth-signing does no I/O, no HTTP and no async runtime work",
+        ),
+        Rule::new(
+            "auth-signer",
+            Depth::Tree,
+            CURVES,
+            "auth-signer names the signer traits without compiling a curve",
         ),
         Rule::new(
             "auth-session",

@@ -31,10 +31,10 @@ use std::fmt;
 
 use alloy_primitives::B256;
 use async_trait::async_trait;
+use auth_signer::{EthSigner, SignerError};
 use auth_types::EvmAddress;
 
 use crate::ethereum::{EthSignature, recover_address};
-use crate::signer::{EthSigner, SignerError};
 
 /// An [`alloy_signer::Signer`] as an [`EthSigner`].
 ///

@@ -5,11 +5,12 @@
 pub mod alloy;
 pub mod eip712;
 pub mod ethereum;
-mod keccak;
-mod signer;
 pub mod solana;
 #[cfg(feature = "solana-signer")]
 pub mod solana_sdk;
 
-pub use keccak::{eip191_hash, keccak256};
-pub use signer::{EthSigner, SignerError, SolanaSigner};
+// The signer traits, their signatures and `SignerError` live in `auth-signer` (no curve
+// library), shown here at the paths they always had.
+pub use auth_signer::{
+    Eip712Payload, EthSigner, SignerError, SolanaSigner, eip191_hash, keccak256,
+};

@@ -24,9 +24,9 @@
 use std::fmt;
 
 use async_trait::async_trait;
+use auth_signer::{SignerError, SolanaSigner};
 use auth_types::SolanaPubkey;
 
-use crate::signer::{SignerError, SolanaSigner};
 use crate::solana::{SolanaSignature, verify};
 
 /// A Solana SDK [`solana_signer::Signer`] as a [`SolanaSigner`].

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use auth_signing::eip712::{Eip712Error, TypedData};
 use auth_signing::ethereum::{EthSignature, LocalEthSigner};
 use auth_signing::solana::{SolanaKeypair, SolanaSignature};
-use auth_signing::{EthSigner, SignerError, SolanaSigner, keccak256};
+use auth_signing::{Eip712Payload, EthSigner, SignerError, SolanaSigner, keccak256};
 
 fn assert_send_sync<T: Send + Sync>() {}
 
@@ -70,6 +70,63 @@ fn signatures_print_as_their_text() {
     assert_eq!(solana.to_string(), base58);
     assert_eq!(format!("{solana:?}"), format!("SolanaSignature({base58})"));
     assert_eq!(base58.parse::<SolanaSignature>().unwrap(), solana);
+}
+
+/// The seam a hardware wallet uses: a signer that shows typed data to its user overrides
+/// `sign_typed_data` and reads the document back from the payload it is handed.
+#[test]
+fn a_signer_that_shows_typed_data_reads_the_document_back() {
+    #[derive(Debug)]
+    struct Showing {
+        inner: LocalEthSigner,
+        shown: std::sync::Mutex<Vec<String>>,
+    }
+
+    #[async_trait::async_trait]
+    impl EthSigner for Showing {
+        fn address(&self) -> auth_types::EvmAddress {
+            self.inner.address()
+        }
+
+        async fn sign_hash(&self, hash: &[u8; 32]) -> Result<EthSignature, SignerError> {
+            EthSigner::sign_hash(&self.inner, hash).await
+        }
+
+        async fn sign_typed_data(
+            &self,
+            typed: &dyn Eip712Payload,
+        ) -> Result<EthSignature, SignerError> {
+            let document = (typed as &dyn std::any::Any)
+                .downcast_ref::<TypedData>()
+                .ok_or_else(|| SignerError::Rejected {
+                    reason: "only typed data this device can show".to_owned(),
+                })?;
+            self.shown
+                .lock()
+                .unwrap()
+                .push(document.primary_type().to_owned());
+            self.sign_hash(&typed.signing_hash()).await
+        }
+    }
+
+    let typed: TypedData = r#"{
+        "types": {"Greeting": [{"name": "text", "type": "string"}]},
+        "primaryType": "Greeting",
+        "domain": {"name": "Demo"},
+        "message": {"text": "hi"}
+    }"#
+    .parse()
+    .unwrap();
+    let inner = LocalEthSigner::from_hex(&"42".repeat(32)).unwrap();
+    let expected = inner.sign_typed_data(&typed).unwrap();
+    let showing = Showing {
+        inner,
+        shown: Default::default(),
+    };
+    let signer: &dyn EthSigner = &showing;
+    let signature = futures_executor::block_on(signer.sign_typed_data(&typed)).unwrap();
+    assert_eq!(signature, expected);
+    assert_eq!(*showing.shown.lock().unwrap(), ["Greeting"]);
 }
 
 #[test]

@@ -99,8 +99,8 @@ impl Eip712Domain {
         Json::Object(map)
     }
 
-    /// The domain as a struct value of the fields that are set, in canonical order.
-    pub(crate) fn to_value(&self) -> TypedValue {
+    /// The fields that are set, as the members of a struct value, in canonical order.
+    pub(crate) fn to_fields(&self) -> Vec<(String, TypedValue)> {
         let mut fields = Vec::new();
         if let Some(v) = &self.name {
             fields.push(("name".to_owned(), TypedValue::String(v.clone())));
@@ -117,7 +117,7 @@ impl Eip712Domain {
         if let Some(v) = self.salt {
             fields.push(("salt".to_owned(), TypedValue::Bytes(v.to_vec())));
         }
-        TypedValue::Struct(fields)
+        fields
     }
 
     /// The one way the domain summary is read: from the checked values of the domain's

@@ -41,6 +41,7 @@ mod raw;
 mod typed_data;
 mod types;
 mod value;
+mod walk;
 mod words;
 
 pub use domain::Eip712Domain;

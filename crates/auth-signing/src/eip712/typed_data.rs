@@ -288,6 +288,13 @@ impl fmt::Debug for MessageFields<'_> {
     }
 }
 
+/// What an [`EthSigner`](crate::EthSigner) signs of typed data: its signing hash.
+impl auth_signer::Eip712Payload for TypedData {
+    fn signing_hash(&self) -> [u8; 32] {
+        TypedData::signing_hash(self)
+    }
+}
+
 /// The three hashes of a typed-data document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hashes {

@@ -6,9 +6,10 @@ use auth_types::{EvmAddress, SecretBytes32, SecretHexError};
 use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
 use secp256k1::{Message, PublicKey, SECP256K1, SecretKey};
 
-use super::signature::{EthSignature, SignatureError};
+use async_trait::async_trait;
+use auth_signer::{EthSignature, EthSigner, SignatureError, SignerError, eip191_hash, keccak256};
+
 use crate::eip712::TypedData;
-use crate::keccak::{eip191_hash, keccak256};
 
 /// An Ethereum account whose private key is held in memory.
 ///
@@ -98,10 +99,16 @@ impl LocalEthSigner {
         let sig = SECP256K1.sign_ecdsa_recoverable(Message::from_digest(*hash), &sk);
         sk.non_secure_erase();
         let (recovery_id, compact) = sig.serialize_compact();
-        match i32::from(recovery_id) {
-            id @ (0 | 1) => Ok(EthSignature::from_parts(compact, id as u8)),
-            _ => Err(LocalSignError::UnrepresentableRecoveryId),
-        }
+        let v = match i32::from(recovery_id) {
+            id @ (0 | 1) => id as u8,
+            _ => return Err(LocalSignError::UnrepresentableRecoveryId),
+        };
+        let mut rsv = [0u8; 65];
+        rsv[..64].copy_from_slice(&compact);
+        rsv[64] = v;
+        // libsecp256k1 signs with low `s` and nonzero `r` and `s`, so the checks of
+        // `from_bytes` pass; a signature they refused could not be used by Ethereum either.
+        EthSignature::from_bytes(&rsv).map_err(|_| LocalSignError::UnrepresentableRecoveryId)
     }
 
     /// Signs typed data (`eth_signTypedData_v4`).
@@ -118,6 +125,20 @@ impl LocalEthSigner {
 impl fmt::Debug for LocalEthSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "LocalEthSigner({})", self.address)
+    }
+}
+
+#[async_trait]
+impl EthSigner for LocalEthSigner {
+    fn address(&self) -> EvmAddress {
+        LocalEthSigner::address(self)
+    }
+
+    async fn sign_hash(&self, hash: &[u8; 32]) -> Result<EthSignature, SignerError> {
+        LocalEthSigner::sign_hash(self, hash).map_err(|e| SignerError::Failed {
+            reason: e.to_string(),
+            source: Some(Box::new(e)),
+        })
     }
 }
 

@@ -3,7 +3,6 @@
 #[cfg(feature = "keystore")]
 pub mod keystore;
 mod local;
-mod signature;
 
+pub use auth_signer::{EthSignature, SignatureError};
 pub use local::{KeyError, LocalEthSigner, LocalSignError, recover_address};
-pub use signature::{EthSignature, SignatureError};

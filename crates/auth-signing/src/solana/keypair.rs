@@ -6,7 +6,8 @@ use auth_types::{SecretBytes32, SolanaPubkey};
 use ed25519_dalek::{Signer as _, SigningKey};
 use zeroize::Zeroizing;
 
-use super::signature::SolanaSignature;
+use async_trait::async_trait;
+use auth_signer::{SignerError, SolanaSignature, SolanaSigner};
 
 /// A Solana keypair held in memory.
 ///
@@ -209,6 +210,17 @@ fn parse_keypair_json(text: &str) -> Result<Zeroizing<[u8; 64]>, KeypairError> {
 impl fmt::Debug for SolanaKeypair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SolanaKeypair({})", self.pubkey)
+    }
+}
+
+#[async_trait]
+impl SolanaSigner for SolanaKeypair {
+    fn pubkey(&self) -> SolanaPubkey {
+        SolanaKeypair::pubkey(self)
+    }
+
+    async fn sign_message(&self, message: &[u8]) -> Result<SolanaSignature, SignerError> {
+        Ok(self.sign(message))
     }
 }
 

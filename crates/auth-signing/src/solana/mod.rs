@@ -2,7 +2,8 @@
 //! signatures of raw message bytes; verification.
 
 mod keypair;
-mod signature;
+mod verify;
 
+pub use auth_signer::{SolanaSignature, VerifyError};
 pub use keypair::{KeypairError, SolanaKeypair};
-pub use signature::{SolanaSignature, VerifyError, verify};
+pub use verify::verify;

@@ -35,7 +35,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use zeroize::Zeroizing;
 
 use super::LocalEthSigner;
-use crate::keccak::keccak256;
+use auth_signer::keccak256;
 
 mod error;
 mod json;

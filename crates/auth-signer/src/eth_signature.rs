@@ -15,12 +15,12 @@ const HALF_ORDER: [u8; 32] = [
 /// malleable twin of a valid signature) and zero `r` or `s`.
 ///
 /// ```
-/// use auth_signing::ethereum::EthSignature;
+/// use auth_signer::EthSignature;
 /// let hex = format!("0x{}{}1b", "11".repeat(32), "22".repeat(32));
 /// let sig: EthSignature = hex.parse()?;
 /// assert_eq!(sig.v(), 27);
 /// assert_eq!(sig.to_string(), hex);
-/// # Ok::<(), auth_signing::ethereum::SignatureError>(())
+/// # Ok::<(), auth_signer::SignatureError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EthSignature([u8; 65]);
@@ -76,14 +76,6 @@ impl EthSignature {
         let mut out = bytes;
         out[64] = v;
         Ok(EthSignature(out))
-    }
-
-    /// Builds a signature from a 64-byte compact `r ‖ s` and a recovery id 0 or 1.
-    pub(crate) fn from_parts(compact: [u8; 64], recovery_id: u8) -> Self {
-        let mut out = [0u8; 65];
-        out[..64].copy_from_slice(&compact);
-        out[64] = 27 + recovery_id;
-        EthSignature(out)
     }
 
     /// The 65 bytes `r ‖ s ‖ v`, `v` being 27 or 28.

@@ -5,7 +5,7 @@ use sha3::{Digest, Keccak256};
 /// Keccak-256 of `data`.
 ///
 /// ```
-/// use auth_signing::keccak256;
+/// use auth_signer::keccak256;
 /// assert_eq!(
 ///     hex::encode(keccak256(b"")),
 ///     "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
@@ -20,7 +20,7 @@ pub fn keccak256(data: impl AsRef<[u8]>) -> [u8; 32] {
 /// in decimal ASCII.
 ///
 /// ```
-/// use auth_signing::eip191_hash;
+/// use auth_signer::eip191_hash;
 /// assert_eq!(
 ///     hex::encode(eip191_hash(b"hello")),
 ///     "50b2c43fd39106bafbba0da34fc430e1f91e3c96ea2acee2bc34119f92b37750"

@@ -1,11 +1,17 @@
-//! ed25519 signatures in base58, and their verification.
+//! ed25519 signatures in base58, as Solana tools write them.
 
 use std::str::FromStr;
 
-use auth_types::SolanaPubkey;
-use ed25519_dalek::{Signature, VerifyingKey};
-
 /// A 64-byte ed25519 signature, written in base58 as Solana tools do.
+///
+/// ```
+/// use auth_signer::SolanaSignature;
+/// let sig = SolanaSignature::from_bytes([1; 64]);
+/// let text = sig.to_string();
+/// assert_eq!(text.parse::<SolanaSignature>()?, sig);
+/// assert!("not base58 0OIl".parse::<SolanaSignature>().is_err());
+/// # Ok::<(), auth_signer::VerifyError>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SolanaSignature([u8; 64]);
 
@@ -48,7 +54,8 @@ impl FromStr for SolanaSignature {
 
 auth_types::text_form!(SolanaSignature, to_base58);
 
-/// Why a Solana signature did not verify.
+/// Why a Solana signature did not verify (or, as [`VerifyError::MalformedSignature`], did
+/// not parse).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
@@ -61,26 +68,4 @@ pub enum VerifyError {
     /// The signature does not match the key and message.
     #[error("signature does not match the public key and message")]
     Mismatch,
-}
-
-/// Verifies an ed25519 signature of `message` by `pubkey`, strictly (RFC 8032 with the
-/// checks that refuse malleable signatures and weak keys).
-///
-/// ```
-/// use auth_signing::solana::{SolanaKeypair, verify};
-/// let kp = SolanaKeypair::from_seed_bytes([1u8; 32]);
-/// let sig = kp.sign(b"hello");
-/// assert!(verify(&kp.pubkey(), b"hello", &sig).is_ok());
-/// assert!(verify(&kp.pubkey(), b"hullo", &sig).is_err());
-/// ```
-pub fn verify(
-    pubkey: &SolanaPubkey,
-    message: &[u8],
-    signature: &SolanaSignature,
-) -> Result<(), VerifyError> {
-    let key =
-        VerifyingKey::from_bytes(pubkey.as_bytes()).map_err(|_| VerifyError::InvalidPubkey)?;
-    let sig = Signature::from_bytes(signature.as_bytes());
-    key.verify_strict(message, &sig)
-        .map_err(|_| VerifyError::Mismatch)
 }
