@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use auth_signing::SignerError;
+use auth_signer::SignerError;
 use auth_transport::TransportError;
 use auth_types::{Failure, FailureKind};
 use http::StatusCode;
