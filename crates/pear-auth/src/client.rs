@@ -7,15 +7,15 @@ use auth_provider::{ApiClient, ApiError, ClientConfig, JsonBody};
 use auth_signing::EthSigner;
 use auth_signing::eip712::TypedData;
 use auth_signing::ethereum::EthSignature;
-use auth_transport::http::header::AUTHORIZATION;
-use auth_transport::http::{HeaderMap, Request, StatusCode};
+use auth_transport::http::StatusCode;
 use auth_types::{
-    AccessToken, ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken, escape_unprintable_cut,
+    ApiKey, Clock, EvmAddress, PrivyAccessToken, RefreshToken, escape_unprintable_cut,
 };
 
+use crate::API;
 use crate::error::{PearError, PearFailure};
-use crate::message::{LoginMessage, PearDomain, check_login_message_in};
-use crate::tokens::{ApiKeyInfo, ApiKeyList, CreatedApiKey, PearTokens, TokenResponse};
+use crate::message::{LoginCheck, LoginMessage, PearDomain};
+use crate::tokens::{PearTokens, TokenResponse};
 use auth_provider::Failure;
 
 /// What `GET /auth/eip712-message` carries beside the typed data.
@@ -24,9 +24,6 @@ struct MessageEnvelope {
     #[serde(default)]
     timestamp: Option<serde_json::Value>,
 }
-
-/// The name errors give the API.
-const API: &str = "Pear";
 
 /// How many characters of an EIP-712 parse error (which quotes the server's type names
 /// and paths) a refusal shows.
@@ -53,12 +50,12 @@ pub const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(300);
 /// ```
 #[derive(Debug, Clone)]
 pub struct PearClient {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
-    api: ApiClient,
+pub(crate) struct Inner {
+    pub(crate) api: ApiClient,
     client_id: String,
     timestamp_window: Duration,
     domain: PearDomain,
@@ -202,15 +199,14 @@ impl PearClient {
                 escape_unprintable_cut(&e.to_string(), TYPED_DATA_ERROR_CHARS)
             ),
         })?;
-        check_login_message_in(
-            typed,
-            envelope.timestamp.as_ref(),
+        LoginCheck {
             address,
-            &self.inner.client_id,
-            self.inner.api.clock().unix_seconds(),
-            self.inner.timestamp_window.as_secs(),
-            &self.inner.domain,
-        )
+            client_id: &self.inner.client_id,
+            now: self.inner.api.clock().unix_seconds(),
+            window_secs: self.inner.timestamp_window.as_secs(),
+            domain: &self.inner.domain,
+        }
+        .check(typed, envelope.timestamp.as_ref())
     }
 
     /// Logs in with a wallet: fetches the message, checks it, signs it, posts the login.
@@ -392,53 +388,6 @@ impl PearClient {
         let _: serde_json::Value = answer.json()?;
         Ok(())
     }
-
-    /// `POST /api-keys`: creates an API key for the logged-in account (Pear answers 201
-    /// `{id, apiKey, name, createdAt}`).
-    pub async fn create_api_key(
-        &self,
-        access_token: &AccessToken,
-        name: Option<&str>,
-    ) -> Result<CreatedApiKey, PearError> {
-        let body = match name {
-            Some(n) => JsonBody::new().field("name", n),
-            None => JsonBody::new(),
-        };
-        Ok(self
-            .inner
-            .api
-            .post("/api-keys")
-            .bearer(access_token)
-            .json(body)
-            .send_json()
-            .await?)
-    }
-
-    /// `GET /api-keys`: the account's API keys (without the keys themselves), from Pear's
-    /// `{"apiKeys": [...]}` answer or a bare array.
-    pub async fn list_api_keys(
-        &self,
-        access_token: &AccessToken,
-    ) -> Result<Vec<ApiKeyInfo>, PearError> {
-        let answer = self
-            .inner
-            .api
-            .get("/api-keys")
-            .bearer(access_token)
-            .send()
-            .await?;
-        // Live Pear answers `{"apiKeys": [...]}`; a bare array is accepted as well.
-        let bare = answer
-            .body()
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| *b == b'[');
-        if bare {
-            Ok(answer.json()?)
-        } else {
-            Ok(answer.json::<ApiKeyList>()?.api_keys)
-        }
-    }
 }
 
 /// How long [`PearClient::login_eip712`] waits for a new login timestamp after Pear
@@ -463,29 +412,4 @@ fn timestamp_already_used(error: &PearError) -> bool {
             if *status == StatusCode::UNAUTHORIZED
                 && message.to_ascii_lowercase().contains("timestamp already used")
     )
-}
-
-/// Adds `Authorization: Bearer <token>` to any request, marked sensitive (so `http`'s
-/// `Debug` hides it), to call the rest of Pear's API with any HTTP client. A token with
-/// characters a header cannot carry is [`ApiError::InvalidHeader`]: a local failure,
-/// nothing was sent.
-///
-/// ```
-/// let mut request = http::Request::get("https://hl-v2.pearprotocol.io/positions").body(())?;
-/// pear_auth::authorize(&mut request, &auth_types::AccessToken::new("eyJ..."))?;
-/// assert_eq!(request.headers()["authorization"], "Bearer eyJ...");
-/// assert!(request.headers()["authorization"].is_sensitive());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn authorize<B>(request: &mut Request<B>, token: &AccessToken) -> Result<(), PearError> {
-    authorize_headers(request.headers_mut(), token)
-}
-
-/// What [`authorize`] adds, on a header map (also used by the session's authorized layer).
-pub(crate) fn authorize_headers(
-    headers: &mut HeaderMap,
-    token: &AccessToken,
-) -> Result<(), PearError> {
-    headers.insert(AUTHORIZATION, auth_provider::bearer_header(API, token)?);
-    Ok(())
 }

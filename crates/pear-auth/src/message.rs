@@ -33,10 +33,10 @@ impl LoginMessage {
     /// `timestamp`. [`crate::PearClient::login_message_from_json`] reads it back.
     ///
     /// ```
-    /// # use pear_auth::check_login_message;
     /// # let address: auth_types::EvmAddress = "0x00000000000000000000000000000000000000aa".parse().unwrap();
     /// # let json = format!(r#"{{"domain":{{"name":"Pear Protocol","version":"1","chainId":42161,"verifyingContract":"0x0000000000000000000000000000000000000001"}},"types":{{"Authentication":[{{"name":"address","type":"address"}},{{"name":"clientId","type":"string"}},{{"name":"timestamp","type":"uint256"}},{{"name":"action","type":"string"}}]}},"primaryType":"Authentication","message":{{"address":"{address}","clientId":"APITRADER","timestamp":1700000000,"action":"authenticate"}},"timestamp":1700000000}}"#);
-    /// # let message = pear_auth::check_login_message_in(auth_signing::eip712::TypedData::from_json_str(&json).unwrap(), None, &address, "APITRADER", 1700000000, 300, &Default::default()).unwrap();
+    /// # let check = pear_auth::LoginCheck { address: &address, client_id: "APITRADER", now: 1700000000, window_secs: 300, domain: &Default::default() };
+    /// # let message = check.check(auth_signing::eip712::TypedData::from_json_str(&json).unwrap(), None).unwrap();
     /// let document = message.to_json();
     /// assert_eq!(document["primaryType"], "Authentication");
     /// assert_eq!(document["types"]["EIP712Domain"][2]["name"], "chainId");
@@ -228,13 +228,46 @@ const AUTHENTICATION_FIELDS: [(&str, &str); 4] = [
     ("action", "string"),
 ];
 
-/// Checks that server-supplied typed data is a Pear login for `address` and `client_id`,
-/// in live Pear's domain ([`PearDomain::default`]), made within `window_secs` of `now`
-/// (unix seconds). A hostile or spoofed server could send a token approval instead:
-/// anything else is refused before a signature exists.
+/// What a server-supplied Pear login message must say before anything signs it.
 ///
-/// `top_level_timestamp` is the `timestamp` member Pear's answer carries beside the typed
-/// data, if it has one: it must agree with the message's.
+/// A hostile or spoofed server could send a token approval instead of a login: anything
+/// but an `Authentication` for `address` and `client_id`, in `domain`, made within
+/// `window_secs` of `now`, is refused before a signature exists.
+///
+/// ```
+/// # let address: auth_types::EvmAddress = "0x00000000000000000000000000000000000000aa".parse().unwrap();
+/// # let json = format!(r#"{{"domain":{{"name":"Pear Protocol","version":"1","chainId":42161,"verifyingContract":"0x0000000000000000000000000000000000000001"}},"types":{{"Authentication":[{{"name":"address","type":"address"}},{{"name":"clientId","type":"string"}},{{"name":"timestamp","type":"uint256"}},{{"name":"action","type":"string"}}]}},"primaryType":"Authentication","message":{{"address":"{address}","clientId":"APITRADER","timestamp":1700000000,"action":"authenticate"}}}}"#);
+/// let typed = auth_signing::eip712::TypedData::from_json_str(&json)?;
+/// let check = pear_auth::LoginCheck {
+///     address: &address,
+///     client_id: "APITRADER",
+///     now: 1_700_000_100,
+///     window_secs: 300,
+///     domain: &pear_auth::PearDomain::default(),
+/// };
+/// assert_eq!(check.check(typed.clone(), None)?.timestamp(), 1_700_000_000);
+///
+/// let late = pear_auth::LoginCheck { now: 1_700_000_400, ..check };
+/// assert!(late.check(typed, None).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct LoginCheck<'a> {
+    /// The account that logs in: the message must be for it.
+    pub address: &'a EvmAddress,
+    /// The client id the message must name.
+    pub client_id: &'a str,
+    /// Now, in unix seconds.
+    pub now: u64,
+    /// How far the message's timestamp may be from `now`, in seconds.
+    pub window_secs: u64,
+    /// The EIP-712 domain expected (live Pear's is [`PearDomain::default`]). A domain that
+    /// differs is [`PearFailure::UnexpectedDomain`], naming the field.
+    pub domain: &'a PearDomain,
+}
+
+/// Checks `typed` as [`LoginCheck`] would, against live Pear's domain.
+#[deprecated(since = "0.1.0", note = "use `LoginCheck`, whose fields are named")]
 pub fn check_login_message(
     typed: TypedData,
     top_level_timestamp: Option<&serde_json::Value>,
@@ -243,19 +276,19 @@ pub fn check_login_message(
     now: u64,
     window_secs: u64,
 ) -> Result<LoginMessage, PearError> {
-    check_login_message_in(
-        typed,
-        top_level_timestamp,
+    let domain = PearDomain::default();
+    LoginCheck {
         address,
         client_id,
         now,
         window_secs,
-        &PearDomain::default(),
-    )
+        domain: &domain,
+    }
+    .check(typed, top_level_timestamp)
 }
 
-/// [`check_login_message`] against an expected `domain` other than live Pear's. A domain
-/// that differs is [`PearFailure::UnexpectedDomain`], naming the field.
+/// Checks `typed` as [`LoginCheck`] would, against `domain`.
+#[deprecated(since = "0.1.0", note = "use `LoginCheck`, whose fields are named")]
 pub fn check_login_message_in(
     typed: TypedData,
     top_level_timestamp: Option<&serde_json::Value>,
@@ -265,45 +298,74 @@ pub fn check_login_message_in(
     window_secs: u64,
     domain: &PearDomain,
 ) -> Result<LoginMessage, PearError> {
-    if typed.primary_type() != "Authentication" {
-        return Err(refuse(format!(
-            "primary type is {}, not `Authentication`",
-            quote(typed.primary_type())
-        )));
+    LoginCheck {
+        address,
+        client_id,
+        now,
+        window_secs,
+        domain,
     }
-    let fields_match = typed
-        .struct_fields("Authentication")
-        .is_some_and(|fields| fields.eq(AUTHENTICATION_FIELDS));
-    if !fields_match || typed.encode_type("Authentication").as_deref() != Some(AUTHENTICATION_TYPE)
-    {
-        return Err(refuse("the Authentication type has unexpected fields"));
+    .check(typed, top_level_timestamp)
+}
+
+impl LoginCheck<'_> {
+    /// The checked login message, or why it must not be signed.
+    ///
+    /// `top_level_timestamp` is the `timestamp` member Pear's answer carries beside the
+    /// typed data, if it has one: it must agree with the message's.
+    pub fn check(
+        &self,
+        typed: TypedData,
+        top_level_timestamp: Option<&serde_json::Value>,
+    ) -> Result<LoginMessage, PearError> {
+        let LoginCheck {
+            address,
+            client_id,
+            now,
+            window_secs,
+            domain,
+        } = *self;
+        if typed.primary_type() != "Authentication" {
+            return Err(refuse(format!(
+                "primary type is {}, not `Authentication`",
+                quote(typed.primary_type())
+            )));
+        }
+        let fields_match = typed
+            .struct_fields("Authentication")
+            .is_some_and(|fields| fields.eq(AUTHENTICATION_FIELDS));
+        if !fields_match
+            || typed.encode_type("Authentication").as_deref() != Some(AUTHENTICATION_TYPE)
+        {
+            return Err(refuse("the Authentication type has unexpected fields"));
+        }
+        domain.check(&typed)?;
+        let field = |name: &str| typed.message_field(name);
+        if field("action").and_then(TypedValue::as_str) != Some("authenticate") {
+            return Err(refuse("the action is not `authenticate`"));
+        }
+        if field("address").and_then(TypedValue::as_address).as_ref() != Some(address) {
+            return Err(refuse("the message is for another address"));
+        }
+        if field("clientId").and_then(TypedValue::as_str) != Some(client_id) {
+            return Err(refuse("the message is for another client id"));
+        }
+        let timestamp = field("timestamp")
+            .and_then(TypedValue::as_u64)
+            .ok_or_else(|| refuse("the message has no usable timestamp"))?;
+        if let Some(top) = top_level_timestamp
+            && json_u64(top) != Some(timestamp)
+        {
+            return Err(refuse("the top-level timestamp differs from the message's"));
+        }
+        if now.abs_diff(timestamp) > window_secs {
+            return Err(refuse(format!(
+                "the timestamp is {}s away from this machine's clock (limit {window_secs}s); check the clock",
+                now.abs_diff(timestamp)
+            )));
+        }
+        Ok(LoginMessage { typed, timestamp })
     }
-    domain.check(&typed)?;
-    let field = |name: &str| typed.message_field(name);
-    if field("action").and_then(TypedValue::as_str) != Some("authenticate") {
-        return Err(refuse("the action is not `authenticate`"));
-    }
-    if field("address").and_then(TypedValue::as_address).as_ref() != Some(address) {
-        return Err(refuse("the message is for another address"));
-    }
-    if field("clientId").and_then(TypedValue::as_str) != Some(client_id) {
-        return Err(refuse("the message is for another client id"));
-    }
-    let timestamp = field("timestamp")
-        .and_then(TypedValue::as_u64)
-        .ok_or_else(|| refuse("the message has no usable timestamp"))?;
-    if let Some(top) = top_level_timestamp
-        && json_u64(top) != Some(timestamp)
-    {
-        return Err(refuse("the top-level timestamp differs from the message's"));
-    }
-    if now.abs_diff(timestamp) > window_secs {
-        return Err(refuse(format!(
-            "the timestamp is {}s away from this machine's clock (limit {window_secs}s); check the clock",
-            now.abs_diff(timestamp)
-        )));
-    }
-    Ok(LoginMessage { typed, timestamp })
 }
 
 /// Pear's top-level `timestamp`: a number, or a decimal string.

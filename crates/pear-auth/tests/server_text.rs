@@ -14,7 +14,7 @@ use auth_test_support::pear::{live_domain, login_message};
 use auth_test_support::transport::canned;
 use auth_types::{ApiKey, EvmAddress};
 use pear_auth::PearFailure;
-use pear_auth::{PearClient, PearDomain, PearError, check_login_message_in};
+use pear_auth::{LoginCheck, PearClient, PearDomain, PearError};
 use serde_json::{Value, json};
 
 const NOW: u64 = 1_750_000_000;
@@ -67,15 +67,14 @@ fn with(field: &str, value: Value) -> Value {
 /// The check alone, without a client or a server.
 fn check(document: &str) -> Result<pear_auth::LoginMessage, PearError> {
     let typed = TypedData::from_json_str(document).unwrap();
-    check_login_message_in(
-        typed,
-        None,
-        &address(),
-        "APITRADER",
-        NOW,
-        300,
-        &PearDomain::default(),
-    )
+    LoginCheck {
+        address: &address(),
+        client_id: "APITRADER",
+        now: NOW,
+        window_secs: 300,
+        domain: &PearDomain::default(),
+    }
+    .check(typed, None)
 }
 
 /// The whole client path: the message as a server answers it.
@@ -232,4 +231,37 @@ async fn a_hostile_refusal_is_shown_escaped() {
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert_escaped("Display", &err.to_string());
+}
+
+/// The positional checks kept for compatibility say what `LoginCheck` says.
+#[test]
+#[allow(deprecated)]
+fn the_deprecated_positional_checks_agree_with_login_check() {
+    let good = login_message(ADDRESS, NOW, live_domain());
+    let hostile = login_message(ADDRESS, NOW, with("name", json!(HOSTILE)));
+    for document in [&good, &hostile] {
+        let typed = || TypedData::from_json_str(document).unwrap();
+        let expected = check(document)
+            .map(|m| m.timestamp())
+            .map_err(|e| e.to_string());
+        let positional =
+            pear_auth::check_login_message(typed(), None, &address(), "APITRADER", NOW, 300);
+        let positional_in = pear_auth::check_login_message_in(
+            typed(),
+            None,
+            &address(),
+            "APITRADER",
+            NOW,
+            300,
+            &PearDomain::default(),
+        );
+        for result in [positional, positional_in] {
+            assert_eq!(
+                result.map(|m| m.timestamp()).map_err(|e| e.to_string()),
+                expected
+            );
+        }
+    }
+    assert!(check(&good).is_ok());
+    assert!(check(&hostile).is_err());
 }
