@@ -14,6 +14,7 @@ use auth_types::{
 
 use crate::API;
 use crate::error::{PearError, PearFailure};
+use crate::login::{sign, timestamp_already_used};
 use crate::message::{LoginCheck, LoginMessage, PearDomain};
 use crate::tokens::{PearTokens, TokenResponse};
 use auth_provider::Failure;
@@ -393,23 +394,3 @@ impl PearClient {
 /// How long [`PearClient::login_eip712`] waits for a new login timestamp after Pear
 /// answered that the first one was already used.
 pub const TIMESTAMP_WAIT: Duration = Duration::from_secs(3);
-
-/// Signs a checked login message.
-async fn sign(signer: &dyn EthSigner, message: &LoginMessage) -> Result<EthSignature, PearError> {
-    tracing::trace!(target: "pear_auth", timestamp = message.timestamp(), "login message checked; signing");
-    Ok(signer
-        .sign_typed_data(message.typed_data())
-        .await
-        .map_err(|source| ApiError::Signer { source })?)
-}
-
-/// Whether Pear refused a login because its timestamp was already used (401
-/// `Timestamp already used`).
-fn timestamp_already_used(error: &PearError) -> bool {
-    matches!(
-        error,
-        PearError::Api(ApiError::Refused { status, message, .. })
-            if *status == StatusCode::UNAUTHORIZED
-                && message.to_ascii_lowercase().contains("timestamp already used")
-    )
-}

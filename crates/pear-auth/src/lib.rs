@@ -5,6 +5,7 @@ mod api_keys;
 mod authorized;
 mod client;
 mod error;
+mod login;
 mod message;
 mod session;
 mod tokens;
