@@ -3,7 +3,7 @@
 
 use std::process::{Command, ExitCode, Stdio};
 
-use crate::{Step, fuzz, layers, redis_server, workspace};
+use crate::{Step, fuzz, layers, redis_server, structure, workspace};
 
 /// The README's test command: every test of the workspace, all features.
 pub(crate) fn test() -> Step {
@@ -123,6 +123,9 @@ pub(crate) fn run() -> ExitCode {
         return ExitCode::from(1);
     }
     if !layers::check(workspace::root()) {
+        return ExitCode::from(1);
+    }
+    if structure::run() != ExitCode::SUCCESS {
         return ExitCode::from(1);
     }
     let quickstart = Step::cargo(

@@ -291,6 +291,7 @@ pub(crate) fn check(root: &Path) -> bool {
             }
         }
     }
+    ok &= crate::diagram::check(root);
     if ok {
         eprintln!(
             "==> layers: {} rules hold (providers: {})",

@@ -2,12 +2,13 @@
 //!
 //! - `cargo xtask ci`: every check CI runs, in order (`.ci/run` installs what they need,
 //!   then runs this): dependency policy, format, lints, docs, the feature and no-backend
-//!   builds, the layer rules, the tests, the quickstart, the benchmarks' compile and a
-//!   20-second fuzz run of each target. The one step list (see `ci.rs`).
+//!   builds, the layer rules and diagram, the structure rules, the tests, the
+//!   quickstart, the benchmarks' compile and a 20-second fuzz run of each target. The one step list (see `ci.rs`).
 //! - `cargo xtask test`: the test command of the README: `cargo test --workspace
 //!   --all-features`, after installing `redis-server` (which the Redis store's tests
 //!   start) if it is missing and this runs as root with apt-get, or saying how to.
-//! - `cargo xtask layers`: the dependency rules of ARCHITECTURE.md (`cargo tree`).
+//! - `cargo xtask layers`: the dependency rules of ARCHITECTURE.md (`cargo tree`), and its
+//!   layer diagram against the manifests (`diagram.rs`).
 //! - `cargo xtask structure`: no source file past 400 lines before its unit tests, no
 //!   import cycle between sibling modules of a crate (`syn`; see `structure.rs`).
 //! - `cargo xtask fuzz [seconds] [target...]`: every fuzz target of `fuzz/` for `seconds`
@@ -21,6 +22,7 @@
 //! (`workspace.rs`), never listed here.
 
 mod ci;
+mod diagram;
 mod fuzz;
 mod layers;
 mod redis_server;
