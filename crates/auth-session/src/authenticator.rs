@@ -1,5 +1,7 @@
 //! The seam to a provider: how to log in, refresh and log out, and how its errors classify.
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use auth_types::{AccessToken, RefreshToken};
 
@@ -68,6 +70,23 @@ pub trait Authenticator: Send + Sync + 'static {
     async fn refresh(&self, refresh_token: &RefreshToken) -> Result<Tokens, Self::Error> {
         let _ = refresh_token;
         self.login().await
+    }
+
+    /// Logs in again while the session holds `current`, an access token it obtained itself
+    /// (a renewal before expiry, or after the server refused it). The default is
+    /// [`login`](Self::login); pump.fun's, for one, carries `current` on its login.
+    async fn relogin(&self, current: &AccessToken) -> Result<Tokens, Self::Error> {
+        let _ = current;
+        self.login().await
+    }
+
+    /// How long after a login replaced an access token the session obtained itself, the
+    /// session logs that token out ([`logout`](Self::logout), without a refresh token), so
+    /// renewals leave no live server sessions behind. Best effort, in the background; the
+    /// grace lets requests already sent with the old token finish. `None` (the default):
+    /// the replaced token is left to expire.
+    fn retire_replaced_after(&self) -> Option<Duration> {
+        None
     }
 
     /// Ends the session on the server (revokes the tokens).

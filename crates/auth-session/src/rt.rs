@@ -175,11 +175,6 @@ mod model_rt {
             self.0.load_full()
         }
 
-        pub(crate) fn store(&self, value: Option<Arc<T>>) {
-            switch();
-            self.0.store(value);
-        }
-
         pub(crate) fn swap(&self, value: Option<Arc<T>>) -> Option<Arc<T>> {
             switch();
             self.0.swap(value)

@@ -1,6 +1,6 @@
 //! pump.fun sessions: an `auth-session` authenticator over [`PumpClient`].
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -8,6 +8,7 @@ use auth_session::{Authenticator, Identity, Session, Tokens};
 use auth_signing::SolanaSigner;
 use auth_types::{AccessToken, RefreshToken};
 
+use crate::PumpLogin;
 use crate::client::PumpClient;
 use crate::error::PumpError;
 
@@ -24,18 +25,17 @@ pub const DEFAULT_RETIRE_GRACE: Duration = Duration::from_secs(10);
 
 /// Signs in with a [`PumpClient`] and a Solana signer.
 ///
-/// When it signs in again while holding a token (a renewal before expiry, or after the
-/// token was refused), the login carries `Authorization: Bearer <old token>`, as the
-/// specification shows, and afterwards the old token is logged out (best effort, after
-/// [`DEFAULT_RETIRE_GRACE`], on the tokio runtime the login ran on), so renewals leave no
-/// live server sessions behind. A token the session loaded from a store was not obtained
-/// by this authenticator and is not retired by it.
+/// When the session signs in again while holding a token it obtained (a renewal before
+/// expiry, or after the token was refused), the login carries `Authorization: Bearer <old
+/// token>`, as the specification shows ([`Authenticator::relogin`]), and afterwards the
+/// session logs the old token out (best effort, after [`DEFAULT_RETIRE_GRACE`], in the
+/// background: [`Authenticator::retire_replaced_after`]), so renewals leave no live server
+/// sessions behind. A token the session loaded from a store was not obtained by it and is
+/// neither carried nor retired.
 #[derive(Debug, Clone)]
 pub struct PumpAuthenticator {
     client: PumpClient,
     signer: Arc<dyn SolanaSigner>,
-    /// The last token this authenticator obtained, while it may still be live.
-    held: Arc<Mutex<Option<AccessToken>>>,
     retire_grace: Option<Duration>,
 }
 
@@ -45,7 +45,6 @@ impl PumpAuthenticator {
         PumpAuthenticator {
             client,
             signer,
-            held: Arc::default(),
             retire_grace: Some(DEFAULT_RETIRE_GRACE),
         }
     }
@@ -71,36 +70,11 @@ impl PumpAuthenticator {
     pub fn client(&self) -> &PumpClient {
         &self.client
     }
+}
 
-    fn held(&self) -> std::sync::MutexGuard<'_, Option<AccessToken>> {
-        self.held
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Logs `old` out in the background after the grace, if a tokio runtime is at hand.
-    fn retire(&self, old: AccessToken) {
-        let Some(grace) = self.retire_grace else {
-            return;
-        };
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            tracing::debug!(target: "pump_auth", "no tokio runtime: the previous token is left to expire");
-            return;
-        };
-        let client = self.client.clone();
-        runtime.spawn(async move {
-            if !grace.is_zero() {
-                tokio::time::sleep(grace).await;
-            }
-            match client.logout(&old).await {
-                Ok(()) => tracing::debug!(target: "pump_auth", "previous token logged out"),
-                // Already dead (refused, expired) or unreachable: nothing more to do.
-                Err(error) => {
-                    tracing::debug!(target: "pump_auth", %error, "previous token not logged out")
-                }
-            }
-        });
-    }
+/// What a pump.fun login answered, as the session's tokens.
+fn session_tokens(login: PumpLogin) -> Tokens {
+    Tokens::new(login.token, login.expires_in.unwrap_or(ASSUMED_LIFETIME))
 }
 
 #[async_trait]
@@ -115,21 +89,19 @@ impl Authenticator for PumpAuthenticator {
     }
 
     async fn login(&self) -> Result<Tokens, PumpError> {
-        let previous = self.held().clone();
-        let login = match &previous {
-            Some(current) => self.client.relogin(self.signer.as_ref(), current).await?,
-            None => self.client.login(self.signer.as_ref()).await?,
-        };
-        let replaced = self.held().replace(login.token.clone());
-        // Retire what this authenticator held before (normally `previous`).
-        if let Some(old) = replaced.filter(|old| old.expose_secret() != login.token.expose_secret())
-        {
-            self.retire(old);
-        }
-        Ok(Tokens::new(
-            login.token,
-            login.expires_in.unwrap_or(ASSUMED_LIFETIME),
+        Ok(session_tokens(
+            self.client.login(self.signer.as_ref()).await?,
         ))
+    }
+
+    async fn relogin(&self, current: &AccessToken) -> Result<Tokens, PumpError> {
+        Ok(session_tokens(
+            self.client.relogin(self.signer.as_ref(), current).await?,
+        ))
+    }
+
+    fn retire_replaced_after(&self) -> Option<Duration> {
+        self.retire_grace
     }
 
     async fn logout(
@@ -137,15 +109,6 @@ impl Authenticator for PumpAuthenticator {
         access_token: &AccessToken,
         _refresh_token: Option<&RefreshToken>,
     ) -> Result<(), PumpError> {
-        {
-            let mut held = self.held();
-            if held
-                .as_ref()
-                .is_some_and(|t| t.expose_secret() == access_token.expose_secret())
-            {
-                *held = None;
-            }
-        }
         self.client.logout(access_token).await
     }
 }

@@ -19,7 +19,15 @@ use auth_store::{StoreEntry, StoredTokens};
 impl<A: Authenticator> Inner<A> {
     pub(super) async fn login(&self) -> Result<(Tokens, TokenSource), ErrorOf<A>> {
         tracing::Span::current().record("by", "login");
-        match self.authenticator.login().await {
+        let current = self
+            .current
+            .load_full()
+            .filter(|current| current.obtained_here());
+        let login = match &current {
+            Some(current) => self.authenticator.relogin(&current.access_token).await,
+            None => self.authenticator.login().await,
+        };
+        match login {
             Ok(tokens) => {
                 Counters::count(&self.counters.logins);
                 Ok((tokens, TokenSource::Login))

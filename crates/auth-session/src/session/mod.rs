@@ -350,6 +350,7 @@ impl<A: Authenticator> Inner<A> {
         let ended = Arc::new(Live {
             access_token: live.access_token.clone(),
             deadlines: Deadlines::ended(now),
+            source: live.source,
         });
         // Only if no flight replaced the token since it was read.
         let previous = self.current.compare_and_swap(&current, Some(ended));
@@ -385,19 +386,45 @@ impl<A: Authenticator> Inner<A> {
         let live = Arc::new(Live {
             access_token,
             deadlines: self.config.renew.deadlines(from, wall_from, lifetime),
+            source,
         });
-        {
+        let replaced = {
             // Checked and stored under one lock, so a logout cannot slip in between.
             let flight = lock(&self.flight);
             if flight.epoch != epoch {
                 return None;
             }
-            self.current.store(Some(Arc::clone(&live)));
+            let replaced = self.current.swap(Some(Arc::clone(&live)));
             // Under the lock too, so a logout's `None` is never overtaken.
             self.new_tokens.send_replace(Some(news));
+            replaced
+        };
+        if source == TokenSource::Login
+            && let Some(old) = replaced.filter(|old| old.obtained_here())
+            && old.access_token.expose_secret() != live.access_token.expose_secret()
+        {
+            self.retire(old.access_token.clone());
         }
         self.restart_idle_watch();
         Some(live)
+    }
+
+    /// Logs `old`, a token this session obtained and a login replaced, out in the
+    /// background after the authenticator's grace, if it asks for that.
+    fn retire(self: &Arc<Self>, old: AccessToken) {
+        let Some(grace) = self.authenticator.retire_replaced_after() else {
+            return;
+        };
+        let inner = Arc::clone(self);
+        // Detached: the old token is retired even if the session is dropped meanwhile.
+        drop(rt::spawn(async move {
+            rt::sleep_until(rt::now() + grace).await;
+            match inner.authenticator.logout(&old, None).await {
+                Ok(()) => tracing::debug!("replaced token logged out"),
+                // Already dead (refused, expired) or unreachable: nothing more to do.
+                Err(error) => tracing::debug!(%error, "replaced token not logged out"),
+            }
+        }));
     }
 
     /// Ends the logout epoch: forgets the current token and the server's request to wait,

@@ -105,6 +105,19 @@ pub(crate) struct Live {
     pub(crate) access_token: auth_types::AccessToken,
     /// When it is fresh, due for renewal, unusable.
     pub(crate) deadlines: Deadlines,
+    /// How the session came by it.
+    pub(crate) source: crate::session::TokenSource,
+}
+
+impl Live {
+    /// Whether this session obtained the token itself (not from a store), so that it may
+    /// carry it on a re-login and retire it once replaced.
+    pub(crate) fn obtained_here(&self) -> bool {
+        matches!(
+            self.source,
+            crate::session::TokenSource::Login | crate::session::TokenSource::Refresh
+        )
+    }
 }
 
 /// `wait_at` and `expires_at` on the wall clock.
