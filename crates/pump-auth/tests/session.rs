@@ -186,8 +186,53 @@ async fn a_renewal_logs_the_previous_token_out_after_the_grace() {
         "the previous token is logged out"
     );
     assert_eq!(sb.counters().pump_logouts, 1);
+    assert_eq!(
+        sb.counters().pump_logins_with_bearer,
+        1,
+        "the re-login carried the token it replaced"
+    );
     client.profile(&second).await.unwrap();
     assert_eq!(session.access_token().await.unwrap(), second);
+}
+
+/// A token resumed from a store was obtained by another session (maybe another process
+/// still using it): a re-login neither carries it nor logs it out.
+#[tokio::test]
+async fn a_token_resumed_from_a_store_is_neither_carried_nor_retired() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pump.json");
+    let first = session_on_file(&sb, 11, &file);
+    let resumed = first.access_token().await.unwrap();
+    drop(first);
+    let client = PumpClient::builder()
+        .base_url(sb.pump_url())
+        .build()
+        .unwrap();
+    let authenticator = PumpAuthenticator::new(client.clone(), Arc::new(solana_keypair(11)))
+        .retire_old_tokens_after(Duration::ZERO);
+    let second = PumpSession::builder(authenticator)
+        .token_store(auth_session::FileStore::new(&file))
+        .build();
+    assert_eq!(second.access_token().await.unwrap(), resumed);
+    let renewed = second.refresh_now().await.unwrap();
+    assert_ne!(renewed, resumed);
+    assert_eq!(sb.counters().pump_logins, 2);
+    assert_eq!(sb.counters().pump_logins_with_bearer, 0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sb.counters().pump_logouts, 0);
+    client.profile(&resumed).await.unwrap();
+
+    // Its own token, once replaced, is carried and retired (at once: zero grace).
+    let again = second.refresh_now().await.unwrap();
+    assert_ne!(again, renewed);
+    assert_eq!(sb.counters().pump_logins_with_bearer, 1);
+    assert!(
+        eventually(
+            || !sb.pump_token_valid_at(renewed.expose_secret(), std::time::SystemTime::now())
+        )
+        .await
+    );
 }
 
 #[tokio::test]
