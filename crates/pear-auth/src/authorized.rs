@@ -20,7 +20,7 @@ impl AuthorizeRequest for PearAuthenticator {
 
 /// Adds `Authorization: Bearer <token>` to any request, marked sensitive (so `http`'s
 /// `Debug` hides it), to call the rest of Pear's API with any HTTP client. A token with
-/// characters a header cannot carry is [`ApiError::InvalidHeader`]: a local failure,
+/// characters a header cannot carry is [`ApiError::InvalidHeader`](auth_provider::ApiError::InvalidHeader): a local failure,
 /// nothing was sent.
 ///
 /// ```
