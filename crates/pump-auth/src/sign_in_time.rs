@@ -14,7 +14,7 @@
 //! a text from [`crate::PumpClient::message_for`] did get a time from here).
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 
 use auth_types::SolanaPubkey;
 
@@ -32,10 +32,7 @@ static TIMES: Mutex<SignInTimes> = Mutex::new(SignInTimes::new(CAPACITY));
 pub(crate) fn next_sign_in_millis(wallet: &SolanaPubkey, clock_millis: u64) -> u64 {
     // The table is consistent after every statement (no panics inside), so a poisoned
     // lock still holds a good table.
-    TIMES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .next(*wallet.as_bytes(), clock_millis)
+    auth_types::lock(&TIMES).next(*wallet.as_bytes(), clock_millis)
 }
 
 /// The last sign-in time of up to `capacity` wallets, and a floor for all the others.
