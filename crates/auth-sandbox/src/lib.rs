@@ -7,6 +7,7 @@ mod api;
 mod config;
 mod counters;
 mod defaults;
+mod eth;
 mod faults;
 mod headers;
 mod jwt;

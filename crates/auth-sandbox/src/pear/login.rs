@@ -13,9 +13,10 @@ use serde_json::{Map, Value, json};
 
 use super::state::PearState;
 use super::tokens::issue_pair;
-use super::verify::{authentication_digest, recover_eth_signer};
+use super::verify::authentication_digest;
 use super::{address_pattern, bad_request, parse_body};
 use crate::counters::bump;
+use crate::eth::recover_eth_signer;
 use crate::reply::unauthorized;
 use crate::time::{unix_now, unix_now_ms};
 

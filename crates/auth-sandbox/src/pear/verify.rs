@@ -4,9 +4,7 @@
 //! `Authentication` message under the domain the sandbox serves, then ECDSA public-key
 //! recovery.
 
-use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
-use secp256k1::{Message, SECP256K1};
-use sha3::{Digest, Keccak256};
+use crate::eth::keccak;
 
 /// The domain `name` the sandbox serves.
 pub(crate) const DOMAIN_NAME: &str = "Pear Protocol";
@@ -28,36 +26,6 @@ const AUTHENTICATION_TYPE: &[u8] =
 /// `encodeType` of the login message served to a request without `clientId`.
 const AUTHENTICATION_TYPE_WITHOUT_CLIENT_ID: &[u8] =
     b"Authentication(address address,uint256 timestamp,string action)";
-
-/// Half the order of secp256k1: the largest `s` Ethereum accepts (EIP-2).
-const HALF_ORDER: [u8; 32] = [
-    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
-];
-
-/// Why an Ethereum signature was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EthRefusal {
-    /// Not `0x` followed by exactly 130 hex digits.
-    Malformed,
-    /// A recovery byte other than 0, 1, 27 or 28.
-    BadV,
-    /// `r` or `s` is zero, or not below the curve order.
-    OutOfRange,
-    /// `s` above half the curve order (malleable; Ethereum refuses it).
-    HighS,
-    /// No public key recovers from this signature and digest.
-    NotRecoverable,
-}
-
-/// Keccak-256 of the concatenation of `parts`.
-fn keccak(parts: &[&[u8]]) -> [u8; 32] {
-    let mut hasher = Keccak256::new();
-    for part in parts {
-        hasher.update(part);
-    }
-    hasher.finalize().into()
-}
 
 /// A `uint256` word: the number big-endian, left-padded with zeros.
 fn uint256(n: u64) -> [u8; 32] {
@@ -124,50 +92,13 @@ pub(crate) fn authentication_digest(
     ])
 }
 
-/// Recovers the address that signed `digest` with `signature` (`0x` + 130 hex digits,
-/// `r ‖ s ‖ v`, `v` 0/1 or 27/28, low `s` only): the last 20 bytes of the Keccak-256 of
-/// the 64-byte uncompressed public key.
-pub(crate) fn recover_eth_signer(
-    digest: &[u8; 32],
-    signature: &str,
-) -> Result<[u8; 20], EthRefusal> {
-    let digits = signature.strip_prefix("0x").ok_or(EthRefusal::Malformed)?;
-    if digits.len() != 130 {
-        return Err(EthRefusal::Malformed);
-    }
-    let mut bytes = [0u8; 65];
-    hex::decode_to_slice(digits, &mut bytes).map_err(|_| EthRefusal::Malformed)?;
-    let recovery = match bytes[64] {
-        0 | 27 => 0,
-        1 | 28 => 1,
-        _ => return Err(EthRefusal::BadV),
-    };
-    let (r, s) = (&bytes[..32], &bytes[32..64]);
-    if r.iter().all(|&b| b == 0) || s.iter().all(|&b| b == 0) {
-        return Err(EthRefusal::OutOfRange);
-    }
-    if s > &HALF_ORDER[..] {
-        return Err(EthRefusal::HighS);
-    }
-    let recovery_id = RecoveryId::try_from(recovery).map_err(|_| EthRefusal::BadV)?;
-    let compact = RecoverableSignature::from_compact(&bytes[..64], recovery_id)
-        .map_err(|_| EthRefusal::OutOfRange)?;
-    let public = SECP256K1
-        .recover_ecdsa(Message::from_digest(*digest), &compact)
-        .map_err(|_| EthRefusal::NotRecoverable)?;
-    let uncompressed = public.serialize_uncompressed();
-    let hash = keccak(&[&uncompressed[1..]]);
-    let mut address = [0u8; 20];
-    address.copy_from_slice(&hash[12..]);
-    Ok(address)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 mod tests {
     //! Known answers made outside this workspace (never by `auth-signing`).
 
     use super::*;
+    use crate::eth::{EthRefusal, recover_eth_signer};
 
     fn bytes<const N: usize>(hex_text: &str) -> [u8; N] {
         let mut out = [0u8; N];
