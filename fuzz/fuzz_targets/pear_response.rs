@@ -12,7 +12,7 @@ use auth_transport::from_fn;
 use auth_transport::http::StatusCode;
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
 use libfuzzer_sys::fuzz_target;
-use pear_auth::{PearClient, PearError, PearTokens, ProviderError};
+use pear_auth::{Failure, PearClient, PearError, PearFailure, PearTokens};
 use wallet_auth_fuzz::{FuzzResponse, SECRET, check_result, runtime};
 
 /// The signer of the shared test vectors (its login message is in the seeds).
@@ -102,7 +102,7 @@ fuzz_target!(|data: &[u8]| {
                 200..=299 => {}
                 400 | 401 | 403 => {
                     assert!(
-                        matches!(e, PearError::RefreshRejected { .. }),
+                        matches!(e, PearError::Provider(PearFailure::RefreshRejected { .. })),
                         "refresh: {e:?}"
                     )
                 }
@@ -111,7 +111,7 @@ fuzz_target!(|data: &[u8]| {
                     "refresh: {e:?}"
                 ),
                 _ => assert!(
-                    matches!(e, PearError::RefreshUncertain { .. }),
+                    matches!(e, PearError::Provider(PearFailure::RefreshUncertain { .. })),
                     "refresh: {e:?}"
                 ),
             }

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use auth_provider::{ApiError, ProviderError};
+use auth_provider::{ApiError, Failure, ProviderError};
 use auth_transport::bytes::Bytes;
 use auth_transport::http::header::{HeaderName, HeaderValue};
 use auth_transport::http::{HeaderMap, Response, StatusCode};
@@ -136,11 +136,11 @@ pub fn assert_decode_error_quotes_nothing(what: &str, err: &auth_provider::Decod
 /// transient error only for 429 and 5xx; decode errors quote nothing; and, if the call
 /// sent [`SECRET`] (`sent_secret`), its errors never show it (other calls send no secret,
 /// and the server's own text is theirs to show).
-pub fn check_result<T, E: ProviderError>(
+pub fn check_result<T, P: Failure>(
     what: &str,
     sent_secret: bool,
     status: StatusCode,
-    result: &Result<T, E>,
+    result: &Result<T, ProviderError<P>>,
 ) {
     let e = match result {
         Ok(_) => {
