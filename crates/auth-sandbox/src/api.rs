@@ -76,6 +76,12 @@ pub(crate) trait Unit: Send + Sync + 'static {
         let _ = counters;
     }
 
+    /// Its counts by name, for [`Sandbox::api_counts`](crate::Sandbox::api_counts): how an
+    /// API reports what [`Counters`] has no fields for (a new API needs no field there).
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        Vec::new()
+    }
+
     /// Itself, for the API's own conveniences on the sandbox to find its state.
     fn as_any(&self) -> &dyn Any;
 }

@@ -137,6 +137,27 @@ impl Sandbox {
         counters
     }
 
+    /// The counts of the API registered as `name`, by counter name (for pump.fun:
+    /// `logins`, `logins_with_bearer`, `login_refusals`, `signature_reuses`, `logouts`);
+    /// empty if no such API is served or it reports only through [`Sandbox::counters`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let sandbox = auth_sandbox::Sandbox::start(Default::default()).await?;
+    /// let pump = sandbox.api_counts(auth_sandbox::PumpApi::NAME);
+    /// assert!(pump.contains(&("logins", 0)));
+    /// assert!(sandbox.api_counts("no-such-api").is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn api_counts(&self, name: &str) -> Vec<(&'static str, u64)> {
+        self.apis
+            .iter()
+            .find(|api| api.name == name)
+            .map(|api| api.unit.counts())
+            .unwrap_or_default()
+    }
+
     /// Ends the login session `token` belongs to on the server side, as an operator or a
     /// security system revoking it early would: from now on every token of that session
     /// (access and refresh token alike, or the pump.fun token) is refused with 401, while

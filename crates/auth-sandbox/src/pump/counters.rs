@@ -16,6 +16,17 @@ pub(crate) struct PumpCounters {
 }
 
 impl PumpCounters {
+    /// The counts now, by name.
+    pub(crate) fn counts(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("logins", read(&self.logins)),
+            ("logins_with_bearer", read(&self.logins_with_bearer)),
+            ("login_refusals", read(&self.login_refusals)),
+            ("signature_reuses", read(&self.signature_reuses)),
+            ("logouts", read(&self.logouts)),
+        ]
+    }
+
     /// Writes the counts now into `counters`.
     pub(crate) fn report(&self, counters: &mut Counters) {
         counters.pump_logins = read(&self.logins);

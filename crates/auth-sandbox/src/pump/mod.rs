@@ -96,6 +96,10 @@ impl Unit for PumpState {
         self.counters.report(counters);
     }
 
+    fn counts(&self) -> Vec<(&'static str, u64)> {
+        self.counters.counts()
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

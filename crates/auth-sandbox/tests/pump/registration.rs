@@ -52,6 +52,16 @@ async fn a_builder_serves_only_the_apis_it_registers() {
     let token = login.body["token"].as_str().unwrap();
     assert!(sb.pump_token_valid_at(token, SystemTime::now()));
     assert_eq!(sb.counters().pump_logins, 1);
+    // The API's own counts, by name, say the same as the flat counters.
+    let counts = sb.api_counts(PumpApi::NAME);
+    let count = |name: &str| counts.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    assert_eq!(count("logins"), Some(1));
+    assert_eq!(count("logouts"), Some(sb.counters().pump_logouts));
+    assert_eq!(count("login_refusals"), Some(0));
+    assert!(
+        sb.api_counts(PearApi::NAME).is_empty(),
+        "Pear is not served"
+    );
     // Pear's conveniences do nothing without Pear.
     assert!(
         sb.issue_api_key(eth_signer(1).address())
