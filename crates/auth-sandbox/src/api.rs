@@ -58,8 +58,14 @@ pub(crate) trait Mount: Send + Sync + 'static {
     /// The address to listen on.
     fn listen_on(&self, config: &SandboxConfig) -> SocketAddr;
 
-    /// Builds the running API on the sandbox's shared state and settings.
-    fn mount(self: Box<Self>, shared: Arc<Shared>, config: &SandboxConfig) -> Arc<dyn Unit>;
+    /// Builds the running API on the sandbox's shared state and settings, knowing the
+    /// address its listener was bound to (an API that checks its own authority needs it).
+    fn mount(
+        self: Box<Self>,
+        shared: Arc<Shared>,
+        config: &SandboxConfig,
+        bound: SocketAddr,
+    ) -> Arc<dyn Unit>;
 }
 
 /// A running API.

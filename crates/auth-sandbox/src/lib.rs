@@ -18,6 +18,7 @@ mod reply;
 mod sandbox;
 mod sessions;
 mod shared;
+mod siwx;
 mod time;
 
 pub use api::SandboxApi;
@@ -26,3 +27,4 @@ pub use counters::Counters;
 pub use pear::PearApi;
 pub use pump::{MESSAGE_PREFIX as PUMP_MESSAGE_PREFIX, ORIGIN as PUMP_ORIGIN, PumpApi};
 pub use sandbox::{Sandbox, SandboxBuilder};
+pub use siwx::{SiweApi, SiwsApi};

@@ -78,7 +78,7 @@ impl SandboxBuilder {
         let mut tasks = Vec::with_capacity(bound.len());
         for (mount, listener, addr) in bound {
             let name = mount.name();
-            let unit = mount.mount(shared.clone(), &config);
+            let unit = mount.mount(shared.clone(), &config, addr);
             let router = unit.clone().router().layer(middleware::from_fn_with_state(
                 shared.clone(),
                 faults::apply,

@@ -70,6 +70,12 @@ impl Sessions {
         lock(&self.revoked).insert(session.to_owned())
     }
 
+    /// Whether a session was ended early (for an API's own opaque tokens, which carry
+    /// their session outside a JWT).
+    pub(crate) fn ended(&self, session: &str) -> bool {
+        lock(&self.revoked).contains(session)
+    }
+
     /// Signs any serializable payload, for tests that forge claims with the real key.
     #[cfg(test)]
     pub(crate) fn sign_raw(&self, payload: &serde_json::Value) -> String {

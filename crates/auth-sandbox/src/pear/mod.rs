@@ -59,7 +59,12 @@ impl Mount for PearApi {
         config.pear_addr
     }
 
-    fn mount(self: Box<Self>, shared: Arc<Shared>, config: &SandboxConfig) -> Arc<dyn Unit> {
+    fn mount(
+        self: Box<Self>,
+        shared: Arc<Shared>,
+        config: &SandboxConfig,
+        _bound: SocketAddr,
+    ) -> Arc<dyn Unit> {
         Arc::new(PearState::new(shared, config))
     }
 }

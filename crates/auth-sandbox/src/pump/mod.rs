@@ -67,7 +67,12 @@ impl Mount for PumpApi {
         config.pump_addr
     }
 
-    fn mount(self: Box<Self>, shared: Arc<Shared>, config: &SandboxConfig) -> Arc<dyn Unit> {
+    fn mount(
+        self: Box<Self>,
+        shared: Arc<Shared>,
+        config: &SandboxConfig,
+        _bound: SocketAddr,
+    ) -> Arc<dyn Unit> {
         Arc::new(PumpState::new(shared, config))
     }
 }
