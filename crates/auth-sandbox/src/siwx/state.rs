@@ -194,6 +194,11 @@ impl SiwxState {
         }
     }
 
+    /// Forgets a refresh token (logout): from now on it is unknown, not reused.
+    pub(crate) fn forget_refresh(&self, token: &str) {
+        lock(&self.refresh_tokens).remove(token);
+    }
+
     /// The claims of a live access token this unit issued.
     pub(crate) fn access_claims(&self, token: &str) -> Option<Claims> {
         self.shared

@@ -106,8 +106,8 @@ pub(super) async fn logout(
         Err(r) => return r,
     };
     if let Some(token) = refresh_token(&body) {
-        // Spent, so it is refused even were it of another session.
-        let _ = state.spend_refresh(&token);
+        // Forgotten, so it is refused even were it of another session.
+        state.forget_refresh(&token);
     }
     state.shared.sessions.end(&claims.sid);
     bump(&state.counters.logouts);

@@ -1,23 +1,31 @@
-//! Registering APIs: what `Sandbox::start` serves, pump.fun served alone through the
-//! builder, and the conveniences of an API that is not served.
+//! Registering APIs: what `Sandbox::start` serves (Pear, pump.fun, SIWE, SIWS), pump.fun
+//! served alone through the builder, and the conveniences of an API that is not served.
 
 use std::io::ErrorKind;
 use std::time::SystemTime;
 
-use auth_sandbox::{PearApi, PumpApi, Sandbox, SandboxConfig};
+use auth_sandbox::{PearApi, PumpApi, Sandbox, SandboxConfig, SiweApi, SiwsApi};
 use auth_test_support::keys::{eth_signer, solana_keypair as keypair};
 
 use super::{ORIGIN, documented_login, now_ms};
 use crate::common::post;
 
 #[tokio::test]
-async fn start_serves_pear_and_pump_each_on_its_own_port() {
+async fn start_serves_pear_pump_siwe_and_siws_each_on_its_own_port() {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    assert_eq!(sb.api_names().collect::<Vec<_>>(), ["pear", "pump"]);
+    assert_eq!(
+        sb.api_names().collect::<Vec<_>>(),
+        ["pear", "pump", "siwe", "siws"]
+    );
     assert_eq!(sb.url_of(PearApi::NAME), Some(sb.pear_url()));
     assert_eq!(sb.url_of(PumpApi::NAME), Some(sb.pump_url()));
-    assert_ne!(sb.pear_url(), sb.pump_url());
-    assert_eq!(sb.url_of("siwe"), None);
+    assert_eq!(sb.url_of(SiweApi::NAME), Some(sb.siwe_url()));
+    assert_eq!(sb.url_of(SiwsApi::NAME), Some(sb.siws_url()));
+    let mut urls = [sb.pear_url(), sb.pump_url(), sb.siwe_url(), sb.siws_url()];
+    urls.sort();
+    assert!(urls.windows(2).all(|w| w[0] != w[1]), "{urls:?}");
+    assert_eq!(sb.url_of("siwx"), None);
+    assert!(sb.api_counts(SiweApi::NAME).contains(&("logins", 0)));
     let debug = format!("{sb:?}");
     assert!(
         debug.contains(&format!("pear_url: {:?}", sb.pear_url())),
