@@ -17,8 +17,8 @@ use crate::counters::Counters;
 use crate::shared::Shared;
 
 /// One login API the sandbox can serve, ready to be registered with
-/// `SandboxBuilder::api`: made from `PearApi` or `PumpApi` (see "APIs as units" in the
-/// crate documentation).
+/// `SandboxBuilder::api`: made from `PearApi`, `PumpApi`, `SiweApi` or `SiwsApi` (see
+/// "APIs as units" in the crate documentation).
 pub struct SandboxApi {
     mount: Box<dyn Mount>,
 }

@@ -2,10 +2,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// What the sandbox has counted so far: the two APIs `Sandbox::start` serves (Pear
-/// Protocol and pump.fun) and the machinery around every API (faults, rate limit,
-/// headers, protected endpoints). Read with `Sandbox::counters`; the counts of an API
-/// that is not served stay zero.
+/// What the sandbox has counted so far: Pear Protocol and pump.fun, and the machinery
+/// around every API (faults, rate limit, headers, protected endpoints). Read with
+/// `Sandbox::counters`; the counts of an API that is not served stay zero. The other APIs
+/// (SIWE, SIWS) count by name, read with `Sandbox::api_counts`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Counters {

@@ -17,8 +17,8 @@ use crate::shared::Shared;
 
 /// A running sandbox: each of its APIs on its own loopback port.
 ///
-/// [`Sandbox::start`] serves Pear Protocol and pump.fun; [`Sandbox::builder`] serves the
-/// APIs you register. Dropping it stops the servers; [`Sandbox::shutdown`] stops them and
+/// [`Sandbox::start`] serves Pear Protocol, pump.fun, SIWE and SIWS; [`Sandbox::builder`]
+/// serves the APIs you register. Dropping it stops the servers; [`Sandbox::shutdown`] stops them and
 /// waits.
 pub struct Sandbox {
     apis: Vec<Served>,
