@@ -69,9 +69,16 @@ impl Refused {
     }
 }
 
-/// The account a login body proves, in its canonical form (EIP-55 or base58), using up
-/// the message's nonce; or why not.
-pub(crate) fn login(state: &SiwxState, mode: Mode, body: &Bytes) -> Result<String, Refused> {
+/// What a login proved.
+pub(crate) struct Proven {
+    /// The account, in its canonical form (EIP-55 or base58).
+    pub(crate) address: String,
+    /// The message's `Expiration Time`, unix milliseconds.
+    pub(crate) expires_ms: Option<u64>,
+}
+
+/// What a login body proves, using up the message's nonce; or why not.
+pub(crate) fn login(state: &SiwxState, mode: Mode, body: &Bytes) -> Result<Proven, Refused> {
     let malformed = |m: &str| Refused::new(Reason::Malformed, m);
     let body: Value = serde_json::from_slice(body).map_err(|_| malformed(BODY_SHAPE))?;
     let text = |key: &str| body.get(key).and_then(Value::as_str);
@@ -98,7 +105,10 @@ pub(crate) fn login(state: &SiwxState, mode: Mode, body: &Bytes) -> Result<Strin
         .nonces
         .check(&parsed.nonce, mode, true)
         .map_err(|r| Refused::new(Reason::Nonce, r.message()))?;
-    Ok(account.address)
+    Ok(Proven {
+        address: account.address,
+        expires_ms: parsed.expires_ms,
+    })
 }
 
 /// An account named by a message, and whether the signature proves it.

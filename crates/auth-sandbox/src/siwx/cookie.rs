@@ -1,5 +1,6 @@
 //! Cookie mode, the shape of spruceid's siwe-quickstart: `GET /nonce` (text),
-//! `POST /verify` (`Set-Cookie: connect.sid=…`, body `true`), `GET /personal_information`
+//! `POST /verify` (`Set-Cookie: connect.sid=…`, body `true`; the session lasts the
+//! configured time, or until the message's `Expiration Time` if sooner), `GET /personal_information`
 //! and `POST /logout` with the cookie.
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use super::nonces::Mode;
 use super::refusal;
 use super::state::SiwxState;
 use crate::counters::bump;
+use crate::time::unix_now_ms;
 
 /// The session cookie's name, express-session's default.
 pub(crate) const COOKIE: &str = "connect.sid";
@@ -31,17 +33,20 @@ pub(super) async fn nonce(Extract(state): Extract<Arc<SiwxState>>) -> Response {
 
 /// `POST /verify {message, signature}`: a cookie session and the body `true`.
 pub(super) async fn verify(Extract(state): Extract<Arc<SiwxState>>, body: Bytes) -> Response {
-    let address = match check::login(&state, Mode::Cookie, &body) {
-        Ok(a) => a,
+    let proven = match check::login(&state, Mode::Cookie, &body) {
+        Ok(p) => p,
         Err(refused) => return refused.answer(&state),
     };
     bump(&state.counters.logins);
     bump(&state.counters.cookie_logins);
-    let cookie = state.open_cookie(&address);
-    let value = format!(
-        "{COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        state.session_secs()
-    );
+    // The session ends with the message, as the quickstart sets the cookie's expiry to
+    // its `Expiration Time`.
+    let left = proven
+        .expires_ms
+        .map(|t| t.saturating_sub(unix_now_ms()).div_ceil(1000));
+    let max_age = left.map_or(state.session_secs(), |l| l.clamp(1, state.session_secs()));
+    let cookie = state.open_cookie(&proven.address, max_age);
+    let value = format!("{COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}");
     with_cookie(Json(true).into_response(), &value)
 }
 

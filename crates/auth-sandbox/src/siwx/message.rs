@@ -278,6 +278,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn no_prefix_or_single_byte_change_panics() {
+        let tail = "\nExpiration Time: 2025-01-02T03:05:05.123+01:00\nResources:\n- a";
+        let text = siwe(Some("Sign in."), tail);
+        for kind in [Kind::Siwe, Kind::Siws] {
+            for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let _ = parse(kind, &text[..end]);
+            }
+            for i in 0..text.len() {
+                for byte in [b'\n', b' ', b':', b'0', b'-', b'.'] {
+                    let mut bytes = text.clone().into_bytes();
+                    bytes[i] = byte;
+                    let _ = parse(kind, &String::from_utf8(bytes).unwrap());
+                }
+            }
+        }
+        assert!(parse(Kind::Siwe, &text).is_ok());
+    }
+
     fn siws(middle: &str) -> String {
         format!(
             "example.com wants you to sign in with your Solana account:\n\

@@ -120,13 +120,14 @@ impl SiwxState {
         self.settings.access_ttl.as_secs().max(1)
     }
 
-    /// Starts a cookie session of `address`; returns the `connect.sid` value.
-    pub(crate) fn open_cookie(&self, address: &str) -> String {
+    /// Starts a cookie session of `address` that lives `secs`; returns the `connect.sid`
+    /// value.
+    pub(crate) fn open_cookie(&self, address: &str, secs: u64) -> String {
         let cookie = random_token();
         let login = Login {
             address: address.to_owned(),
             sid: self.new_session(),
-            expires_ms: expiry_ms(self.session_secs()),
+            expires_ms: expiry_ms(secs),
             used: false,
         };
         let now = unix_now_ms();
@@ -286,7 +287,7 @@ mod tests {
     #[test]
     fn a_closed_cookie_no_longer_works() {
         let state = state(Kind::Siws);
-        let cookie = state.open_cookie("Key111");
+        let cookie = state.open_cookie("Key111", 60);
         assert_eq!(state.cookie_login(&cookie).unwrap().address, "Key111");
         assert!(state.close_cookie(&cookie));
         assert!(state.cookie_login(&cookie).is_none());

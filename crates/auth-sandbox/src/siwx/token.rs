@@ -37,13 +37,13 @@ fn pair(state: &SiwxState, address: &str, sid: &str) -> Response {
 
 /// `POST /auth/login {message, signature}`.
 pub(super) async fn login(Extract(state): Extract<Arc<SiwxState>>, body: Bytes) -> Response {
-    let address = match check::login(&state, Mode::Token, &body) {
-        Ok(a) => a,
+    let proven = match check::login(&state, Mode::Token, &body) {
+        Ok(p) => p,
         Err(refused) => return refused.answer(&state),
     };
     bump(&state.counters.logins);
     bump(&state.counters.token_logins);
-    pair(&state, &address, &state.new_session())
+    pair(&state, &proven.address, &state.new_session())
 }
 
 /// The `refreshToken` of a body, if it is a JSON object with one.

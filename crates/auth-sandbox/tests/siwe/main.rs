@@ -192,3 +192,18 @@ async fn revoke_ends_a_cookie_or_token_session() {
     assert_eq!(reply.status, 401, "the refresh token died with its session");
     assert!(!sb.revoke(access));
 }
+
+#[tokio::test]
+async fn a_cookie_session_ends_with_the_message() {
+    let sb = sandbox().await;
+    let base = sb.siwe_url();
+    let wallet = Eth(eth_signer(10));
+    let nonce = siwx::cookie_nonce(&base).await;
+    let tail = format!("\nExpiration Time: {}", siwx::iso(siwx::now_ms() + 20_000));
+    let text = siwx::message_at(&wallet, authority(&base), &nonce, siwx::now_ms(), &tail);
+    let login = post(&format!("{base}/verify"), &signed(&wallet, &text), &[]).await;
+    assert_eq!(login.status, 200, "{}", login.text);
+    let cookie = login.headers["set-cookie"].to_str().unwrap();
+    let max_age: u64 = cookie.rsplit("Max-Age=").next().unwrap().parse().unwrap();
+    assert!((19..=20).contains(&max_age), "{cookie}");
+}
