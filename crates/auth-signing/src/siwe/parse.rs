@@ -108,7 +108,7 @@ impl SiweMessage {
         };
         let address = lines.field("address", "", "the address")?;
         let line = lines.number();
-        if lines.take("an empty line")? != "" {
+        if !lines.take("an empty line")?.is_empty() {
             return Err(SiweError::Syntax {
                 line,
                 expected: "an empty line",
@@ -126,7 +126,7 @@ impl SiweMessage {
         } else {
             let statement = lines.field("statement", "", "a statement or an empty line")?;
             let line = lines.number();
-            if lines.take("an empty line after the statement")? != "" {
+            if !lines.take("an empty line after the statement")?.is_empty() {
                 return Err(SiweError::Syntax {
                     line,
                     expected: "an empty line after the statement",

@@ -104,10 +104,10 @@ impl SiweMessage {
     ) -> Result<(), SiweError> {
         self.check_claims(options)?;
         let hash = self.signing_hash();
-        if let Ok(eoa) = EthSignature::from_bytes(signature) {
-            if recover_address(&hash, &eoa).is_ok_and(|a| a == self.address()) {
-                return Ok(());
-            }
+        if let Ok(eoa) = EthSignature::from_bytes(signature)
+            && recover_address(&hash, &eoa).is_ok_and(|a| a == self.address())
+        {
+            return Ok(());
         }
         let valid = wallet
             .is_valid_signature(self.address(), self.chain_id(), hash, signature)
@@ -124,36 +124,36 @@ impl SiweMessage {
 
     /// The checks that need no signature: domain, nonce, time window.
     fn check_claims(&self, options: &VerifyOptions) -> Result<(), SiweError> {
-        if let Some(expected) = &options.domain {
-            if expected != self.domain() {
-                return Err(SiweError::DomainMismatch {
-                    expected: expected.clone(),
-                    found: self.domain().to_owned(),
-                });
-            }
+        if let Some(expected) = &options.domain
+            && expected != self.domain()
+        {
+            return Err(SiweError::DomainMismatch {
+                expected: expected.clone(),
+                found: self.domain().to_owned(),
+            });
         }
-        if let Some(expected) = &options.nonce {
-            if expected != self.nonce() {
-                return Err(SiweError::NonceMismatch {
-                    expected: expected.clone(),
-                    found: self.nonce().to_owned(),
-                });
-            }
+        if let Some(expected) = &options.nonce
+            && expected != self.nonce()
+        {
+            return Err(SiweError::NonceMismatch {
+                expected: expected.clone(),
+                found: self.nonce().to_owned(),
+            });
         }
         let now = options.unix_nanos();
-        if let Some(exp) = self.expiration_time() {
-            if now >= exp.unix_nanos() {
-                return Err(SiweError::Expired {
-                    expiration_time: exp.to_string(),
-                });
-            }
+        if let Some(exp) = self.expiration_time()
+            && now >= exp.unix_nanos()
+        {
+            return Err(SiweError::Expired {
+                expiration_time: exp.to_string(),
+            });
         }
-        if let Some(nbf) = self.not_before() {
-            if now < nbf.unix_nanos() {
-                return Err(SiweError::NotYetValid {
-                    not_before: nbf.to_string(),
-                });
-            }
+        if let Some(nbf) = self.not_before()
+            && now < nbf.unix_nanos()
+        {
+            return Err(SiweError::NotYetValid {
+                not_before: nbf.to_string(),
+            });
         }
         Ok(())
     }

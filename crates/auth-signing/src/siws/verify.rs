@@ -37,36 +37,36 @@ impl SiwsMessage {
         signature: &SolanaSignature,
         options: &VerifyOptions,
     ) -> Result<(), SiwsError> {
-        if let Some(expected) = &options.domain {
-            if expected != self.domain() {
-                return Err(SiwsError::DomainMismatch {
-                    expected: expected.clone(),
-                    found: self.domain().to_owned(),
-                });
-            }
+        if let Some(expected) = &options.domain
+            && expected != self.domain()
+        {
+            return Err(SiwsError::DomainMismatch {
+                expected: expected.clone(),
+                found: self.domain().to_owned(),
+            });
         }
-        if let Some(expected) = &options.nonce {
-            if Some(expected.as_str()) != self.nonce() {
-                return Err(SiwsError::NonceMismatch {
-                    expected: expected.clone(),
-                    found: self.nonce().map(str::to_owned),
-                });
-            }
+        if let Some(expected) = &options.nonce
+            && Some(expected.as_str()) != self.nonce()
+        {
+            return Err(SiwsError::NonceMismatch {
+                expected: expected.clone(),
+                found: self.nonce().map(str::to_owned),
+            });
         }
         let now = options.unix_nanos();
-        if let Some(exp) = self.expiration_time() {
-            if now >= exp.unix_nanos() {
-                return Err(SiwsError::Expired {
-                    expiration_time: exp.to_string(),
-                });
-            }
+        if let Some(exp) = self.expiration_time()
+            && now >= exp.unix_nanos()
+        {
+            return Err(SiwsError::Expired {
+                expiration_time: exp.to_string(),
+            });
         }
-        if let Some(nbf) = self.not_before() {
-            if now < nbf.unix_nanos() {
-                return Err(SiwsError::NotYetValid {
-                    not_before: nbf.to_string(),
-                });
-            }
+        if let Some(nbf) = self.not_before()
+            && now < nbf.unix_nanos()
+        {
+            return Err(SiwsError::NotYetValid {
+                not_before: nbf.to_string(),
+            });
         }
         verify(&self.address(), self.as_str().as_bytes(), signature).map_err(|source| {
             SiwsError::Signature {

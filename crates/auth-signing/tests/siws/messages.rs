@@ -80,7 +80,8 @@ fn refuses_a_wrong_key() {
 #[test]
 fn refuses_invalid_fields_and_texts() {
     let keypair = SolanaKeypair::from_seed_bytes([3; 32]);
-    let cases: [(&str, fn(&mut SiwsFields)); 7] = [
+    type Change = fn(&mut SiwsFields);
+    let cases: [(&str, Change); 7] = [
         (
             "\"address\": must be a base58 public key of 32 bytes",
             |f| f.address = "0OIl".into(),
