@@ -5,6 +5,9 @@
 pub mod alloy;
 pub mod eip712;
 pub mod ethereum;
+pub mod sign_in;
+pub mod siwe;
+pub mod siws;
 pub mod solana;
 #[cfg(feature = "solana-signer")]
 pub mod solana_sdk;
