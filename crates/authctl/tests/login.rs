@@ -296,6 +296,26 @@ fn sandbox_command_serves_until_stopped() {
         pump.starts_with("PUMP_BASE_URL=http://127.0.0.1:"),
         "{pump}"
     );
+    let siwe = lines.next().unwrap().unwrap();
+    let siwe_url = siwe.strip_prefix("SIWE_BASE_URL=").unwrap().to_owned();
+    let siws = lines.next().unwrap().unwrap();
+    assert!(
+        siws.starts_with("SIWS_BASE_URL=http://127.0.0.1:"),
+        "{siws}"
+    );
+    // The SIWE backend it printed takes a sign-in too.
+    let siwe_login = authctl(
+        &[
+            "siwe",
+            "login",
+            "--base-url",
+            &siwe_url,
+            "--private-key-env",
+            "PK",
+        ],
+        &[("PK", KEY)],
+    );
+    json(&siwe_login);
     // The printed URL serves the Pear API: a wallet login against it works.
     let out = authctl(
         &["pear", "login", "--private-key-env", "PK"],

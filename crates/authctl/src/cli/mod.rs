@@ -8,6 +8,7 @@ mod pear;
 mod pump;
 mod sandbox;
 mod sign;
+mod siwx;
 mod store;
 
 use clap::{Parser, Subcommand};
@@ -21,9 +22,11 @@ pub(crate) use pear::{
 pub(crate) use pump::{PumpApi, PumpCommand, PumpLoginArgs};
 pub(crate) use sandbox::SandboxArgs;
 pub(crate) use sign::SignCommand;
+pub(crate) use siwx::{BackendArgs, PresetArg, SiwxCommand, VerifyArgs};
 pub(crate) use store::StoreArgs;
 
-/// Wallet signing for Pear Protocol (EIP-712, secp256k1) and pump.fun (ed25519).
+/// Wallet signing for Pear Protocol (EIP-712, secp256k1), pump.fun (ed25519), and any
+/// Sign-In with Ethereum or Sign In With Solana backend.
 ///
 /// Secrets are never taken as arguments: name an environment variable or a file.
 #[derive(Debug, Parser)]
@@ -49,7 +52,16 @@ pub(crate) enum Command {
     /// pump.fun: log in, read the profile, log out.
     #[command(subcommand)]
     Pump(PumpCommand),
-    /// Run the local sandbox of both APIs until interrupted (Ctrl-C); prints its base URLs.
+    /// Sign-In with Ethereum (EIP-4361): make, parse, sign and verify messages; sign in
+    /// to any SIWE backend.
+    #[command(subcommand)]
+    Siwe(SiwxCommand<EthKeyArgs>),
+    /// Sign In With Solana: make, parse, sign and verify messages; sign in to any SIWS
+    /// backend.
+    #[command(subcommand)]
+    Siws(SiwxCommand<SolanaKeyArgs>),
+    /// Run the local sandbox of the APIs (Pear, pump.fun, SIWE, SIWS) until interrupted
+    /// (Ctrl-C); prints their base URLs.
     Sandbox(SandboxArgs),
     /// Web3 Secret Storage keystores (geth's and foundry's encrypted key files).
     #[command(subcommand)]

@@ -12,6 +12,7 @@ mod pear;
 mod pump;
 mod sandbox;
 mod sign;
+mod siwx;
 mod store;
 
 /// Runs a parsed command line.
@@ -26,6 +27,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Address(args) => address::print(&args),
         Command::Pear(command) => pear::run(command),
         Command::Pump(command) => pump::run(command),
+        Command::Siwe(command) => siwx::run::<siwx_auth::Siwe, _>(command),
+        Command::Siws(command) => siwx::run::<siwx_auth::Siws, _>(command),
         Command::Sandbox(args) => sandbox::run(&args),
         Command::Keystore(command) => keystore::run(command),
     }

@@ -27,6 +27,8 @@ pub(crate) fn run(args: &SandboxArgs) -> Result<ExitCode, Failure> {
             .map_err(|e| Failure::new(format!("could not start the sandbox: {e}")))?;
         print_line(format_args!("PEAR_BASE_URL={}", sandbox.pear_url()))?;
         print_line(format_args!("PUMP_BASE_URL={}", sandbox.pump_url()))?;
+        print_line(format_args!("SIWE_BASE_URL={}", sandbox.siwe_url()))?;
+        print_line(format_args!("SIWS_BASE_URL={}", sandbox.siws_url()))?;
         eprintln!("sandbox running; Ctrl-C to stop");
         tokio::signal::ctrl_c()
             .await

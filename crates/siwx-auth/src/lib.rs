@@ -1,0 +1,27 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod authorized;
+mod client;
+mod error;
+mod headers;
+mod safety;
+mod session;
+mod settings;
+mod standard;
+
+/// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
+/// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
+pub use auth_http;
+pub use auth_provider::{ApiError, Failure, FailureKind, ProviderError};
+/// Re-exported: the session machinery the providers plug into.
+pub use auth_session;
+/// Re-exported: the messages themselves (EIP-4361 in `siwe`, Sign In With Solana in
+/// `siws`), to parse, build, sign and verify without a backend.
+pub use auth_signing::{siwe, siws};
+pub use client::{SiweClient, SiwsClient, SiwxClient, SiwxClientBuilder, SiwxLogin};
+pub use error::{SiwxError, SiwxFailure};
+pub use safety::MAX_NONCE_LEN;
+pub use session::{SiweSession, SiwsSession, SiwxAuthenticator};
+pub use settings::{DEFAULT_SESSION_LIFETIME, NonceSource, Preset, RefreshEndpoint, SessionFrom};
+pub use standard::{Siwe, Siws, Standard};
