@@ -246,3 +246,35 @@ async fn a_siws_message_signed_elsewhere_is_checked_then_sent() {
     let login = client.login_signed(&text, &signature).await.unwrap();
     assert!(!login.token.expose_secret().is_empty());
 }
+
+#[tokio::test]
+async fn errors_never_show_a_signature_or_refresh_token_the_server_echoes() {
+    let client = SiweClient::builder("https://app.example.com")
+        .preset(siwx_auth::Preset::TokenApi)
+        .transport(auth_test_support::transport::echoing(401))
+        .build()
+        .unwrap();
+    let refresh = auth_types::RefreshToken::new("rt-secret-value-1234567890");
+    let error = client.refresh(&refresh).await.unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(matches!(
+        provider_failure(&error),
+        SiwxFailure::RefreshRejected { .. }
+    ));
+    assert!(!shown.contains("rt-secret-value"), "{shown}");
+
+    let wallet = eth_signer(11);
+    let message = client.message(wallet.address(), "abcdefgh12").unwrap();
+    let signature = message.sign(&wallet).await.unwrap().to_string();
+    let error = client
+        .login_signed(&message.to_string(), &signature)
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert!(!shown.contains(&signature[2..]), "{shown}");
+    assert!(
+        shown.contains("rejected"),
+        "the server's message is kept: {shown}"
+    );
+}
