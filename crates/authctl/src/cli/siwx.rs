@@ -127,7 +127,7 @@ pub(crate) struct BackendArgs {
     /// The JSON field of the session's lifetime in seconds.
     #[arg(long, value_name = "FIELD")]
     pub(crate) expires_in_field: Option<String>,
-    /// The refresh path (POST {<refresh-field>: token}).
+    /// The refresh path (POST with the refresh token in the --refresh-field field).
     #[arg(long, value_name = "PATH")]
     pub(crate) refresh_path: Option<String>,
     /// The refresh body's field [default: refreshToken].
