@@ -20,5 +20,6 @@
 mod options;
 mod timestamp;
 
+pub(crate) use options::OutsideWindow;
 pub use options::VerifyOptions;
 pub use timestamp::{Timestamp, TimestampError};
