@@ -1,6 +1,7 @@
 //! A checked Sign In With Solana message.
 
 use std::fmt;
+use std::str::FromStr;
 
 use auth_types::SolanaPubkey;
 
@@ -215,5 +216,13 @@ impl SiwsMessage {
 impl fmt::Display for SiwsMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+impl FromStr for SiwsMessage {
+    type Err = SiwsError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        SiwsMessage::parse(text)
     }
 }
