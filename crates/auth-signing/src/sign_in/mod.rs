@@ -7,7 +7,7 @@
 //!
 //! let issued = Timestamp::parse("2021-09-30T16:25:24-02:00")?;
 //! assert_eq!(issued.as_str(), "2021-09-30T16:25:24-02:00");
-//! assert_eq!(issued.to_system_time(), UNIX_EPOCH + Duration::from_secs(1_633_033_524));
+//! assert_eq!(issued.to_system_time(), UNIX_EPOCH + Duration::from_secs(1_633_026_324));
 //!
 //! let now = Timestamp::from_system_time(UNIX_EPOCH + Duration::from_millis(1_633_019_124_000));
 //! assert_eq!(now.to_string(), "2021-09-30T16:25:24.000Z");
@@ -20,5 +20,6 @@
 mod options;
 mod timestamp;
 
+pub(crate) use options::OutsideWindow;
 pub use options::VerifyOptions;
 pub use timestamp::{Timestamp, TimestampError};

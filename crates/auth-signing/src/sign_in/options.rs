@@ -3,6 +3,8 @@
 
 use std::time::SystemTime;
 
+use super::timestamp::Timestamp;
+
 /// The options of `SiweMessage::verify` and `SiwsMessage::verify`.
 ///
 /// The default checks the message's time window at [`SystemTime::now`] and neither domain
@@ -20,7 +22,6 @@ use std::time::SystemTime;
 /// assert_eq!(VerifyOptions::default().time, None);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct VerifyOptions {
     /// The time at which the message must be valid; `None`: [`SystemTime::now`].
     pub time: Option<SystemTime>,
@@ -53,8 +54,29 @@ impl VerifyOptions {
         self
     }
 
+    /// The one rule of a message's time window: valid from `not_before` (included) until
+    /// `expiration_time` (excluded), at [`VerifyOptions::time`].
+    pub(crate) fn check_window(
+        &self,
+        not_before: Option<&Timestamp>,
+        expiration_time: Option<&Timestamp>,
+    ) -> Result<(), OutsideWindow> {
+        let now = self.unix_nanos();
+        if let Some(exp) = expiration_time
+            && now >= exp.unix_nanos()
+        {
+            return Err(OutsideWindow::Expired(exp.to_string()));
+        }
+        if let Some(nbf) = not_before
+            && now < nbf.unix_nanos()
+        {
+            return Err(OutsideWindow::NotYetValid(nbf.to_string()));
+        }
+        Ok(())
+    }
+
     /// The time to check at, in nanoseconds since the Unix epoch (negative before it).
-    pub(crate) fn unix_nanos(&self) -> i128 {
+    fn unix_nanos(&self) -> i128 {
         let time = self.time.unwrap_or_else(SystemTime::now);
         match time.duration_since(SystemTime::UNIX_EPOCH) {
             Ok(after) => i128::try_from(after.as_nanos()).unwrap_or(i128::MAX),
@@ -63,4 +85,12 @@ impl VerifyOptions {
                 .unwrap_or(i128::MIN),
         }
     }
+}
+
+/// Why a time is outside a message's window, with the bound it crossed as written.
+pub(crate) enum OutsideWindow {
+    /// At or after the expiration time.
+    Expired(String),
+    /// Before the not-before time.
+    NotYetValid(String),
 }

@@ -1,7 +1,7 @@
 //! The rule of each field, shared by the text parser and `from_fields`: each answers the
 //! reason a value breaks it, as the error message says it.
 
-use auth_types::EvmAddress;
+use auth_types::{AddressError, EvmAddress};
 use iri_string::spec::UriSpec;
 use iri_string::validate;
 
@@ -23,12 +23,20 @@ pub(crate) fn domain(s: &str) -> Rule<()> {
         .map_err(|_| "must be an RFC 3986 authority ([userinfo@]host[:port])")
 }
 
+const CHECKSUM: &str = "must be written with its EIP-55 checksum (mixed case)";
+
 pub(crate) fn address(s: &str) -> Rule<EvmAddress> {
-    let parsed: EvmAddress = s
-        .parse()
-        .map_err(|_| "must be 0x followed by 40 hex digits")?;
-    if parsed.to_checksum() != s {
-        return Err("must be written with its EIP-55 checksum (mixed case)");
+    let parsed: EvmAddress = s.parse().map_err(|e| match e {
+        AddressError::BadChecksum { .. } => CHECKSUM,
+        _ => "must be 0x followed by 40 hex digits",
+    })?;
+    // `parse` checked mixed case against the checksum; a text in one case may still be
+    // the checksum (an address with few letters), or not.
+    let digits = s.strip_prefix("0x").unwrap_or(s);
+    let mixed = digits.bytes().any(|b| b.is_ascii_lowercase())
+        && digits.bytes().any(|b| b.is_ascii_uppercase());
+    if !mixed && parsed.to_checksum() != s {
+        return Err(CHECKSUM);
     }
     Ok(parsed)
 }

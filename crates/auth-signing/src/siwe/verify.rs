@@ -8,7 +8,7 @@ use auth_types::EvmAddress;
 use super::error::SiweError;
 use super::message::SiweMessage;
 use crate::ethereum::recover_address;
-use crate::sign_in::VerifyOptions;
+use crate::sign_in::{OutsideWindow, VerifyOptions};
 
 /// A contract wallet's signature check (EIP-1271 `isValidSignature`), done by whoever can
 /// reach the chain; this crate does no I/O and has none built in.
@@ -140,21 +140,12 @@ impl SiweMessage {
                 found: self.nonce().to_owned(),
             });
         }
-        let now = options.unix_nanos();
-        if let Some(exp) = self.expiration_time()
-            && now >= exp.unix_nanos()
-        {
-            return Err(SiweError::Expired {
-                expiration_time: exp.to_string(),
-            });
-        }
-        if let Some(nbf) = self.not_before()
-            && now < nbf.unix_nanos()
-        {
-            return Err(SiweError::NotYetValid {
-                not_before: nbf.to_string(),
-            });
-        }
+        options
+            .check_window(self.not_before(), self.expiration_time())
+            .map_err(|outside| match outside {
+                OutsideWindow::Expired(expiration_time) => SiweError::Expired { expiration_time },
+                OutsideWindow::NotYetValid(not_before) => SiweError::NotYetValid { not_before },
+            })?;
         Ok(())
     }
 }

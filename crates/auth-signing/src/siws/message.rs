@@ -1,6 +1,7 @@
 //! A checked Sign In With Solana message.
 
 use std::fmt;
+use std::str::FromStr;
 
 use auth_types::SolanaPubkey;
 
@@ -59,6 +60,12 @@ impl SiwsMessage {
     /// );
     /// ```
     pub fn from_fields(fields: SiwsFields) -> Result<SiwsMessage, SiwsError> {
+        SiwsMessage::checked(fields, None)
+    }
+
+    /// Checks `fields`, read from `source` if given: then the text they write must be
+    /// `source` (which `parseSignInMessageText` read as them, so they read back the same).
+    fn checked(fields: SiwsFields, source: Option<&str>) -> Result<SiwsMessage, SiwsError> {
         if fields.domain.is_empty() {
             return Err(invalid("domain", "must not be empty"));
         }
@@ -106,11 +113,16 @@ impl SiwsMessage {
         let expiration_time = time("expirationTime", &fields.expiration_time)?;
         let not_before = time("notBefore", &fields.not_before)?;
         let text = fields.to_text();
-        if SiwsFields::parse_text(&text).as_ref() != Some(&fields) {
-            return Err(invalid(
-                "statement",
-                "would read back as other fields (it holds lines that look like fields)",
-            ));
+        match source {
+            Some(source) if source != text => return Err(SiwsError::NotCanonical),
+            Some(_) => {}
+            None if SiwsFields::parse_text(&text).as_ref() != Some(&fields) => {
+                return Err(invalid(
+                    "statement",
+                    "would read back as other fields (it holds lines that look like fields)",
+                ));
+            }
+            None => {}
         }
         Ok(SiwsMessage {
             fields,
@@ -127,11 +139,7 @@ impl SiwsMessage {
     /// (what `verifySignIn` accepts).
     pub fn parse(text: &str) -> Result<SiwsMessage, SiwsError> {
         let fields = SiwsFields::parse_text(text).ok_or(SiwsError::Syntax)?;
-        let message = SiwsMessage::from_fields(fields)?;
-        if message.text != text {
-            return Err(SiwsError::NotCanonical);
-        }
-        Ok(message)
+        SiwsMessage::checked(fields, Some(text))
     }
 
     /// The fields, as plain values.
@@ -208,5 +216,13 @@ impl SiwsMessage {
 impl fmt::Display for SiwsMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+impl FromStr for SiwsMessage {
+    type Err = SiwsError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        SiwsMessage::parse(text)
     }
 }

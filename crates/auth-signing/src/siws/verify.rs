@@ -4,7 +4,7 @@ use auth_signer::{SignerError, SolanaSignature, SolanaSigner};
 
 use super::error::SiwsError;
 use super::message::SiwsMessage;
-use crate::sign_in::VerifyOptions;
+use crate::sign_in::{OutsideWindow, VerifyOptions};
 use crate::solana::verify;
 
 impl SiwsMessage {
@@ -53,21 +53,12 @@ impl SiwsMessage {
                 found: self.nonce().map(str::to_owned),
             });
         }
-        let now = options.unix_nanos();
-        if let Some(exp) = self.expiration_time()
-            && now >= exp.unix_nanos()
-        {
-            return Err(SiwsError::Expired {
-                expiration_time: exp.to_string(),
-            });
-        }
-        if let Some(nbf) = self.not_before()
-            && now < nbf.unix_nanos()
-        {
-            return Err(SiwsError::NotYetValid {
-                not_before: nbf.to_string(),
-            });
-        }
+        options
+            .check_window(self.not_before(), self.expiration_time())
+            .map_err(|outside| match outside {
+                OutsideWindow::Expired(expiration_time) => SiwsError::Expired { expiration_time },
+                OutsideWindow::NotYetValid(not_before) => SiwsError::NotYetValid { not_before },
+            })?;
         verify(&self.address(), self.as_str().as_bytes(), signature).map_err(|source| {
             SiwsError::Signature {
                 address: self.address(),
