@@ -14,11 +14,13 @@ use crate::error::AuthorizedError;
 ///
 /// 1. [`authorize`](Authorizer::authorize) puts the session's current token (and the
 ///    provider's extras) on the request and returns the token it used.
-/// 2. [`invalidate_if_refused`](Authorizer::invalidate_if_refused) looks at the status of
-///    the answer: on a 401 it reports that token to the session
-///    ([`Session::invalidate`], compare-and-swap, so a burst of 401s for one token costs
-///    one renewal) and says the request should be sent once more, authorized again, if it
-///    can be replayed.
+/// 2. [`report_if_refused`](Authorizer::report_if_refused) looks at the status of the
+///    answer: on a 401 it reports that token to the session ([`Session::report_refused`]),
+///    which judges it (a burst of 401s for one token costs one check and at most one
+///    renewal; at most a few 401-triggered renewals a minute per session, default 3), and
+///    says whether the request should be sent once more, authorized again, if it can be
+///    replayed. A 401 the session does not renew for (the token was confirmed alive, or
+///    the cap is reached) is passed on as it is.
 ///
 /// A cheap handle: clones share the session. `Debug` shows no token.
 pub struct Authorizer<A: AuthorizeRequest> {
@@ -38,7 +40,7 @@ impl<A: AuthorizeRequest> Authorizer<A> {
 
     /// Puts the session's access token on `headers` (through
     /// [`AuthorizeRequest::authorize`]) and returns that token, to hand to
-    /// [`invalidate_if_refused`](Authorizer::invalidate_if_refused) with the answer. `E`
+    /// [`report_if_refused`](Authorizer::report_if_refused) with the answer. `E`
     /// is the caller's own send error, which this never produces.
     ///
     /// # Errors
@@ -61,10 +63,25 @@ impl<A: AuthorizeRequest> Authorizer<A> {
         Ok(token)
     }
 
-    /// Reports `token` to the session ([`Session::invalidate`]) if the server refused it
-    /// (status 401), and says whether it did. The session renews a reported token once
-    /// however many requests report it; on `true`, a request that can be replayed should
-    /// be authorized again and sent once more.
+    /// Reports `token` to the session ([`Session::report_refused`]) if the server refused
+    /// it (status 401), and says whether the request should be sent once more: on `true`, a
+    /// request that can be replayed should be authorized again and sent once more (and
+    /// the answer to that second try not reported again). `false` for any other status,
+    /// and for a 401 the session passes on (the token was confirmed alive, the cap of
+    /// 401-triggered renewals per minute is reached, or the check failed).
+    pub async fn report_if_refused(&self, status: StatusCode, token: &AccessToken) -> bool {
+        if status != StatusCode::UNAUTHORIZED {
+            return false;
+        }
+        self.session.report_refused(token).await.replay()
+    }
+
+    /// Reports `token` to the session with [`Session::invalidate`] if the server refused it
+    /// (status 401), and says whether it did: without the session's check or its cap of
+    /// 401-triggered renewals per minute.
+    #[deprecated(
+        note = "use `report_if_refused`, which asks the provider and keeps to the session's cap of renewals per minute"
+    )]
     pub fn invalidate_if_refused(&self, status: StatusCode, token: &AccessToken) -> bool {
         if status != StatusCode::UNAUTHORIZED {
             return false;
@@ -78,11 +95,12 @@ impl<A: AuthorizeRequest> Authorizer<A> {
         true
     }
 
-    /// The former name of [`invalidate_if_refused`](Authorizer::invalidate_if_refused),
-    /// which reports a refused token to the session as well as answering.
+    /// The former name of `invalidate_if_refused`, which reports a refused token to the
+    /// session with [`Session::invalidate`] as well as answering.
     #[deprecated(
-        note = "renamed `invalidate_if_refused`: it reports a refused token to the session"
+        note = "use `report_if_refused`, which asks the provider and keeps to the session's cap of renewals per minute"
     )]
+    #[allow(deprecated)]
     pub fn refused(&self, status: StatusCode, token: &AccessToken) -> bool {
         self.invalidate_if_refused(status, token)
     }

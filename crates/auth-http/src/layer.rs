@@ -71,10 +71,13 @@ impl<S, A: AuthorizeRequest> Layer<S> for AuthorizeLayer<A> {
 /// For each request:
 /// 1. the session's current token goes on it ([`AuthorizeRequest::authorize`]); a copy of
 ///    the request is kept if its body can be replayed ([`ReplayBody`]);
-/// 2. on a 401 answer the token is reported to the session ([`Session::invalidate`]: a
-///    burst of 401s for one token costs one renewal), and the copy, if any, is authorized
-///    with the renewed token and sent once more; its answer is returned whatever it is.
-///    Without a copy (a streaming body) the 401 is returned as is.
+/// 2. on a 401 answer the token is reported to the session ([`Session::report_refused`]:
+///    a burst of 401s for one token costs one check and at most one renewal, and a
+///    session renews for 401s at most a few times a minute, default 3). If the session
+///    renews (or already has), the copy, if any, is authorized with the renewed token and
+///    sent once more; its answer is returned whatever it is. Without a copy (a streaming
+///    body), or when the session keeps the token (the provider confirmed it alive, or the
+///    cap is reached), the 401 is returned as is.
 ///
 /// Other answers are returned untouched. The inner service must be `Clone` (the usual
 /// tower rule for services whose futures outlive `call`).
@@ -146,7 +149,10 @@ where
                 .call(request)
                 .await
                 .map_err(|source| AuthorizedError::Service { source })?;
-            if !authorizer.invalidate_if_refused(response.status(), &token) {
+            if !authorizer
+                .report_if_refused(response.status(), &token)
+                .await
+            {
                 return Ok(response);
             }
             let Some(mut again) = replay else {

@@ -14,10 +14,11 @@ use crate::authorizer::Authorizer;
 ///
 /// The rule of [`AuthorizeService`](crate::AuthorizeService) for reqwest: the session's
 /// current token goes on each request; on a 401 the token is reported to the session
-/// ([`Session::invalidate`]: a burst of 401s for one token costs one renewal) and a
+/// ([`Session::report_refused`]: a burst of 401s for one token costs one check and at
+/// most one renewal, at most a few a minute per session) and, if the session renews, a
 /// request whose body can be cloned ([`reqwest::Request::try_clone`]: not a stream) is
-/// authorized with the renewed token and sent once more. A streaming request is returned
-/// as is with its 401.
+/// authorized with the renewed token and sent once more. A streaming request, or a 401
+/// the session does not renew for, is returned as is.
 ///
 /// A failure to get or carry a token is [`reqwest_middleware::Error::Middleware`] holding
 /// an [`AuthorizedError`](crate::AuthorizedError)`<A::Error, Infallible>`.
@@ -72,7 +73,8 @@ impl<A: AuthorizeRequest> Middleware for AuthorizeMiddleware<A> {
         let response = next.clone().run(request, extensions).await?;
         if !self
             .authorizer
-            .invalidate_if_refused(response.status(), &token)
+            .report_if_refused(response.status(), &token)
+            .await
         {
             return Ok(response);
         }

@@ -44,6 +44,13 @@ pub struct Counters {
     pub pump_signature_reuses: u64,
     /// pump.fun logouts.
     pub pump_logouts: u64,
+    /// pump.fun protected requests (`my-profile`, logout, `coins/forbidden`) that carried
+    /// the token as `Authorization: Bearer` (the token route's clients).
+    pub pump_protected_with_bearer: u64,
+    /// pump.fun protected requests that carried an `auth_token` cookie (a browser after a
+    /// cookie login, the public bots). A request with both counts in both; the bearer
+    /// header is the one read.
+    pub pump_protected_with_cookie: u64,
     /// POST requests to either API without an `Accept` header that admits
     /// `application/json` (`application/json`, `application/*` or `*/*`, not with
     /// `q=0`). Neither server refuses them; a client that sends `Accept` keeps this at
@@ -54,6 +61,10 @@ pub struct Counters {
     pub protected_ok: u64,
     /// Requests refused with 401 for a missing, dead or expired token.
     pub protected_refused: u64,
+    /// Requests with a live token refused with 401 all the same, by an endpoint that
+    /// refuses the action, not the token (Pear `GET /sandbox/forbidden`, pump.fun
+    /// `GET /coins/forbidden`). Also counted in [`Counters::protected_ok`].
+    pub business_refusals: u64,
     /// Injected 500 answers.
     pub faults_500: u64,
     /// 429 answers (rate limit or injected).

@@ -33,6 +33,7 @@ pub(crate) struct SharedCounters {
     pub(crate) json_posts_without_accept: AtomicU64,
     pub(crate) protected_ok: AtomicU64,
     pub(crate) protected_refused: AtomicU64,
+    pub(crate) business_refusals: AtomicU64,
     pub(crate) faults_500: AtomicU64,
     pub(crate) faults_429: AtomicU64,
     pub(crate) faults_drop_before: AtomicU64,
@@ -45,6 +46,7 @@ impl SharedCounters {
         counters.json_posts_without_accept = read(&self.json_posts_without_accept);
         counters.protected_ok = read(&self.protected_ok);
         counters.protected_refused = read(&self.protected_refused);
+        counters.business_refusals = read(&self.business_refusals);
         counters.faults_500 = read(&self.faults_500);
         counters.faults_429 = read(&self.faults_429);
         counters.faults_drop_before = read(&self.faults_drop_before);

@@ -80,6 +80,20 @@ pub trait Authenticator: Send + Sync + 'static {
         self.login().await
     }
 
+    /// Whether `token`, which the server just refused (a 401), is dead: asked by
+    /// [`Session::report_refused`](crate::Session::report_refused) before a 401 causes a
+    /// renewal, at most once per token a minute. `Ok(false)` (the token is alive: the
+    /// server refused the request, not the token) keeps the token: no renewal, the 401 is
+    /// passed on. An error keeps it too, and the next 401 asks again.
+    ///
+    /// The default says `Ok(true)` without a network call. A provider whose server answers
+    /// 401 to live tokens, and whose logins cost other holders their tokens, checks with a
+    /// cheap authenticated call (pump.fun's: `GET /auth/my-profile`).
+    async fn confirm_refused(&self, token: &AccessToken) -> Result<bool, Self::Error> {
+        let _ = token;
+        Ok(true)
+    }
+
     /// How long after a login replaced an access token the session obtained itself, the
     /// session logs that token out ([`logout`](Self::logout), without a refresh token), so
     /// renewals leave no live server sessions behind. Best effort, in the background; the

@@ -10,7 +10,9 @@ mod tokens;
 pub use auth_types::{Clock, SystemClock};
 pub use authenticator::{AuthError, Authenticator, FailureKind};
 pub use jwt::jwt_expiry;
-pub use session::{NewToken, Session, SessionBuilder, SessionError, SessionStats, TokenSource};
+pub use session::{
+    NewToken, Refusal, Session, SessionBuilder, SessionError, SessionStats, TokenSource,
+};
 // The stores live in `auth-store`; named here too, so a session's users need one crate.
 #[cfg(feature = "file")]
 pub use auth_store::FileStore;

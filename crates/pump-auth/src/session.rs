@@ -6,6 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use auth_session::{Authenticator, Identity, Session, Tokens};
 use auth_signing::SolanaSigner;
+use auth_transport::http::StatusCode;
 use auth_types::{AccessToken, RefreshToken};
 
 use crate::PumpLogin;
@@ -98,6 +99,24 @@ impl Authenticator for PumpAuthenticator {
         Ok(session_tokens(
             self.client.relogin(self.signer.as_ref(), current).await?,
         ))
+    }
+
+    /// `GET /auth/my-profile` with the refused token: pump.fun answers 401 to a live
+    /// token for actions the wallet may not take, and a new login rotates the wallet's
+    /// token for every holder, so a 401 is confirmed before the session logs in. A
+    /// profile (any 2xx) means alive (`Ok(false)`: the token is kept, no login); a 401 means
+    /// dead (`Ok(true)`). Anything else (another status, a 429, a transport failure) is
+    /// returned as the error: the session keeps the token and passes the 401 on, and the
+    /// next 401 asks again; no login is made on a guess, as one would break the token of
+    /// every other holder.
+    async fn confirm_refused(&self, token: &AccessToken) -> Result<bool, PumpError> {
+        match self.client.profile(token).await {
+            Ok(_) => Ok(false),
+            // A 2xx whose body this client could not read: the token was accepted.
+            Err(error) if error.status().is_some_and(|s| s.is_success()) => Ok(false),
+            Err(error) if error.status() == Some(StatusCode::UNAUTHORIZED) => Ok(true),
+            Err(error) => Err(error),
+        }
     }
 
     fn retire_replaced_after(&self) -> Option<Duration> {

@@ -29,23 +29,31 @@ pub fn pear_session_that_cannot_log_in(sb: &Sandbox, seed: u8) -> PearSession {
 }
 
 fn pear_session_at(base_url: String, seed: u8) -> PearSession {
+    PearSession::new(pear_authenticator_at(base_url, seed))
+}
+
+/// A wallet authenticator against the sandbox's Pear API, for a session built by hand.
+pub fn pear_authenticator(sb: &Sandbox, seed: u8) -> PearAuthenticator {
+    pear_authenticator_at(sb.pear_url(), seed)
+}
+
+fn pear_authenticator_at(base_url: String, seed: u8) -> PearAuthenticator {
     let client = PearClient::builder().base_url(base_url).build().unwrap();
-    PearSession::new(PearAuthenticator::wallet(
-        client,
-        Arc::new(eth_signer(seed)),
-    ))
+    PearAuthenticator::wallet(client, Arc::new(eth_signer(seed)))
 }
 
 /// A wallet session against the sandbox's pump.fun API.
 pub fn pump_session(sb: &Sandbox, seed: u8) -> PumpSession {
+    PumpSession::new(pump_authenticator(sb, seed))
+}
+
+/// A wallet authenticator against the sandbox's pump.fun API, for a session built by hand.
+pub fn pump_authenticator(sb: &Sandbox, seed: u8) -> PumpAuthenticator {
     let client = PumpClient::builder()
         .base_url(sb.pump_url())
         .build()
         .unwrap();
-    PumpSession::new(PumpAuthenticator::new(
-        client,
-        Arc::new(solana_keypair(seed)),
-    ))
+    PumpAuthenticator::new(client, Arc::new(solana_keypair(seed)))
 }
 
 /// The server revokes the token carried by the `at`-th request that passes, just before

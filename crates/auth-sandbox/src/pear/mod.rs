@@ -81,6 +81,7 @@ impl Unit for PearState {
                 post(api_keys::create_api_key).get(api_keys::list_api_keys),
             )
             .route("/sandbox/whoami", get(whoami))
+            .route("/sandbox/forbidden", get(forbidden))
             .fallback(not_found)
             .layer(middleware::from_fn_with_state(
                 self.shared.clone(),
@@ -157,4 +158,16 @@ async fn whoami(Extract(state): Extract<Arc<PearState>>, headers: HeaderMap) -> 
         Ok(claims) => Json(json!({"address": claims.sub, "clientId": claims.cid})).into_response(),
         Err(r) => r,
     }
+}
+
+/// `GET /sandbox/forbidden`: an action no account may take, answered with 401 although the
+/// token is live (a business refusal, as some APIs answer: not Pear's documented
+/// behaviour, a sandbox endpoint for clients' 401 handling). Counted in
+/// `business_refusals`; a dead token is refused as anywhere.
+async fn forbidden(Extract(state): Extract<Arc<PearState>>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorize(&state, &headers) {
+        return r;
+    }
+    bump(&state.shared.counters.business_refusals);
+    unauthorized("Forbidden for this account")
 }

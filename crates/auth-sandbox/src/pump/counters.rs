@@ -13,6 +13,8 @@ pub(crate) struct PumpCounters {
     pub(crate) login_refusals: AtomicU64,
     pub(crate) signature_reuses: AtomicU64,
     pub(crate) logouts: AtomicU64,
+    pub(crate) protected_with_bearer: AtomicU64,
+    pub(crate) protected_with_cookie: AtomicU64,
 }
 
 impl PumpCounters {
@@ -24,6 +26,8 @@ impl PumpCounters {
             ("login_refusals", read(&self.login_refusals)),
             ("signature_reuses", read(&self.signature_reuses)),
             ("logouts", read(&self.logouts)),
+            ("protected_with_bearer", read(&self.protected_with_bearer)),
+            ("protected_with_cookie", read(&self.protected_with_cookie)),
         ]
     }
 
@@ -34,5 +38,7 @@ impl PumpCounters {
         counters.pump_login_refusals = read(&self.login_refusals);
         counters.pump_signature_reuses = read(&self.signature_reuses);
         counters.pump_logouts = read(&self.logouts);
+        counters.pump_protected_with_bearer = read(&self.protected_with_bearer);
+        counters.pump_protected_with_cookie = read(&self.protected_with_cookie);
     }
 }

@@ -84,6 +84,7 @@ impl Unit for PumpState {
             .route("/auth/login/token", post(login::login_token))
             .route("/auth/logout", post(logout))
             .route("/auth/my-profile", get(profile))
+            .route("/coins/forbidden", get(forbidden))
             .fallback(not_found)
             .layer(middleware::from_fn_with_state(
                 self.shared.clone(),
@@ -165,11 +166,22 @@ fn username(wallet: &str) -> String {
     wallet.chars().take(6).collect()
 }
 
-/// The token of a request: the bearer header, or the `auth_token` cookie.
-fn token(headers: &HeaderMap) -> Option<String> {
+/// The token of a request: the bearer header, or the `auth_token` cookie. Counts which
+/// the request carried.
+fn token(state: &PumpState, headers: &HeaderMap) -> Option<String> {
+    let cookie = cookie_token(headers);
+    if cookie.is_some() {
+        bump(&state.counters.protected_with_cookie);
+    }
     if let Some(t) = bearer(headers) {
+        bump(&state.counters.protected_with_bearer);
         return Some(t.to_owned());
     }
+    cookie
+}
+
+/// The `auth_token` cookie of a request, among its other cookies.
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -184,7 +196,7 @@ fn token(headers: &HeaderMap) -> Option<String> {
 }
 
 fn authorize(state: &PumpState, headers: &HeaderMap) -> Result<Claims, Response> {
-    match token(headers).and_then(|t| state.verify(&t)) {
+    match token(state, headers).and_then(|t| state.verify(&t)) {
         Some(claims) => {
             bump(&state.shared.counters.protected_ok);
             Ok(claims)
@@ -205,6 +217,18 @@ async fn logout(Extract(state): Extract<Arc<PumpState>>, headers: HeaderMap) -> 
         }
         Err(r) => r,
     }
+}
+
+/// `GET /coins/forbidden`: an action no wallet may take. pump.fun answers such a request
+/// with 401 although the token is live (as it does for actions the wallet may not take,
+/// e.g. holding none of a coin): a business refusal, indistinguishable from a dead token by
+/// its answer alone. Counted in `business_refusals`; a dead token is refused as anywhere.
+async fn forbidden(Extract(state): Extract<Arc<PumpState>>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorize(&state, &headers) {
+        return r;
+    }
+    bump(&state.shared.counters.business_refusals);
+    error(StatusCode::UNAUTHORIZED, "Unauthorized")
 }
 
 /// `GET /auth/my-profile`: the profile as the live service answers it, with `address`

@@ -9,6 +9,7 @@ use auth_types::{Clock, SharedClock};
 use super::flight::Flight;
 use super::idle::Activity;
 use super::policy::RenewPolicy;
+use super::refusal::{DEFAULT_RENEWALS_FOR_401, Refusals};
 use super::stats::Counters;
 use super::{Held, Inner, Session};
 use crate::authenticator::Authenticator;
@@ -45,6 +46,8 @@ pub(super) struct Config {
     pub(super) max_retry_after: Duration,
     /// Idle logout after this long without use, if on.
     pub(super) idle_timeout: Option<Duration>,
+    /// The most 401-triggered renewals per minute.
+    pub(super) renewals_for_401: u32,
 }
 
 impl<A: Authenticator> SessionBuilder<A> {
@@ -63,6 +66,7 @@ impl<A: Authenticator> SessionBuilder<A> {
                 wait_timeout: DEFAULT_WAIT_TIMEOUT,
                 max_retry_after: DEFAULT_MAX_RETRY_AFTER,
                 idle_timeout: None,
+                renewals_for_401: DEFAULT_RENEWALS_FOR_401,
             },
         }
     }
@@ -137,6 +141,17 @@ impl<A: Authenticator> SessionBuilder<A> {
         self
     }
 
+    /// The most renewals a minute that reported 401s may cause (default 3), through
+    /// [`Session::report_refused`] (as `auth_http`'s layer and middleware report them);
+    /// shared by everything that reports to this session. Past it, a 401 is passed on to
+    /// the caller without a renewal or a second try until the oldest of those renewals is
+    /// a minute old. Zero: a 401 never causes a renewal. [`Session::invalidate`] is not
+    /// capped.
+    pub fn renewals_for_401_per_minute(mut self, renewals: u32) -> Self {
+        self.config.renewals_for_401 = renewals;
+        self
+    }
+
     /// Makes the session. Nothing happens on the network until the first call.
     pub fn build(self) -> Session<A> {
         Session {
@@ -155,6 +170,7 @@ impl<A: Authenticator> SessionBuilder<A> {
                     refresh_token_shared: false,
                 }),
                 flight: Mutex::new(Flight::default()),
+                refusals: AsyncMutex::new(Refusals::default()),
                 idle_watch: Mutex::new(None),
                 counters: Counters::default(),
                 new_tokens: tokio::sync::watch::Sender::new(None),
@@ -183,6 +199,7 @@ impl fmt::Debug for Config {
             .field("wait_timeout", &self.wait_timeout)
             .field("max_retry_after", &self.max_retry_after)
             .field("idle_timeout", &self.idle_timeout)
+            .field("renewals_for_401", &self.renewals_for_401)
             .finish()
     }
 }

@@ -27,6 +27,7 @@ mod logout;
 #[cfg(test)]
 mod model;
 mod policy;
+mod refusal;
 mod shared;
 mod stats;
 
@@ -44,6 +45,7 @@ use auth_store::TokenStore;
 pub use builder::SessionBuilder;
 pub use error::SessionError;
 pub(crate) use policy::{Deadlines, Live};
+pub use refusal::Refusal;
 pub use stats::{NewToken, SessionStats, TokenSource};
 
 use builder::Config;
@@ -104,6 +106,8 @@ struct Inner<A: Authenticator> {
     tokens: AsyncMutex<Held>,
     /// The flight in progress and the server's request to wait. Never held across I/O.
     flight: Mutex<Flight<A::Error>>,
+    /// Judges reported 401s one at a time, across the authenticator's check.
+    refusals: AsyncMutex<refusal::Refusals>,
     /// Last use, when idle logout is on.
     activity: Option<Activity>,
     /// The idle watcher task, aborted when replaced or when the session is dropped.

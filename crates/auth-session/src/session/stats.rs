@@ -30,6 +30,18 @@ pub struct SessionStats {
     /// Tokens taken from a shared store that another session (process, machine) renewed,
     /// instead of renewing: see [`TokenStore::lease`](crate::TokenStore::lease).
     pub adopted: u64,
+    /// Tokens reported refused with [`report_refused`](crate::Session::report_refused)
+    /// that were taken out of use (so the next call renewed): the renewals a 401 caused.
+    pub renewals_for_401: u64,
+    /// Reports to [`report_refused`](crate::Session::report_refused) passed on to the
+    /// caller without a renewal or a second try: the token was confirmed alive, the cap
+    /// of renewals per minute was reached, or the check failed.
+    pub refusals_passed_through: u64,
+    /// Checks ([`Authenticator::confirm_refused`](crate::Authenticator::confirm_refused))
+    /// that found a refused token alive: a business refusal, not a dead token.
+    pub refusals_not_confirmed: u64,
+    /// Checks that failed or took longer than the wait timeout (the token was kept).
+    pub refusal_checks_failed: u64,
     /// When the last new token was received (from a login or refresh), on the session's
     /// wall clock.
     pub last_renewal: Option<SystemTime>,
@@ -70,6 +82,10 @@ pub(super) struct Counters {
     pub(super) waits: AtomicU64,
     pub(super) invalidations: AtomicU64,
     pub(super) adopted: AtomicU64,
+    pub(super) renewals_for_401: AtomicU64,
+    pub(super) refusals_passed_through: AtomicU64,
+    pub(super) refusals_not_confirmed: AtomicU64,
+    pub(super) refusal_checks_failed: AtomicU64,
     pub(super) last_renewal: Mutex<Option<SystemTime>>,
 }
 
@@ -89,6 +105,10 @@ impl Counters {
             waits: read(&self.waits),
             invalidations: read(&self.invalidations),
             adopted: read(&self.adopted),
+            renewals_for_401: read(&self.renewals_for_401),
+            refusals_passed_through: read(&self.refusals_passed_through),
+            refusals_not_confirmed: read(&self.refusals_not_confirmed),
+            refusal_checks_failed: read(&self.refusal_checks_failed),
             last_renewal: *lock(&self.last_renewal),
         }
     }
