@@ -89,8 +89,9 @@ async fn a_pear_token_revoked_during_a_burst_of_100_costs_one_renewal_and_no_fai
 
     let (statuses, revoker) = burst(&session, sb.clone(), &url).await;
 
-    let c = assert_burst_healed(&statuses, &revoker, &sb);
+    let c = assert_burst_healed(&statuses, &revoker, &sb, 0);
     assert_eq!(c.pear_logins, 2, "the first login and one renewal: {c:?}");
+    assert_eq!(session.stats().renewals_for_401, 1);
     assert_eq!(
         c.pear_refreshes, 0,
         "the revoked session's refresh token is dead too"
@@ -107,8 +108,14 @@ async fn a_pump_token_revoked_during_a_burst_of_100_costs_one_renewal_and_no_fai
 
     let (statuses, revoker) = burst(&session, sb.clone(), &url).await;
 
-    let c = assert_burst_healed(&statuses, &revoker, &sb);
+    // pump.fun's session checks the refused token once (my-profile, refused: dead).
+    let c = assert_burst_healed(&statuses, &revoker, &sb, 1);
     assert_eq!(c.pump_logins, 2, "the first login and one renewal: {c:?}");
+    let stats = session.stats();
+    assert_eq!(stats.renewals_for_401, 1, "{stats:?}");
+    assert_eq!(stats.refusals_not_confirmed, 0, "{stats:?}");
+    assert_eq!(stats.refusal_checks_failed, 0, "{stats:?}");
+    assert_eq!(stats.refusals_passed_through, 0, "{stats:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -72,7 +72,7 @@ async fn a_pear_token_revoked_during_a_burst_of_100_costs_one_renewal_and_no_fai
     })
     .await;
 
-    let c = assert_burst_healed(&statuses, &revoker, &sb);
+    let c = assert_burst_healed(&statuses, &revoker, &sb, 0);
     assert_eq!(c.pear_logins, 2, "the first login and one renewal: {c:?}");
     assert_eq!(c.pear_refreshes, 0);
     assert_eq!(c.refused_reuses, 0);

@@ -82,7 +82,7 @@ pub trait Authenticator: Send + Sync + 'static {
 
     /// Whether `token`, which the server just refused (a 401), is dead: asked by
     /// [`Session::report_refused`](crate::Session::report_refused) before a 401 causes a
-    /// renewal, at most once per token a minute. `Ok(false)` (the token is alive: the
+    /// renewal, at most once per token every 10 s. `Ok(false)` (the token is alive: the
     /// server refused the request, not the token) keeps the token: no renewal, the 401 is
     /// passed on. An error keeps it too, and the next 401 asks again.
     ///

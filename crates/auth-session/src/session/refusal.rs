@@ -8,7 +8,8 @@
 //!
 //! 1. a token that is no longer current was judged already: the caller may try again
 //!    with the current one;
-//! 2. a token the authenticator confirmed alive within the last minute is kept;
+//! 2. a token the authenticator found alive within the last 10 s ([`ALIVE_FOR`]) is kept
+//!    (a revocation in those seconds is noticed after them);
 //! 3. past the cap of 401-triggered renewals in the last minute
 //!    ([`SessionBuilder::renewals_for_401_per_minute`](super::SessionBuilder::renewals_for_401_per_minute)),
 //!    the token is kept;
@@ -29,8 +30,13 @@ use super::{Inner, Session};
 use crate::authenticator::Authenticator;
 use crate::rt::{self, Instant};
 
-/// The window of the renewal cap, and how long a token confirmed alive stays so.
+/// The window of the renewal cap.
 pub(super) const WINDOW: Duration = Duration::from_secs(60);
+
+/// How long after a check found a token alive a 401 for it is taken as a business refusal
+/// without a new check: at most one check per token this often. A real revocation of a
+/// token just found alive is noticed once this has passed.
+pub(super) const ALIVE_FOR: Duration = Duration::from_secs(10);
 
 /// Default cap on 401-triggered renewals per [`WINDOW`].
 pub(super) const DEFAULT_RENEWALS_FOR_401: u32 = 3;
@@ -46,8 +52,8 @@ pub enum Refusal {
     /// renewal replaced it): the next [`access_token`](Session::access_token) gives the
     /// current one. Send the request once more.
     Replaced,
-    /// The authenticator confirmed the token alive (now, or within the last minute): the
-    /// 401 is the server's refusal of the request itself. Kept; pass the 401 on.
+    /// The authenticator confirmed the token alive (now, or in the last 10 s): the 401 is
+    /// the server's refusal of the request itself. Kept; pass the 401 on.
     Alive,
     /// The cap on 401-triggered renewals per minute is reached: kept; pass the 401 on.
     LimitReached,
@@ -81,7 +87,8 @@ impl<A: Authenticator> Session<A> {
     /// Unlike [`invalidate`](Session::invalidate), a 401 is taken as evidence, not a
     /// verdict. If `token` is still current, the authenticator is asked whether it is dead
     /// ([`Authenticator::confirm_refused`]; the default says yes without a network call),
-    /// at most once per token a minute, and only while fewer than the cap of 401-triggered
+    /// at most once per token every 10 s (a token found alive stays so that long), and
+    /// only while fewer than the cap of 401-triggered
     /// renewals happened in the last minute (default 3, see
     /// [`SessionBuilder::renewals_for_401_per_minute`](crate::SessionBuilder::renewals_for_401_per_minute)).
     /// Reports are judged one at a time, so a burst of 401s for one token costs one check
@@ -143,12 +150,13 @@ impl<A: Authenticator> Inner<A> {
         if refusals.renewals.len() >= cap {
             return Refusal::LimitReached;
         }
+        let started = rt::now();
         let check = self.authenticator.confirm_refused(token);
         match rt::timeout(self.config.wait_timeout, check).await {
             Ok(Ok(true)) => {}
             Ok(Ok(false)) => {
                 Counters::count(&self.counters.refusals_not_confirmed);
-                refusals.alive = Some((token.clone(), rt::now() + WINDOW));
+                refusals.alive = Some((token.clone(), started + ALIVE_FOR));
                 return Refusal::Alive;
             }
             Ok(Err(error)) => {
