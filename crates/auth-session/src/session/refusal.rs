@@ -131,13 +131,11 @@ impl<A: Authenticator> Inner<A> {
 
     /// The judgement of a report of `token`, the current token, under the mutex.
     async fn judge(&self, refusals: &mut Refusals, token: &AccessToken, now: Instant) -> Refusal {
-        match &refusals.alive {
-            Some((alive, until)) if *until > now => {
-                if alive.expose_secret() == token.expose_secret() {
-                    return Refusal::Alive;
-                }
-            }
-            _ => {}
+        if let Some((alive, until)) = &refusals.alive
+            && *until > now
+            && alive.expose_secret() == token.expose_secret()
+        {
+            return Refusal::Alive;
         }
         while refusals
             .renewals
