@@ -10,6 +10,7 @@ mod failures;
 mod idle;
 mod invalidate;
 mod logout;
+mod refusal;
 mod renewal;
 mod waiting;
 
