@@ -39,8 +39,10 @@ pub use auth_types::FailureKind;
 
 /// A way to obtain and give back tokens: one implementation per provider.
 ///
-/// The session calls at most one of these methods at a time per session, so an
-/// implementation need not guard against concurrent use of the same refresh token.
+/// The session calls at most one of the methods that obtain or give back tokens (`login`,
+/// `refresh`, `relogin`, `logout`) at a time per session, so an implementation need not
+/// guard against concurrent use of the same refresh token.
+/// [`confirm_refused`](Self::confirm_refused) may run beside them (one at a time too).
 #[async_trait]
 pub trait Authenticator: Send + Sync + 'static {
     /// The error of all three operations.
