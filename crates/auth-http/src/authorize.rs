@@ -8,8 +8,9 @@ use http::HeaderMap;
 ///
 /// Implemented by a session's [`Authenticator`] (each provider crate implements it for its
 /// own: `PearAuthenticator` adds `Authorization: Bearer …`; `PumpAuthenticator` adds the
-/// bearer header and `Origin: https://pump.fun`). The bearer value must be marked
-/// sensitive ([`http::HeaderValue::set_sensitive`]) so that `http`'s `Debug` hides it.
+/// bearer header, the `auth_token` cookie and `Origin: https://pump.fun`). Every value
+/// that holds the token must be marked sensitive ([`http::HeaderValue::set_sensitive`]) so
+/// that `http`'s `Debug` hides it.
 ///
 /// An implementation replaces headers it sets (use [`HeaderMap::insert`], not `append`):
 /// a replayed request is authorized again with a newer token.

@@ -157,6 +157,11 @@ async fn pump_requests_through_the_layer_carry_the_origin_and_a_sensitive_bearer
         format!("Bearer {}", token.expose_secret()).as_str()
     );
     assert!(headers[http::header::AUTHORIZATION].is_sensitive());
+    assert_eq!(
+        headers[http::header::COOKIE],
+        format!("auth_token={}", token.expose_secret()).as_str()
+    );
+    assert!(headers[http::header::COOKIE].is_sensitive());
     assert!(!format!("{headers:?}").contains(token.expose_secret()));
 }
 

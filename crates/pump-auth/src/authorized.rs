@@ -82,8 +82,9 @@ fn cookie_header(headers: &HeaderMap, token: &AccessToken) -> Result<HeaderValue
     Ok(value)
 }
 
-/// What [`authorize`] adds (the bearer header and the `auth_token` cookie), for every request through `auth_http::AuthorizeLayer` or
-/// `auth_http::AuthorizeMiddleware` over a [`crate::PumpSession`], with the client's
+/// What [`authorize`] adds (the bearer header and the `auth_token` cookie), for every
+/// request through `auth_http::AuthorizeLayer` or `auth_http::AuthorizeMiddleware` over
+/// a [`crate::PumpSession`], with the client's
 /// `Origin` ([`PumpClient::origin`](crate::PumpClient::origin), default [`DEFAULT_ORIGIN`]:
 /// pump.fun's API requires it).
 impl AuthorizeRequest for PumpAuthenticator {
