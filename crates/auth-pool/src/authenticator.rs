@@ -6,11 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use auth_session::{Authenticator, Tokens};
+use auth_session::{Authenticator, Session, Tokens};
 use auth_store::Identity;
 use auth_types::{AccessToken, RefreshToken};
 
 use crate::egress::{Counts, Gate};
+
+/// A session of a pool.
+pub type PooledSession<A> = Session<PooledAuthenticator<A>>;
 
 /// The authenticator of a pool's sessions: `A`, with each call (login, re-login, refresh,
 /// logout) made while holding a permit of the key's egress, so that at most the pool's

@@ -9,7 +9,6 @@ use auth_session::{Authenticator, SessionBuilder};
 
 use crate::authenticator::PooledAuthenticator;
 use crate::error::FactoryError;
-use crate::pool::SessionPool;
 use crate::store::StoreFactory;
 
 /// Default bound on logins, refreshes and logouts in flight at once per egress.
@@ -152,13 +151,6 @@ where
             .sweep_interval
             .unwrap_or_else(|| (idle / 4).min(MAX_DEFAULT_SWEEP_INTERVAL));
         Some(every.max(MIN_SWEEP_INTERVAL))
-    }
-
-    /// Makes the pool. With an idle timeout, starts the background sweep on the current
-    /// Tokio runtime (outside one, no sweep runs, which is logged as a warning:
-    /// [`SessionPool::evict_idle`] still evicts when called). No session is made yet.
-    pub fn build(self) -> SessionPool<K, A> {
-        SessionPool::from_builder(self)
     }
 }
 

@@ -6,17 +6,18 @@ mod builder;
 mod egress;
 mod error;
 mod pool;
+mod shared;
 mod stats;
 mod store;
 mod sweep;
 
-pub use authenticator::PooledAuthenticator;
+pub use authenticator::{PooledAuthenticator, PooledSession};
 pub use builder::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REFRESH_JITTER, DEFAULT_SWEEP_CONCURRENCY,
     PoolBuilder,
 };
 pub use egress::DEFAULT_EGRESS;
 pub use error::{FactoryError, PoolError};
-pub use pool::{PooledSession, SessionPool};
+pub use pool::SessionPool;
 pub use stats::PoolStats;
 pub use store::{StoreFactory, store_name};

@@ -3,25 +3,21 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use auth_session::{Authenticator, Session};
+use auth_session::Authenticator;
 use auth_types::{AccessToken, lock};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-use crate::authenticator::PooledAuthenticator;
-use crate::builder::{Configure, EgressOf, Factory, PoolBuilder};
-use crate::egress::{DEFAULT_EGRESS, Gates};
+use crate::authenticator::PooledSession;
+use crate::builder::{Factory, PoolBuilder};
+use crate::egress::Gates;
 use crate::error::{FactoryError, PoolError};
+use crate::shared::{Evictions, Shared, Slot, Table};
 use crate::stats::PoolStats;
-use crate::store::StoreFactory;
 use crate::sweep;
-
-/// A session of the pool.
-pub type PooledSession<A> = Session<PooledAuthenticator<A>>;
 
 /// Many sessions, one per key, in one process: see the [crate documentation](crate).
 ///
@@ -39,49 +35,6 @@ impl<K, A: Authenticator> Clone for SessionPool<K, A> {
             shared: Arc::clone(&self.shared),
         }
     }
-}
-
-/// What every handle of a pool shares.
-pub(crate) struct Shared<K, A: Authenticator> {
-    factory: Arc<Factory<K, A>>,
-    egress: Option<Arc<EgressOf<K>>>,
-    stores: StoreFactory,
-    refresh_jitter: Duration,
-    configure: Option<Arc<Configure<A>>>,
-    pub(crate) idle_timeout: Option<Duration>,
-    pub(crate) logout_on_evict: bool,
-    pub(crate) gates: Gates,
-    pub(crate) table: Mutex<Table<K, A>>,
-    /// The origin of the slots' use stamps.
-    started: Instant,
-    /// Evictions running at once.
-    pub(crate) sweep_permits: Arc<Semaphore>,
-    pub(crate) evictions: Arc<Evictions>,
-    /// The background sweep, stopped when the pool is dropped.
-    pub(crate) sweep: Mutex<Option<tokio::task::AbortHandle>>,
-}
-
-/// The sessions, and the keys whose eviction is under way.
-pub(crate) struct Table<K, A: Authenticator> {
-    pub(crate) live: HashMap<K, Arc<Slot<A>>>,
-    /// Resolved (`true`) when the key's evicted session is logged out: a new session of
-    /// that key is made only then, so the old one's logout never clears what the new one
-    /// stored.
-    pub(crate) leaving: HashMap<K, watch::Receiver<bool>>,
-}
-
-/// One key's session and when it was last used.
-pub(crate) struct Slot<A: Authenticator> {
-    pub(crate) session: PooledSession<A>,
-    /// Milliseconds from the pool's start to the last use.
-    last_used: AtomicU64,
-}
-
-/// Counters of evictions, shared with the eviction tasks.
-#[derive(Debug, Default)]
-pub(crate) struct Evictions {
-    pub(crate) evicted: AtomicU64,
-    pub(crate) failed_logouts: AtomicU64,
 }
 
 impl<K, A> SessionPool<K, A>
@@ -103,7 +56,7 @@ where
         PoolBuilder::new(factory)
     }
 
-    pub(crate) fn from_builder(builder: PoolBuilder<K, A>) -> Self {
+    fn from_builder(builder: PoolBuilder<K, A>) -> Self {
         let sweep_every = builder.sweep_every();
         let shared = Arc::new(Shared {
             factory: builder.factory,
@@ -130,7 +83,7 @@ where
     }
 
     /// The session of `key`, made on first use (no network call: the session logs in on
-    /// its first [`access_token`](Session::access_token)). Counts as a use of `key`.
+    /// its first [`access_token`](auth_session::Session::access_token)). Counts as a use of `key`.
     ///
     /// A session kept outside the pool and used directly is not seen as used: the sweep
     /// may evict it while it is held. Take the token through
@@ -143,7 +96,7 @@ where
         Ok(self.slot(key).await?.session.clone())
     }
 
-    /// A live access token of `key`'s session: [`Session::access_token`], on a session
+    /// A live access token of `key`'s session: [`auth_session::Session::access_token`], on a session
     /// made on first use.
     ///
     /// # Errors
@@ -237,56 +190,16 @@ where
     }
 }
 
-impl<K, A: Authenticator> Shared<K, A> {
-    /// Milliseconds since the pool started.
-    pub(crate) fn now_ms(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
-    }
-
-    /// A new session of `key`.
-    fn make_slot(&self, key: &K, now: u64) -> Result<Slot<A>, PoolError<A::Error>> {
-        let authenticator = (self.factory)(key).map_err(|source| PoolError::Factory { source })?;
-        let egress: Arc<str> = match &self.egress {
-            Some(egress_of) => egress_of(key).map_or(Arc::from(DEFAULT_EGRESS), Arc::from),
-            None => Arc::from(DEFAULT_EGRESS),
-        };
-        let gate = self.gates.gate(&egress);
-        let pooled = PooledAuthenticator::new(authenticator, gate, egress);
-        let identity = pooled.identity();
-        let store = self
-            .stores
-            .open(&identity)
-            .map_err(|source| PoolError::Store { identity, source })?;
-        let mut builder = Session::builder(pooled)
-            .token_store(store)
-            .refresh_jitter(self.refresh_jitter);
-        if let Some(configure) = &self.configure {
-            builder = configure(builder);
-        }
-        Ok(Slot {
-            session: builder.build(),
-            last_used: AtomicU64::new(now),
-        })
-    }
-}
-
-impl<A: Authenticator> Slot<A> {
-    fn touch(&self, now: u64) {
-        self.last_used.fetch_max(now, Ordering::Relaxed);
-    }
-
-    /// Whether unused for `idle` at `now`.
-    pub(crate) fn idle_at(&self, now: u64, idle: Duration) -> bool {
-        let idle = u64::try_from(idle.as_millis()).unwrap_or(u64::MAX);
-        now.saturating_sub(self.last_used.load(Ordering::Relaxed)) >= idle
-    }
-}
-
-impl<K, A: Authenticator> Drop for Shared<K, A> {
-    fn drop(&mut self) {
-        if let Some(sweep) = lock(&self.sweep).take() {
-            sweep.abort();
-        }
+impl<K, A> PoolBuilder<K, A>
+where
+    K: Eq + Hash + Clone + Send + Sync + 'static,
+    A: Authenticator,
+{
+    /// Makes the pool. With an idle timeout, starts the background sweep on the current
+    /// Tokio runtime (outside one, no sweep runs, which is logged as a warning:
+    /// [`SessionPool::evict_idle`] still evicts when called). No session is made yet.
+    pub fn build(self) -> SessionPool<K, A> {
+        SessionPool::from_builder(self)
     }
 }
 

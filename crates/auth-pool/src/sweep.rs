@@ -10,7 +10,7 @@ use auth_types::lock;
 use tokio::sync::watch;
 use tokio::time::MissedTickBehavior;
 
-use crate::pool::{Shared, Slot};
+use crate::shared::{Shared, Slot};
 
 /// Starts the sweep of `shared` every `every`, on the current runtime if there is one. The
 /// task holds the pool weakly: it ends when the pool is dropped (which also aborts it).
