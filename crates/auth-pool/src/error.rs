@@ -26,9 +26,9 @@ pub enum PoolError<E> {
     #[error("could not open the token store of {identity}: {source}")]
     Store {
         /// Whose store it was.
-        identity: Identity,
+        identity: Box<Identity>,
         /// What the store said.
-        source: StoreError,
+        source: Arc<StoreError>,
     },
     /// The session failed (login, refresh, timeout, backoff, ...).
     #[error(transparent)]

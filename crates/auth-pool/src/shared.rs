@@ -78,7 +78,10 @@ impl<K, A: Authenticator> Shared<K, A> {
         let store = self
             .stores
             .open(&identity)
-            .map_err(|source| PoolError::Store { identity, source })?;
+            .map_err(|source| PoolError::Store {
+                identity: Box::new(identity),
+                source: Arc::new(source),
+            })?;
         let mut builder = Session::builder(pooled)
             .token_store(store)
             .refresh_jitter(self.refresh_jitter);

@@ -12,6 +12,9 @@ use tokio::time::MissedTickBehavior;
 
 use crate::shared::{Shared, Slot};
 
+/// A session taken out of the pool, and the end of its eviction.
+type Leaving<K, A> = (Arc<Slot<A>>, Departure<K, A>);
+
 /// Starts the sweep of `shared` every `every`, on the current runtime if there is one. The
 /// task holds the pool weakly: it ends when the pool is dropped (which also aborts it).
 pub(crate) fn start<K, A>(shared: &Arc<Shared<K, A>>, every: Duration)
@@ -77,7 +80,7 @@ where
     K: Eq + Hash + Clone + Send + Sync + 'static,
     A: Authenticator,
 {
-    let leaving: Vec<(Arc<Slot<A>>, Departure<K, A>)> = {
+    let leaving: Vec<Leaving<K, A>> = {
         let mut table = lock(&shared.table);
         let keys: Vec<K> = table
             .live
