@@ -34,7 +34,8 @@ pub(crate) type Builder<A> = SessionBuilder<PooledAuthenticator<A>>;
 /// Further settings of each session.
 pub(crate) type Configure<A> = dyn Fn(Builder<A>) -> Builder<A> + Send + Sync;
 
-/// The settings of a [`SessionPool`], made with [`SessionPool::builder`].
+/// The settings of a [`SessionPool`](crate::SessionPool), made with
+/// [`SessionPool::builder`](crate::SessionPool::builder).
 pub struct PoolBuilder<K, A: Authenticator> {
     pub(crate) factory: Arc<Factory<K, A>>,
     pub(crate) egress: Option<Arc<EgressOf<K>>>,
