@@ -64,3 +64,44 @@ async fn two_pools_sharing_a_store_directory_log_each_wallet_in_once() {
     assert_eq!(sb.counters().pump_logins, u64::from(WALLETS));
     assert_eq!(third.stats().logins, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_asked_for_while_it_is_evicted_keeps_its_new_tokens() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gauge = Arc::new(Gauge::default());
+    let pool = pool(&sb, &gauge)
+        .stores(StoreFactory::directory(dir.path()))
+        .idle_timeout(Some(std::time::Duration::ZERO))
+        .sweep_interval(std::time::Duration::from_secs(3600))
+        .build();
+    for seed in 1..=WALLETS {
+        pool.access_token(&seed).await.unwrap();
+    }
+    // Each wallet is asked for again while its session is being logged out: the new
+    // session waits for that logout, so the logout clears nothing the new one stored.
+    let asking = pool.clone();
+    let (evicted, ()) = tokio::join!(pool.evict_idle(), async move {
+        for seed in 1..=WALLETS {
+            asking.access_token(&seed).await.unwrap();
+        }
+    });
+    assert!(evicted >= 1, "nothing was evicted");
+    let client = crate::support::client(&sb);
+    for seed in 1..=WALLETS {
+        let session = pool.session(&seed).await.unwrap();
+        let token = session.access_token().await.unwrap();
+        client.profile(&token).await.unwrap();
+        let name = store_name(&session.authenticator().identity());
+        assert!(
+            dir.path().join(name).is_file(),
+            "wallet {seed}'s tokens were cleared"
+        );
+    }
+    let counters = sb.counters();
+    assert_eq!(counters.pump_logouts, pool.stats().evicted);
+    assert!(
+        counters.pump_logins <= 2 * u64::from(WALLETS),
+        "{counters:?}"
+    );
+}
