@@ -83,11 +83,13 @@ where
     }
 
     /// The session of `key`, made on first use (no network call: the session logs in on
-    /// its first [`access_token`](auth_session::Session::access_token)). Counts as a use of `key`.
+    /// its first [`access_token`](auth_session::Session::access_token)). Counts as a use
+    /// of `key`.
     ///
     /// A session kept outside the pool and used directly is not seen as used: the sweep
-    /// may evict it while it is held. Take the token through
-    /// [`access_token`](Self::access_token), or take the session again each time.
+    /// may evict it (log it out) while it is held, and using it afterwards logs in again
+    /// outside the pool. Take tokens through [`access_token`](Self::access_token), or take
+    /// the session again for each use.
     ///
     /// # Errors
     ///
@@ -96,8 +98,9 @@ where
         Ok(self.slot(key).await?.session.clone())
     }
 
-    /// A live access token of `key`'s session: [`auth_session::Session::access_token`], on a session
-    /// made on first use.
+    /// A live access token of `key`'s session
+    /// ([`Session::access_token`](auth_session::Session::access_token)), the session made
+    /// on first use.
     ///
     /// # Errors
     ///
