@@ -91,9 +91,11 @@ pub(crate) struct InFlight<'a> {
 impl Gate {
     /// Waits for a permit.
     pub(crate) async fn enter(&self) -> InFlight<'_> {
-        self.counts.waiting.fetch_add(1, Ordering::Relaxed);
-        let permit = self.permits.acquire().await.ok();
-        self.counts.waiting.fetch_sub(1, Ordering::Relaxed);
+        let permit = {
+            // Counted down on drop, also when the call is cancelled while it waits.
+            let _waiting = Waiting::new(&self.counts);
+            self.permits.acquire().await.ok()
+        };
         let here = self.in_flight.fetch_add(1, Ordering::AcqRel) + 1;
         self.counts.in_flight.fetch_add(1, Ordering::Relaxed);
         self.counts.max_in_flight.fetch_max(here, Ordering::Relaxed);
@@ -117,5 +119,21 @@ impl Gate {
     /// The pool's counters.
     pub(crate) fn counts(&self) -> &Counts {
         &self.counts
+    }
+}
+
+/// A call waiting for a permit, counted while it lives.
+struct Waiting<'a>(&'a Counts);
+
+impl<'a> Waiting<'a> {
+    fn new(counts: &'a Counts) -> Self {
+        counts.waiting.fetch_add(1, Ordering::Relaxed);
+        Waiting(counts)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::Relaxed);
     }
 }
