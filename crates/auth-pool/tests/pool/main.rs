@@ -5,5 +5,7 @@
 
 mod bound;
 mod eviction;
+#[cfg(feature = "redis")]
+mod redis;
 mod shared_store;
 mod support;
