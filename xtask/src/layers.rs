@@ -153,6 +153,20 @@ fn rules(providers: &[String]) -> Vec<Rule> {
         Rule::new("auth-session", Depth::Tree, &[], below_providers).and(providers),
         Rule::new("auth-store", Depth::Tree, &[], below_providers).and(providers),
         Rule::new(
+            "auth-pool",
+            Depth::Tree,
+            &[
+                "auth-transport",
+                "auth-provider",
+                "auth-http",
+                "http",
+                "reqwest",
+                "hyper",
+            ],
+            "auth-pool sits with the session engine: it knows no HTTP (providers only in its tests)",
+        )
+        .and(providers),
+        Rule::new(
             "auth-http",
             Depth::Tree,
             &["auth-provider"],
