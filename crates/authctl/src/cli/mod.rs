@@ -19,7 +19,7 @@ pub(crate) use keystore::{KeystoreCommand, KeystoreWriteArgs};
 pub(crate) use pear::{
     ApiKeyCommand, PearApi, PearCommand, PearLoginArgs, PearMessageOpts, PearTokenArgs,
 };
-pub(crate) use pump::{PumpApi, PumpCommand, PumpLoginArgs};
+pub(crate) use pump::{PumpApi, PumpCommand, PumpLoginArgs, PumpTokensArgs};
 pub(crate) use sandbox::SandboxArgs;
 pub(crate) use sign::SignCommand;
 pub(crate) use siwx::{BackendArgs, PresetArg, SiwxCommand, VerifyArgs};

@@ -1,4 +1,4 @@
-//! pump.fun's commands: message, login, logout, profile, token.
+//! pump.fun's commands: message, login, logout, profile, token, tokens.
 
 use std::path::PathBuf;
 
@@ -45,6 +45,36 @@ pub(crate) enum PumpCommand {
     },
     /// Print a live token, one line, for scripts (see `authctl pear token --help`).
     Token(PumpTokenArgs),
+    /// Print a live token for every keypair in a directory, one `ADDRESS TOKEN` line per
+    /// wallet (a wallet farm): logins run a few at a time, and the tokens are kept per
+    /// wallet in the same store files as `pump token` (or one Redis), so many processes
+    /// serving the same wallets log each one in once.
+    Tokens(PumpTokensArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PumpTokensArgs {
+    #[command(flatten)]
+    pub(crate) api: PumpApi,
+    /// Directory of Solana CLI keypair files (`*.json`, a JSON array of 64 bytes each);
+    /// every one is a wallet. Lines come out in the order of the file names.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) keypairs: PathBuf,
+    /// Where each wallet's tokens are kept: a directory (one locked file per wallet,
+    /// named as `pump token` names its file) or a redis:// / rediss:// URL (one key per
+    /// wallet, the keys `pump token` uses; password in --store-password-env).
+    /// [default: the directory `pump token` uses, under $XDG_STATE_HOME/authctl]
+    #[arg(long, value_name = "DIR|URL")]
+    pub(crate) store: Option<String>,
+    /// Name of the environment variable holding the Redis password, for a redis:// store.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) store_password_env: Option<String>,
+    /// The login request (as for `pump login`).
+    #[arg(long, value_name = "FORMAT", default_value = "documented")]
+    pub(crate) format: pump_auth::LoginFormat,
+    /// At most this many logins at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub(crate) max_in_flight: u32,
 }
 
 #[derive(Debug, Args)]

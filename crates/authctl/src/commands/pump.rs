@@ -13,6 +13,8 @@ use pump_auth::{
     SignedLogin,
 };
 
+mod tokens;
+
 use super::{Failure, print_json, print_line, runtime, store};
 use crate::cli::{PumpApi, PumpCommand, PumpLoginArgs, SolanaKeyArgs};
 use crate::secrets::{from_env, read_input, solana_key, solana_key_from};
@@ -66,8 +68,11 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let rt = runtime()?;
+    if let PumpCommand::Tokens(args) = command {
+        return rt.block_on(tokens::run(args));
+    }
     match command {
-        PumpCommand::Message => Ok(()),
+        PumpCommand::Message | PumpCommand::Tokens(_) => Ok(()),
         PumpCommand::Login(args) => rt.block_on(login(args)),
         PumpCommand::Token(args) => rt.block_on(async {
             let keypair = keypair(&args.sign_in.key)?;

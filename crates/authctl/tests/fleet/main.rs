@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod farm;
 mod killed;
 mod processes;
 mod soak;
@@ -24,18 +25,23 @@ const TOKEN_LIFETIME: Duration = Duration::from_secs(6);
 
 /// The `fleet_worker` example, built if this test was run on its own.
 fn worker_binary() -> PathBuf {
+    example_binary("fleet_worker")
+}
+
+/// The example `name` of this crate, built if this test was run on its own.
+fn example_binary(name: &str) -> PathBuf {
     let deps = std::env::current_exe().unwrap();
     let dir = deps.parent().unwrap().parent().unwrap();
     let path = dir
         .join("examples")
-        .join(format!("fleet_worker{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     if !path.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let status = Command::new(cargo)
-            .args(["build", "-p", "authctl", "--example", "fleet_worker"])
+            .args(["build", "-p", "authctl", "--example", name])
             .status()
             .unwrap();
-        assert!(status.success(), "building the fleet_worker example failed");
+        assert!(status.success(), "building the {name} example failed");
     }
     path
 }

@@ -69,6 +69,46 @@ fn redis(
     password_env: Option<&str>,
     identity: &Identity,
 ) -> Result<Arc<dyn TokenStore>, Failure> {
+    let url = redis_url(spec, password_env)?;
+    let key = format!(
+        "{REDIS_PREFIX}{}",
+        file_name(identity).trim_end_matches(".json")
+    );
+    let store = auth_session::RedisStore::new(&url, key)
+        .map_err(|e| Failure::usage(format!("--store: {e}")))?;
+    Ok(Arc::new(store))
+}
+
+/// The prefix of every Redis key `authctl` writes; the rest is the token file's name.
+pub(crate) const REDIS_PREFIX: &str = "authctl:";
+
+/// Where `--store` (and `--store-password-env`) say a farm's tokens go.
+pub(crate) enum FarmStore {
+    /// One file per wallet in this directory.
+    Directory(PathBuf),
+    /// One key per wallet on this Redis server (the URL may hold the password).
+    Redis(zeroize::Zeroizing<String>),
+}
+
+/// Reads `--store` for many wallets: a directory (default: the state directory, where
+/// `… token` keeps its files) or a Redis URL.
+pub(crate) fn farm(store: Option<&str>, password_env: Option<&str>) -> Result<FarmStore, Failure> {
+    match store.map(spec::parse).transpose()? {
+        Some(url @ StoreSpec::Redis { .. }) => Ok(FarmStore::Redis(redis_url(&url, password_env)?)),
+        Some(StoreSpec::File(_)) | None if password_env.is_some() => Err(Failure::usage(
+            "--store-password-env is for a redis:// store".to_owned(),
+        )),
+        Some(StoreSpec::File(dir)) => Ok(FarmStore::Directory(dir.to_owned())),
+        None => Ok(FarmStore::Directory(state_dir()?)),
+    }
+}
+
+/// The URL of a Redis store, the password (from the variable `password_env`) put in,
+/// percent-encoded; a URL that holds a user or password itself is refused unechoed.
+fn redis_url(
+    spec: &StoreSpec<'_>,
+    password_env: Option<&str>,
+) -> Result<zeroize::Zeroizing<String>, Failure> {
     let StoreSpec::Redis { scheme, rest } = *spec else {
         return Err(Failure::usage("--store: not a redis:// URL".to_owned()));
     };
@@ -80,18 +120,14 @@ fn redis(
                 .to_owned(),
         ));
     }
-    let url = match password_env {
+    Ok(match password_env {
         Some(var) => {
             let password = from_env(var)?;
             let encoded = percent_encode(&password);
             zeroize::Zeroizing::new(format!("{scheme}://:{}@{rest}", encoded.as_str()))
         }
         None => zeroize::Zeroizing::new(spec.url().unwrap_or_default()),
-    };
-    let key = format!("authctl:{}", file_name(identity).trim_end_matches(".json"));
-    let store = auth_session::RedisStore::new(&url, key)
-        .map_err(|e| Failure::usage(format!("--store: {e}")))?;
-    Ok(Arc::new(store))
+    })
 }
 
 /// What a password in a URL keeps as it is: RFC 3986's unreserved characters (letters,
@@ -112,7 +148,7 @@ fn percent_encode(text: &str) -> zeroize::Zeroizing<String> {
 }
 
 /// `$XDG_STATE_HOME/authctl` or `~/.local/state/authctl`, created private.
-fn state_dir() -> Result<PathBuf, Failure> {
+pub(crate) fn state_dir() -> Result<PathBuf, Failure> {
     let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
         Some(dir) => PathBuf::from(dir),
         None => std::env::var_os("HOME")
@@ -148,31 +184,9 @@ pub(crate) fn default_path(identity: &Identity) -> Result<PathBuf, Failure> {
 }
 
 /// `{provider}_{server}_{account}_{client id}.json`, with anything but letters, digits,
-/// `.` and `-` replaced by `_`.
+/// `.` and `-` replaced by `_` (the names a session pool's directory store gives).
 fn file_name(identity: &Identity) -> String {
-    let server = identity
-        .base_url()
-        .split_once("://")
-        .map_or(identity.base_url(), |(_, rest)| rest);
-    let parts = [
-        identity.provider(),
-        server,
-        identity.account().unwrap_or("-"),
-        identity.client_id().unwrap_or("-"),
-    ];
-    let name: String = parts
-        .join("_")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(200)
-        .collect();
-    format!("{name}.json")
+    auth_pool::store_name(identity)
 }
 
 /// Prints a live token of `session` and lets a renewal it started finish first.
