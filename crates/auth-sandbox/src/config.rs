@@ -55,6 +55,11 @@ pub struct SandboxConfig {
     /// Counted in [`crate::Counters::families_revoked`]. Default: `false` (only the
     /// replayed token is refused).
     pub revoke_family_on_reuse: bool,
+    /// A pump.fun login ends the wallet's previous login session, as the live service
+    /// does (WIRE.md: one process's login breaks the others' tokens): its token is
+    /// refused from then on. Counted in [`crate::Counters::pump_tokens_rotated`].
+    /// Default: `true`.
+    pub pump_login_rotates: bool,
 }
 
 /// A fixed-window request limit.
@@ -106,6 +111,7 @@ impl Default for SandboxConfig {
             privy_tokens: Vec::new(),
             seed: 0x5eed,
             revoke_family_on_reuse: false,
+            pump_login_rotates: true,
         }
     }
 }
@@ -169,6 +175,13 @@ impl SandboxConfig {
     /// [`SandboxConfig::revoke_family_on_reuse`].
     pub fn with_revoke_family_on_reuse(mut self, revoke: bool) -> Self {
         self.revoke_family_on_reuse = revoke;
+        self
+    }
+
+    /// Turns the rotation of a wallet's pump.fun token at each login on or off: see
+    /// [`SandboxConfig::pump_login_rotates`].
+    pub fn with_pump_login_rotates(mut self, rotates: bool) -> Self {
+        self.pump_login_rotates = rotates;
         self
     }
 
