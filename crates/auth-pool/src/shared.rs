@@ -111,7 +111,7 @@ pub(crate) fn spread(n: u64, window: Duration) -> Duration {
     /// 2^64 divided by the golden ratio: multiplying by it wraps to the fractional part.
     const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
     let fraction = n.wrapping_mul(GOLDEN);
-    let nanos = u128::from(fraction) * window.as_nanos() >> 64;
+    let nanos = u128::from(fraction).saturating_mul(window.as_nanos()) >> 64;
     Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
 }
 
