@@ -60,6 +60,9 @@ pub struct SandboxConfig {
     /// refused from then on. Counted in [`crate::Counters::pump_tokens_rotated`].
     /// Default: `true`.
     pub pump_login_rotates: bool,
+    /// Changes to the wire, as a live service might make them (for `authctl doctor`'s
+    /// tests). Default: none.
+    pub drifts: Vec<crate::Drift>,
 }
 
 /// A fixed-window request limit.
@@ -112,6 +115,7 @@ impl Default for SandboxConfig {
             seed: 0x5eed,
             revoke_family_on_reuse: false,
             pump_login_rotates: true,
+            drifts: Vec::new(),
         }
     }
 }
@@ -182,6 +186,12 @@ impl SandboxConfig {
     /// [`SandboxConfig::pump_login_rotates`].
     pub fn with_pump_login_rotates(mut self, rotates: bool) -> Self {
         self.pump_login_rotates = rotates;
+        self
+    }
+
+    /// Adds a change to the wire: see [`crate::Drift`].
+    pub fn with_drift(mut self, drift: crate::Drift) -> Self {
+        self.drifts.push(drift);
         self
     }
 

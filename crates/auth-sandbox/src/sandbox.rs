@@ -79,10 +79,17 @@ impl SandboxBuilder {
         for (mount, listener, addr) in bound {
             let name = mount.name();
             let unit = mount.mount(shared.clone(), &config, addr);
-            let router = unit.clone().router().layer(middleware::from_fn_with_state(
-                shared.clone(),
-                faults::apply,
-            ));
+            let router = unit
+                .clone()
+                .router()
+                .layer(middleware::from_fn_with_state(
+                    shared.clone(),
+                    faults::apply,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    std::sync::Arc::<[crate::Drift]>::from(config.drifts.as_slice()),
+                    crate::drift::apply,
+                ));
             let mut stopped = stopped.clone();
             tasks.push(tokio::spawn(async move {
                 let shutdown = async move {

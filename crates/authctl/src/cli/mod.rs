@@ -1,6 +1,7 @@
 //! The command-line grammar: the top command here, each command group's arguments in
 //! the file of its subject.
 
+mod doctor;
 mod hash;
 mod keys;
 mod keystore;
@@ -13,6 +14,7 @@ mod store;
 
 use clap::{Parser, Subcommand};
 
+pub(crate) use doctor::{DoctorCommand, DoctorOutput, DoctorPearArgs, DoctorPumpArgs};
 pub(crate) use hash::HashCommand;
 pub(crate) use keys::{AddressArgs, EthKeyArgs, PasswordArgs, SolanaKeyArgs};
 pub(crate) use keystore::{KeystoreCommand, KeystoreWriteArgs};
@@ -66,4 +68,8 @@ pub(crate) enum Command {
     /// Web3 Secret Storage keystores (geth's and foundry's encrypted key files).
     #[command(subcommand)]
     Keystore(KeystoreCommand),
+    /// Is a live API still what the clients expect? One row per check (expected, seen,
+    /// verdict); exits 1 on any drift. Read-only and without a key by default.
+    #[command(subcommand)]
+    Doctor(DoctorCommand),
 }

@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command, HashCommand, SignCommand};
 pub(crate) use crate::failure::Failure;
 
 mod address;
+mod doctor;
 mod hash;
 mod keystore;
 mod pear;
@@ -31,6 +32,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Siws(command) => siwx::run::<siwx_auth::Siws, _>(command),
         Command::Sandbox(args) => sandbox::run(&args),
         Command::Keystore(command) => keystore::run(command),
+        Command::Doctor(command) => doctor::run(command),
     }
 }
 
