@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::api::{SandboxApi, Unit};
+use crate::clock;
 use crate::config::{Faults, SandboxConfig};
 use crate::counters::Counters;
 use crate::faults;
@@ -82,6 +83,10 @@ impl SandboxBuilder {
             let router = unit.clone().router().layer(middleware::from_fn_with_state(
                 shared.clone(),
                 faults::apply,
+            ));
+            let router = router.layer(middleware::from_fn_with_state(
+                config.clock_offset_ms,
+                clock::serve,
             ));
             let mut stopped = stopped.clone();
             tasks.push(tokio::spawn(async move {
