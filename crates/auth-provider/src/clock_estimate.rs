@@ -335,7 +335,10 @@ mod tests {
         // One wild answer (a cached page, a proxy's clock) does not move the estimate,
         // and neither do two that disagree with each other.
         assert_eq!(e.observe(sample(3_600_000)), Outcome::Outlier);
-        assert_eq!(e.observe(sample(-600_200)), Outcome::Accepted { changed: false });
+        assert_eq!(
+            e.observe(sample(-600_200)),
+            Outcome::Accepted { changed: false }
+        );
         assert_eq!(e.observe(sample(5_000)), Outcome::Outlier);
         assert_eq!(e.observe(sample(7_200_000)), Outcome::Outlier);
         assert_eq!(e.applied_ms(), -600_000);

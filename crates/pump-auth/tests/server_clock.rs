@@ -121,7 +121,11 @@ async fn a_session_reads_token_deadlines_on_the_servers_clock() {
         // The deadline, on the session's (the server's) clock, is 5 minutes from its now.
         let left = new
             .expires_at
-            .duration_since(client.server_clock().to_server(std::time::SystemTime::now()))
+            .duration_since(
+                client
+                    .server_clock()
+                    .to_server(std::time::SystemTime::now()),
+            )
             .unwrap();
         assert!(left > Duration::from_secs(290), "{left:?}");
         assert!(left <= Duration::from_secs(300), "{left:?}");
