@@ -31,7 +31,10 @@ const AT: &str = "2023-01-01T00:00:00Z";
 /// Runs a future that needs no waking (siwe's `verify` without its `ethers` feature).
 fn ready<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
         Poll::Ready(out) => out,
         Poll::Pending => panic!("siwe's verify waited"),
     }
@@ -74,7 +77,9 @@ fn theirs_siwe(text: &str, signature: &[u8], options: &siwe::VerificationOpts) {
 
 fn siwe_options() -> (VerifyOptions, siwe::VerificationOpts) {
     let at = Timestamp::parse(AT).unwrap().to_system_time();
-    let ours = VerifyOptions::at(at).domain("login.xyz").nonce("bTyXgcQxn2htgkjJn");
+    let ours = VerifyOptions::at(at)
+        .domain("login.xyz")
+        .nonce("bTyXgcQxn2htgkjJn");
     let theirs = siwe::VerificationOpts {
         domain: Some("login.xyz".parse().unwrap()),
         nonce: Some("bTyXgcQxn2htgkjJn".into()),
@@ -92,10 +97,22 @@ fn siwe_parse_and_verify(c: &mut Criterion) {
     theirs_siwe(&example.text, &example.signature, &theirs);
     let mut group = c.benchmark_group("9a_siwe_parse_and_verify");
     group.bench_function("ours", |b| {
-        b.iter(|| ours_siwe(black_box(&example.text), black_box(&example.signature), &ours))
+        b.iter(|| {
+            ours_siwe(
+                black_box(&example.text),
+                black_box(&example.signature),
+                &ours,
+            )
+        })
     });
     group.bench_function("siwe-rs", |b| {
-        b.iter(|| theirs_siwe(black_box(&example.text), black_box(&example.signature), &theirs))
+        b.iter(|| {
+            theirs_siwe(
+                black_box(&example.text),
+                black_box(&example.signature),
+                &theirs,
+            )
+        })
     });
     group.finish();
 }
@@ -118,10 +135,16 @@ fn siwe_halves(c: &mut Criterion) {
     let their_message: siwe::Message = example.text.parse().unwrap();
     let mut group = c.benchmark_group("9c_siwe_verify");
     group.bench_function("ours", |b| {
-        b.iter(|| black_box(&message).verify(black_box(&signature), &ours).unwrap())
+        b.iter(|| {
+            black_box(&message)
+                .verify(black_box(&signature), &ours)
+                .unwrap()
+        })
     });
     group.bench_function("siwe-rs", |b| {
-        b.iter(|| ready(black_box(&their_message).verify(black_box(&example.signature), &theirs)).unwrap())
+        b.iter(|| {
+            ready(black_box(&their_message).verify(black_box(&example.signature), &theirs)).unwrap()
+        })
     });
     group.finish();
 }

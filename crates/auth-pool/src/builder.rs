@@ -14,8 +14,11 @@ use crate::store::StoreFactory;
 /// Default bound on logins, refreshes and logouts in flight at once per egress.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 8;
 /// Default refresh jitter of a pool's sessions: renewals of tokens issued together
-/// spread over this window (a session alone defaults to 15 s).
+/// spread over this window (a session alone defaults to a random 0 to 15 s).
 pub const DEFAULT_REFRESH_JITTER: Duration = Duration::from_secs(60);
+/// How long before expiry a pool's session renews its token, before its share of the
+/// jitter window is added (the session's own default).
+pub const REFRESH_BUFFER: Duration = Duration::from_secs(60);
 /// Default idle time after which a session is evicted.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// Default number of evictions (logouts) one sweep runs at once.
@@ -91,11 +94,15 @@ where
         self
     }
 
-    /// The refresh jitter of every session
-    /// ([`SessionBuilder::refresh_jitter`]; default [`DEFAULT_REFRESH_JITTER`]): each
-    /// token is renewed a random 0 to this much earlier, so tokens issued in the same
-    /// second are not renewed in the same second. The session caps buffer plus jitter at
-    /// half a token's lifetime.
+    /// The window over which the sessions' renewals are spread (default
+    /// [`DEFAULT_REFRESH_JITTER`]). Each session renews its tokens [`REFRESH_BUFFER`] plus
+    /// its own share of the window before expiry: the n-th session made gets the
+    /// fractional part of n times the golden ratio of it, so any number of sessions made
+    /// in a row cover the window evenly: 1,000 tokens issued together are renewed at most
+    /// one more than 1,000 / window-in-seconds in any second (random draws would put 25
+    /// or more into some second of a minute). The session caps buffer plus share at half a token's lifetime.
+    /// [`session_options`](Self::session_options) may override the session's buffer
+    /// and jitter.
     pub fn refresh_jitter(mut self, window: Duration) -> Self {
         self.refresh_jitter = window;
         self

@@ -14,7 +14,7 @@ mod sweep;
 pub use authenticator::{PooledAuthenticator, PooledSession};
 pub use builder::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REFRESH_JITTER, DEFAULT_SWEEP_CONCURRENCY,
-    PoolBuilder,
+    PoolBuilder, REFRESH_BUFFER,
 };
 pub use egress::DEFAULT_EGRESS;
 pub use error::{FactoryError, PoolError};

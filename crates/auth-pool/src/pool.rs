@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use auth_session::Authenticator;
@@ -63,6 +63,7 @@ where
             egress: builder.egress,
             stores: builder.stores,
             refresh_jitter: builder.refresh_jitter,
+            made: AtomicU64::new(0),
             configure: builder.configure,
             idle_timeout: builder.idle_timeout,
             logout_on_evict: builder.logout_on_evict,

@@ -11,7 +11,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::time::Instant;
 
 use crate::authenticator::{PooledAuthenticator, PooledSession};
-use crate::builder::{Configure, EgressOf, Factory};
+use crate::builder::{Configure, EgressOf, Factory, REFRESH_BUFFER};
 use crate::egress::{DEFAULT_EGRESS, Gates};
 use crate::error::PoolError;
 use crate::store::StoreFactory;
@@ -22,6 +22,8 @@ pub(crate) struct Shared<K, A: Authenticator> {
     pub(crate) egress: Option<Arc<EgressOf<K>>>,
     pub(crate) stores: StoreFactory,
     pub(crate) refresh_jitter: Duration,
+    /// Sessions made so far: the next one's share of the jitter window.
+    pub(crate) made: AtomicU64,
     pub(crate) configure: Option<Arc<Configure<A>>>,
     pub(crate) idle_timeout: Option<Duration>,
     pub(crate) logout_on_evict: bool,
@@ -82,9 +84,14 @@ impl<K, A: Authenticator> Shared<K, A> {
                 identity: Box::new(identity),
                 source: Arc::new(source),
             })?;
+        let share = spread(
+            self.made.fetch_add(1, Ordering::Relaxed),
+            self.refresh_jitter,
+        );
         let mut builder = Session::builder(pooled)
             .token_store(store)
-            .refresh_jitter(self.refresh_jitter);
+            .refresh_buffer(REFRESH_BUFFER.saturating_add(share))
+            .refresh_jitter(Duration::ZERO);
         if let Some(configure) = &self.configure {
             builder = configure(builder);
         }
@@ -93,6 +100,19 @@ impl<K, A: Authenticator> Shared<K, A> {
             last_used: AtomicU64::new(now),
         })
     }
+}
+
+/// The `n`-th session's share of `window`: the fractional part of `n` times the golden
+/// ratio, of the window. Any `m` sessions made in a row land in `m` distinct points of
+/// the window whose gaps take at most three sizes (the three-distance theorem): every
+/// second of a 60 s window gets 1,000 sessions' share within one of the even 16.7, where
+/// random draws would pile 25 or more into some second.
+pub(crate) fn spread(n: u64, window: Duration) -> Duration {
+    /// 2^64 divided by the golden ratio: multiplying by it wraps to the fractional part.
+    const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+    let fraction = n.wrapping_mul(GOLDEN);
+    let nanos = u128::from(fraction).saturating_mul(window.as_nanos()) >> 64;
+    Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
 }
 
 impl<A: Authenticator> Slot<A> {
@@ -112,5 +132,29 @@ impl<K, A: Authenticator> Drop for Shared<K, A> {
         if let Some(sweep) = lock(&self.sweep).take() {
             sweep.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thousand_shares_cover_a_minute_at_most_a_few_to_a_second() {
+        let window = Duration::from_secs(60);
+        let mut per_second = [0u32; 60];
+        for n in 0..1_000 {
+            let share = spread(n, window);
+            assert!(share < window);
+            per_second[usize::try_from(share.as_secs()).unwrap_or(59)] += 1;
+        }
+        // 1,000 / 60 = 16.7 on average: every second gets 16 or 17, give or take one
+        // (uniform random draws would give some second 25 or more).
+        assert!(
+            per_second.iter().all(|&n| (15..=18).contains(&n)),
+            "{per_second:?}"
+        );
+        assert_eq!(spread(0, window), Duration::ZERO);
+        assert_eq!(spread(7, Duration::ZERO), Duration::ZERO);
     }
 }

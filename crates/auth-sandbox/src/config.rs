@@ -61,6 +61,11 @@ pub struct SandboxConfig {
     /// header of every answer are on that clock. Default: 0. See
     /// [`with_clock_ahead`](Self::with_clock_ahead).
     pub clock_offset_ms: i64,
+    /// A pump.fun login ends the wallet's previous login session, as the live service
+    /// does (WIRE.md: one process's login breaks the others' tokens): its token is
+    /// refused from then on. Counted in [`crate::Counters::pump_tokens_rotated`].
+    /// Default: `true`.
+    pub pump_login_rotates: bool,
 }
 
 /// A fixed-window request limit.
@@ -113,6 +118,7 @@ impl Default for SandboxConfig {
             seed: 0x5eed,
             revoke_family_on_reuse: false,
             clock_offset_ms: 0,
+            pump_login_rotates: true,
         }
     }
 }
@@ -198,6 +204,13 @@ impl SandboxConfig {
     /// Runs the sandbox's clock `by` behind the host's.
     pub fn with_clock_behind(mut self, by: Duration) -> Self {
         self.clock_offset_ms = i64::try_from(by.as_millis()).map_or(i64::MIN, |ms| -ms);
+        self
+    }
+
+    /// Turns the rotation of a wallet's pump.fun token at each login on or off: see
+    /// [`SandboxConfig::pump_login_rotates`].
+    pub fn with_pump_login_rotates(mut self, rotates: bool) -> Self {
+        self.pump_login_rotates = rotates;
         self
     }
 

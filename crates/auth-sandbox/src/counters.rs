@@ -51,6 +51,9 @@ pub struct Counters {
     /// cookie login, the public bots). A request with both counts in both; the bearer
     /// header is the one read.
     pub pump_protected_with_cookie: u64,
+    /// pump.fun logins that ended the wallet's previous login session (with
+    /// `SandboxConfig::pump_login_rotates`, the default): its token died then.
+    pub pump_tokens_rotated: u64,
     /// POST requests to either API without an `Accept` header that admits
     /// `application/json` (`application/json`, `application/*` or `*/*`, not with
     /// `q=0`). Neither server refuses them; a client that sends `Accept` keeps this at

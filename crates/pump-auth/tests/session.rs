@@ -30,9 +30,16 @@ fn client_and_session(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_signs_in_again_before_two_second_tokens_expire() {
-    let sb = Sandbox::start(SandboxConfig::default().with_pump_token_ttl(Duration::from_secs(2)))
-        .await
-        .unwrap();
+    // Without rotation: the token handed out just before a background re-login stays
+    // good for the profile call (with rotation, the live service's way, such a call gets
+    // a 401 that the authorized client heals: `auth-http`'s tests).
+    let sb = Sandbox::start(
+        SandboxConfig::default()
+            .with_pump_token_ttl(Duration::from_secs(2))
+            .with_pump_login_rotates(false),
+    )
+    .await
+    .unwrap();
     let (client, session) = client_and_session(&sb, HyperTransport::new().unwrap(), 1);
     let started = Instant::now();
     while started.elapsed() < Duration::from_millis(3500) {
@@ -165,7 +172,11 @@ async fn eventually(mut done: impl FnMut() -> bool) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_renewal_logs_the_previous_token_out_after_the_grace() {
-    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    // A server that does not rotate tokens at login (the specification's): what a
+    // session does with the token it replaced is then up to the session.
+    let sb = Sandbox::start(SandboxConfig::default().with_pump_login_rotates(false))
+        .await
+        .unwrap();
     let client = PumpClient::builder()
         .base_url(sb.pump_url())
         .build()
@@ -199,7 +210,11 @@ async fn a_renewal_logs_the_previous_token_out_after_the_grace() {
 /// still using it): a re-login neither carries it nor logs it out.
 #[tokio::test]
 async fn a_token_resumed_from_a_store_is_neither_carried_nor_retired() {
-    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    // A server that does not rotate tokens at login (the specification's): what a
+    // session does with the token it replaced is then up to the session.
+    let sb = Sandbox::start(SandboxConfig::default().with_pump_login_rotates(false))
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pump.json");
     let first = session_on_file(&sb, 11, &file);
@@ -237,7 +252,11 @@ async fn a_token_resumed_from_a_store_is_neither_carried_nor_retired() {
 
 #[tokio::test]
 async fn sessions_can_keep_old_tokens_alive() {
-    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    // A server that does not rotate tokens at login (the specification's): what a
+    // session does with the token it replaced is then up to the session.
+    let sb = Sandbox::start(SandboxConfig::default().with_pump_login_rotates(false))
+        .await
+        .unwrap();
     let client = PumpClient::builder()
         .base_url(sb.pump_url())
         .build()
@@ -251,4 +270,40 @@ async fn sessions_can_keep_old_tokens_alive() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     client.profile(&first).await.unwrap();
     assert_eq!(sb.counters().pump_logouts, 0);
+}
+
+/// Two processes share a wallet's store; one logs in again (pump.fun rotates the wallet's
+/// token: the other's dies). The other, refused, confirms its token dead and adopts the
+/// stored new one: no second login, no login war.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_rotated_by_another_process_is_adopted_from_the_store_not_replaced_by_a_login() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pump.json");
+    let one = session_on_file(&sb, 13, &file);
+    let other = session_on_file(&sb, 13, &file);
+    let old = one.access_token().await.unwrap();
+    assert_eq!(
+        other.access_token().await.unwrap(),
+        old,
+        "shared, not a second login"
+    );
+    let new = other.refresh_now().await.unwrap();
+    assert_ne!(new, old);
+    assert_eq!(sb.counters().pump_logins, 2);
+    assert_eq!(sb.counters().pump_tokens_rotated, 1, "the old token died");
+
+    // The first process's next call is refused; it reports that and is told to retry.
+    assert_eq!(
+        one.report_refused(&old).await,
+        auth_session::Refusal::Renewing
+    );
+    assert_eq!(one.access_token().await.unwrap(), new, "the stored token");
+    assert_eq!(sb.counters().pump_logins, 2, "no login for the refusal");
+    assert_eq!(one.stats().adopted, 1, "{:?}", one.stats());
+    let client = PumpClient::builder()
+        .base_url(sb.pump_url())
+        .build()
+        .unwrap();
+    client.profile(&new).await.unwrap();
 }

@@ -102,17 +102,32 @@ async fn a_factory_error_is_returned_and_nothing_is_kept() {
 }
 
 #[tokio::test]
-async fn sessions_get_the_pools_refresh_jitter_and_show_no_token() {
+async fn sessions_get_their_share_of_the_jitter_window_and_show_no_token() {
     let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let gauge = Arc::new(Gauge::default());
     let spread = pool(&sb, &gauge).build();
     let token = spread.access_token(&9).await.unwrap();
     let shown = format!("{:?} {:?}", spread.session(&9).await.unwrap(), spread);
-    assert!(shown.contains("refresh_jitter: 60s"), "{shown}");
+    // The first session made renews at the buffer alone, no random jitter.
+    assert!(
+        shown.contains("refresh_buffer: 60s, refresh_jitter: 0ns"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("refresh_jitter: 60s"),
+        "the pool's window: {shown}"
+    );
     assert!(!shown.contains(token.expose_secret()), "{shown}");
+    // The second, 0.618 of the window later: 60 s + 37.08 s.
+    let shown = format!("{:?}", spread.session(&10).await.unwrap());
+    assert!(shown.contains("refresh_buffer: 97.08"), "{shown}");
     let narrow = pool(&sb, &gauge)
         .refresh_jitter(std::time::Duration::from_secs(7))
         .build();
-    let shown = format!("{:?}", narrow.session(&9).await.unwrap());
-    assert!(shown.contains("refresh_jitter: 7s"), "{shown}");
+    narrow.session(&9).await.unwrap();
+    let shown = format!("{:?}", narrow.session(&10).await.unwrap());
+    assert!(
+        shown.contains("refresh_buffer: 64.32"),
+        "60 s + 0.618 x 7 s: {shown}"
+    );
 }

@@ -15,6 +15,7 @@ pub(crate) struct PumpCounters {
     pub(crate) logouts: AtomicU64,
     pub(crate) protected_with_bearer: AtomicU64,
     pub(crate) protected_with_cookie: AtomicU64,
+    pub(crate) tokens_rotated: AtomicU64,
 }
 
 impl PumpCounters {
@@ -28,6 +29,7 @@ impl PumpCounters {
             ("logouts", read(&self.logouts)),
             ("protected_with_bearer", read(&self.protected_with_bearer)),
             ("protected_with_cookie", read(&self.protected_with_cookie)),
+            ("tokens_rotated", read(&self.tokens_rotated)),
         ]
     }
 
@@ -40,5 +42,6 @@ impl PumpCounters {
         counters.pump_logouts = read(&self.logouts);
         counters.pump_protected_with_bearer = read(&self.protected_with_bearer);
         counters.pump_protected_with_cookie = read(&self.protected_with_cookie);
+        counters.pump_tokens_rotated = read(&self.tokens_rotated);
     }
 }

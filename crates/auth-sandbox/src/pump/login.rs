@@ -129,6 +129,7 @@ fn sign_in(
         exp: now + ttl,
     };
     let token = state.issue(&claims);
+    state.rotate(&wallet, &claims.sid);
     match format {
         Format::Documented => (
             StatusCode::CREATED,

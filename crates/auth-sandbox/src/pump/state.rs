@@ -53,6 +53,7 @@ pub(crate) enum TokenType {
 /// The pump.fun API's part of [`SandboxConfig`].
 pub(crate) struct Settings {
     pub(crate) token_ttl: Duration,
+    pub(crate) login_rotates: bool,
     pub(crate) freshness_window: Duration,
 }
 
@@ -65,6 +66,8 @@ pub(crate) struct PumpState {
     used_signatures: UsedProofs<[u8; 64]>,
     /// The last login of each wallet, unix milliseconds.
     pub(crate) last_logins: Mutex<HashMap<String, u64>>,
+    /// The login session of each wallet's latest login (rotation ends the one before).
+    current_sessions: Mutex<HashMap<String, String>>,
 }
 
 impl PumpState {
@@ -73,11 +76,26 @@ impl PumpState {
             shared,
             settings: Settings {
                 token_ttl: config.pump_token_ttl,
+                login_rotates: config.pump_login_rotates,
                 freshness_window: config.freshness_window,
             },
             counters: PumpCounters::default(),
             used_signatures: UsedProofs::new(config.freshness_window),
             last_logins: Mutex::new(HashMap::new()),
+            current_sessions: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Makes `session` the latest login of `wallet`; with rotation on, ends the wallet's
+    /// login before it (its token is refused from now on).
+    pub(crate) fn rotate(&self, wallet: &str, session: &str) {
+        let previous =
+            auth_types::lock(&self.current_sessions).insert(wallet.to_owned(), session.to_owned());
+        if let Some(previous) = previous
+            && self.settings.login_rotates
+            && self.shared.sessions.end(&previous)
+        {
+            crate::counters::bump(&self.counters.tokens_rotated);
         }
     }
 

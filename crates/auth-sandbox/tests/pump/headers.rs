@@ -26,6 +26,8 @@ async fn a_bearer_token_on_login_is_accepted_and_counted() {
     )
     .await;
     assert_eq!(relogin.status, 201, "a live token");
+    // The login rotated the wallet's token: the new one is the live one now.
+    let live = format!("Bearer {}", relogin.body["token"].as_str().unwrap());
     let logout = post(
         &format!("{}/auth/logout", sb.pump_url()),
         &json!({}),
@@ -98,4 +100,30 @@ async fn a_login_without_accept_is_counted() {
     );
     let c = sb.counters();
     assert_eq!((c.json_posts_without_accept, c.pump_logins), (1, 2));
+}
+
+/// A new login of a wallet ends its previous login: the old token is refused (WIRE.md, "a
+/// new login"); another wallet's token is not touched; with rotation off, both live.
+#[tokio::test]
+async fn a_login_rotates_the_wallets_token() {
+    for rotates in [true, false] {
+        let sb = Sandbox::start(SandboxConfig::default().with_pump_login_rotates(rotates))
+            .await
+            .unwrap();
+        let url = format!("{}/auth/login", sb.pump_url());
+        let token = |body: &serde_json::Value| body["token"].as_str().unwrap().to_owned();
+        let first = post(&url, &documented_login(&keypair(11), now_ms()), &[ORIGIN]).await;
+        let other = post(&url, &documented_login(&keypair(12), now_ms()), &[ORIGIN]).await;
+        let second = post(
+            &url,
+            &documented_login(&keypair(11), now_ms() + 1),
+            &[ORIGIN],
+        )
+        .await;
+        let now = std::time::SystemTime::now();
+        assert_eq!(sb.pump_token_valid_at(&token(&first.body), now), !rotates);
+        assert!(sb.pump_token_valid_at(&token(&second.body), now));
+        assert!(sb.pump_token_valid_at(&token(&other.body), now));
+        assert_eq!(sb.counters().pump_tokens_rotated, u64::from(rotates));
+    }
 }

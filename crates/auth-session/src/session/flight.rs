@@ -13,10 +13,10 @@ use tracing::Instrument as _;
 
 use super::backoff::Backoff;
 use super::error::SessionError;
+use super::meter::{Event, Failed};
 use super::policy::Freshness;
 use super::policy::Live;
 use super::shared::{self, Coordination};
-use super::stats::Counters;
 use super::{ErrorOf, Held, Inner, Outcome, TokenSource};
 use crate::authenticator::{AuthError as _, Authenticator, FailureKind};
 use crate::rt::{self, lock};
@@ -86,7 +86,7 @@ impl<A: Authenticator> Inner<A> {
     pub(super) async fn await_flight(self: &Arc<Self>) -> Outcome<A::Error> {
         let after = self.config.wait_timeout;
         let first = self.join_or_start_flight(false)?;
-        Counters::count(&self.counters.waits);
+        self.count(Event::Wait);
         let renewal = async {
             let mut joined = first;
             loop {
@@ -294,18 +294,18 @@ impl<A: Authenticator> Inner<A> {
         let presented = held.refresh_token.is_some();
         let tokens = match held.refresh_token.take() {
             None => self.login().await,
-            Some(refresh_token) => match self.authenticator.refresh(&refresh_token).await {
+            Some(refresh_token) => match self.refresh_timed(&refresh_token).await {
                 Ok(tokens) => {
                     span.record("by", "refresh");
-                    Counters::count(&self.counters.refreshes);
+                    self.count(Event::Refresh);
                     Ok((tokens, TokenSource::Refresh))
                 }
                 Err(error) if error.kind() == FailureKind::RefreshRejected => {
-                    Counters::count(&self.counters.failures);
+                    self.count(Event::Failure(Failed::Kind(error.kind())));
                     self.login().await
                 }
                 Err(error) => {
-                    Counters::count(&self.counters.failures);
+                    self.count(Event::Failure(Failed::Kind(error.kind())));
                     if error.kind() == FailureKind::Transient {
                         // Possibly never reached the server, so keep it. If it did and the
                         // token is spent, the next try is rejected and logs in instead.

@@ -8,10 +8,10 @@ use auth_types::Clock as _;
 
 use super::error::SessionError;
 use super::flight::StoreAction;
+use super::meter::{Event, Failed};
 use super::shared::Coordination;
-use super::stats::Counters;
 use super::{ErrorOf, Held, Inner, Outcome, TokenSource};
-use crate::authenticator::Authenticator;
+use crate::authenticator::{AuthError as _, Authenticator};
 use crate::rt::{self, lock};
 use crate::tokens::{self, Tokens};
 use auth_store::{StoreEntry, StoredTokens};
@@ -23,17 +23,21 @@ impl<A: Authenticator> Inner<A> {
             .current
             .load_full()
             .filter(|current| current.obtained_here());
+        #[cfg(feature = "metrics")]
+        let started = super::meter::Started::now();
         let login = match &current {
             Some(current) => self.authenticator.relogin(&current.access_token).await,
             None => self.authenticator.login().await,
         };
+        #[cfg(feature = "metrics")]
+        self.observe_renewal("login", started);
         match login {
             Ok(tokens) => {
-                Counters::count(&self.counters.logins);
+                self.count(Event::Login);
                 Ok((tokens, TokenSource::Login))
             }
             Err(error) => {
-                Counters::count(&self.counters.failures);
+                self.count(Event::Failure(Failed::Kind(error.kind())));
                 Err(SessionError::Login {
                     source: Arc::new(error),
                 })
@@ -88,13 +92,15 @@ impl<A: Authenticator> Inner<A> {
             return (Err(SessionError::LoggedOut), StoreAction::Revoke(tokens));
         };
         if lifetime.is_zero() {
-            Counters::count(&self.counters.failures);
+            self.count(Event::Failure(Failed::ExpiredOnArrival));
             return (
                 Err(SessionError::ExpiredOnArrival),
                 StoreAction::Save(entry(stored)),
             );
         }
         *lock(&self.counters.last_renewal) = Some(wall_now);
+        #[cfg(feature = "metrics")]
+        self.installed(wall_now, held.refresh_token.is_some());
         (Ok(live), StoreAction::Save(entry(stored)))
     }
 

@@ -24,6 +24,7 @@ mod idle;
 mod install;
 mod load;
 mod logout;
+mod meter;
 #[cfg(test)]
 mod model;
 mod policy;
@@ -51,6 +52,7 @@ pub use stats::{NewToken, SessionStats, TokenSource};
 use builder::Config;
 use flight::Flight;
 use idle::Activity;
+use meter::Event;
 use policy::Freshness;
 use stats::Counters;
 
@@ -165,6 +167,10 @@ impl<A: Authenticator> Session<A> {
     /// wait timeout. A transient failure is only returned when the current token has
     /// expired.
     pub async fn access_token(&self) -> Result<AccessToken, ErrorOf<A>> {
+        // Before the clocks are read for the checks below: the gauges' work must not come
+        // between the check of a token and its handing out.
+        #[cfg(feature = "metrics")]
+        self.inner.tick(self.inner.clock.now());
         let now = rt::now();
         if let Some(activity) = &self.inner.activity {
             activity.touch(now);
@@ -276,6 +282,8 @@ impl<A: Authenticator> Session<A> {
     /// Counters of what the session has done: logins, refreshes, failures, waits,
     /// invalidations, and the time of the last renewal. Cheap (a few atomic reads).
     pub fn stats(&self) -> SessionStats {
+        #[cfg(feature = "metrics")]
+        self.inner.tick(self.inner.clock.now());
         self.inner.counters.snapshot()
     }
 
@@ -360,7 +368,7 @@ impl<A: Authenticator> Inner<A> {
         let previous = self.current.compare_and_swap(&current, Some(ended));
         let swapped = previous.as_deref().is_some_and(|p| std::ptr::eq(p, live));
         if swapped {
-            Counters::count(&self.counters.invalidations);
+            self.count(Event::Invalidation);
             tracing::debug!("the server refused the current access token; renewing on next use");
         }
         swapped

@@ -24,8 +24,8 @@ use std::time::Duration;
 
 use auth_types::AccessToken;
 
+use super::meter::Event;
 use super::policy::Freshness;
-use super::stats::Counters;
 use super::{Inner, Session};
 use crate::authenticator::Authenticator;
 use crate::rt::{self, Instant};
@@ -123,8 +123,10 @@ impl<A: Authenticator> Inner<A> {
         }
         let now = rt::now();
         let refusal = self.judge(&mut refusals, token, now).await;
-        if !refusal.replay() {
-            Counters::count(&self.counters.refusals_passed_through);
+        if refusal.replay() {
+            self.count(Event::Replay);
+        } else {
+            self.count(Event::RefusalPassedThrough);
         }
         refusal
     }
@@ -153,17 +155,17 @@ impl<A: Authenticator> Inner<A> {
         match rt::timeout(self.config.wait_timeout, check).await {
             Ok(Ok(true)) => {}
             Ok(Ok(false)) => {
-                Counters::count(&self.counters.refusals_not_confirmed);
+                self.count(Event::RefusalNotConfirmed);
                 refusals.alive = Some((token.clone(), started + ALIVE_FOR));
                 return Refusal::Alive;
             }
             Ok(Err(error)) => {
-                Counters::count(&self.counters.refusal_checks_failed);
+                self.count(Event::RefusalCheckFailed);
                 tracing::debug!(%error, "could not check whether a refused token is alive; keeping it");
                 return Refusal::Unconfirmed;
             }
             Err(rt::Elapsed) => {
-                Counters::count(&self.counters.refusal_checks_failed);
+                self.count(Event::RefusalCheckFailed);
                 tracing::debug!(
                     "checking whether a refused token is alive took too long; keeping it"
                 );
@@ -172,7 +174,7 @@ impl<A: Authenticator> Inner<A> {
         }
         if self.invalidate(token) {
             refusals.renewals.push_back(now);
-            Counters::count(&self.counters.renewals_for_401);
+            self.count(Event::RenewalFor401);
             Refusal::Renewing
         } else {
             Refusal::Replaced

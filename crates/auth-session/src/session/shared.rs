@@ -12,9 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::SessionError;
+use super::meter::Event;
 use super::policy::Freshness;
 use super::policy::Live;
-use super::stats::Counters;
 use super::{ErrorOf, Held, Inner};
 use crate::authenticator::Authenticator;
 use crate::rt;
@@ -124,7 +124,7 @@ impl<A: Authenticator> Inner<A> {
                 return Err(SessionError::LoggedOut);
             };
             if self.freshness(&live) == Freshness::Fresh {
-                Counters::count(&self.counters.adopted);
+                self.count(Event::Adopted);
                 *coordination = Coordination::Leased(lease);
                 return Ok(Some(live));
             }

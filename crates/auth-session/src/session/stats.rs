@@ -87,14 +87,12 @@ pub(super) struct Counters {
     pub(super) refusals_not_confirmed: AtomicU64,
     pub(super) refusal_checks_failed: AtomicU64,
     pub(super) last_renewal: Mutex<Option<SystemTime>>,
+    /// The exported gauges' state.
+    #[cfg(feature = "metrics")]
+    pub(super) gauges: super::meter::Gauges,
 }
 
 impl Counters {
-    /// Adds one to `counter`.
-    pub(super) fn count(counter: &AtomicU64) {
-        counter.fetch_add(1, Ordering::Relaxed);
-    }
-
     /// A snapshot.
     pub(super) fn snapshot(&self) -> SessionStats {
         let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
