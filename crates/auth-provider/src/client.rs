@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use auth_transport::HttpTransport;
-use auth_types::{AccessToken, SharedClock};
+use auth_types::{AccessToken, Clock, SharedClock};
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
@@ -18,6 +18,7 @@ use crate::decode::decode_json;
 use crate::error::ApiError;
 use crate::refusal::Refusal;
 use crate::secrets::Secrets;
+use crate::server_clock::ServerClock;
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
@@ -32,7 +33,10 @@ struct Inner {
     api: &'static str,
     base_url: String,
     transport: Arc<dyn HttpTransport>,
+    /// The server's clock, as a `SharedClock` (what [`ApiClient::clock`] hands out)...
     clock: SharedClock,
+    /// ...and as itself.
+    server_clock: ServerClock,
     headers: HeaderMap,
 }
 
@@ -41,15 +45,17 @@ impl ApiClient {
         api: &'static str,
         base_url: String,
         transport: Arc<dyn HttpTransport>,
-        clock: SharedClock,
+        server_clock: ServerClock,
         headers: HeaderMap,
     ) -> Self {
+        server_clock.name_api(api);
         ApiClient {
             inner: Arc::new(Inner {
                 api,
                 base_url,
                 transport,
-                clock,
+                clock: SharedClock::new(server_clock.clone()),
+                server_clock,
                 headers,
             }),
         }
@@ -65,9 +71,17 @@ impl ApiClient {
         &self.inner.base_url
     }
 
-    /// The wall clock.
+    /// The server's clock: the configured wall clock corrected by the offset learned from
+    /// the server's answers ([`ServerClock`]). Everything that reads the time for this
+    /// server (message times, freshness checks, token deadlines) reads this one.
     pub fn clock(&self) -> &SharedClock {
         &self.inner.clock
+    }
+
+    /// The estimate behind [`ApiClient::clock`]: its offset, its [`stats`](ServerClock::stats),
+    /// and the configured local clock ([`ServerClock::local`]).
+    pub fn server_clock(&self) -> &ServerClock {
+        &self.inner.server_clock
     }
 
     /// A `GET` of `path` (appended to the base URL).
@@ -215,6 +229,7 @@ impl ApiRequest<'_> {
             .entry(ACCEPT)
             .or_insert(APPLICATION_JSON);
         let started = Instant::now();
+        let sent_at = self.client.inner.server_clock.local().now();
         let response = match self.client.inner.transport.send(request).await {
             Ok(response) => response,
             Err(source) => {
@@ -231,6 +246,11 @@ impl ApiRequest<'_> {
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "request"
         );
+        // Every answer, refusals included, is a reading of the server's clock.
+        self.client
+            .inner
+            .server_clock
+            .observe_date(sent_at, response.headers());
         answer(api, response, &self.secrets)
     }
 

@@ -11,6 +11,7 @@ use http::header::{HeaderName, HeaderValue};
 
 use crate::client::ApiClient;
 use crate::error::ApiError;
+use crate::server_clock::ServerClock;
 
 /// The settings every provider client has. Provider builders hold one and expose its
 /// setters with [`client_config_setters!`](crate::client_config_setters).
@@ -20,6 +21,7 @@ pub struct ClientConfig {
     transport: Option<Arc<dyn HttpTransport>>,
     allow_insecure_http: bool,
     clock: SharedClock,
+    server_clock: Option<ServerClock>,
     headers: HeaderMap,
 }
 
@@ -33,6 +35,7 @@ impl ClientConfig {
             transport: None,
             allow_insecure_http: false,
             clock: SharedClock::system(),
+            server_clock: None,
             headers: HeaderMap::new(),
         }
     }
@@ -52,9 +55,16 @@ impl ClientConfig {
         self.allow_insecure_http = allow;
     }
 
-    /// The wall clock.
+    /// The local wall clock; the client corrects it by the offset it learns from the
+    /// server's answers (see [`ServerClock`]).
     pub fn set_clock(&mut self, clock: impl Clock + 'static) {
         self.clock = SharedClock::new(clock);
+    }
+
+    /// The server clock to use (and share): its own local clock replaces
+    /// [`set_clock`](Self::set_clock)'s. Default: a new [`ServerClock`] on that clock.
+    pub fn set_server_clock(&mut self, clock: ServerClock) {
+        self.server_clock = Some(clock);
     }
 
     /// The base URL as set (not yet checked).
@@ -109,7 +119,8 @@ impl ClientConfig {
             api,
             base_url,
             transport,
-            self.clock,
+            self.server_clock
+                .unwrap_or_else(|| ServerClock::new(self.clock)),
             self.headers,
         ))
     }
@@ -127,7 +138,7 @@ impl fmt::Debug for ClientConfig {
 
 /// Generates the setters every provider builder shares, delegating to its
 /// [`ClientConfig`] field: `base_url`, `transport`, `shared_transport`,
-/// `allow_insecure_http` and `clock`. Use it inside the builder's `impl` block.
+/// `allow_insecure_http`, `clock` and `server_clock`. Use it inside the builder's `impl` block.
 ///
 /// ```
 /// use auth_provider::ClientConfig;
@@ -177,10 +188,22 @@ macro_rules! client_config_setters {
             self
         }
 
-        /// The wall clock (default: the system's). Any `Fn() -> SystemTime` closure
-        /// pins it, for tests.
+        /// The local wall clock (default: the system's). Any `Fn() -> SystemTime`
+        /// closure pins it, for tests. The client corrects it by the offset it learns
+        /// from the server's answers (`auth_provider::ServerClock`); pass
+        /// `ServerClock::fixed` to
+        /// [`server_clock`](Self::server_clock) to keep it as it is.
         pub fn clock(mut self, clock: impl $crate::Clock + 'static) -> Self {
             self.$config.set_clock(clock);
+            self
+        }
+
+        /// The server clock (default: a new `auth_provider::ServerClock` on the
+        /// [`clock`](Self::clock), learning from this client's answers). Clients of one
+        /// server may share one, so the first answer any of them gets corrects them
+        /// all; its own local clock replaces [`clock`](Self::clock)'s.
+        pub fn server_clock(mut self, clock: $crate::ServerClock) -> Self {
+            self.$config.set_server_clock(clock);
             self
         }
     };

@@ -3,11 +3,13 @@
 
 mod body;
 mod client;
+mod clock_estimate;
 mod config;
 mod decode;
 mod error;
 mod refusal;
 mod secrets;
+mod server_clock;
 
 pub use auth_types::{Failure, FailureKind};
 pub use body::JsonBody;
@@ -17,6 +19,7 @@ pub use decode::{DecodeError, decode_json};
 pub use error::{ApiError, ProviderError};
 pub use refusal::retry_after;
 pub use secrets::{REDACTED, Secrets};
+pub use server_clock::{DEFAULT_MAX_OFFSET, DEFAULT_WARN_THRESHOLD, ServerClock, ServerClockStats};
 
 /// Re-exported for [`client_config_setters!`].
 pub use auth_transport::HttpTransport;

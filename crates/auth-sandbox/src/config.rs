@@ -55,6 +55,12 @@ pub struct SandboxConfig {
     /// Counted in [`crate::Counters::families_revoked`]. Default: `false` (only the
     /// replayed token is refused).
     pub revoke_family_on_reuse: bool,
+    /// The sandbox's clock minus the host's, in milliseconds (positive: ahead), as a
+    /// server on a machine whose clock is off: every time it checks or issues (message
+    /// timestamps and their windows, SIWE/SIWS times, JWT `iat`/`exp`) and the `Date`
+    /// header of every answer are on that clock. Default: 0. See
+    /// [`with_clock_ahead`](Self::with_clock_ahead).
+    pub clock_offset_ms: i64,
     /// A pump.fun login ends the wallet's previous login session, as the live service
     /// does (WIRE.md: one process's login breaks the others' tokens): its token is
     /// refused from then on. Counted in [`crate::Counters::pump_tokens_rotated`].
@@ -114,6 +120,7 @@ impl Default for SandboxConfig {
             privy_tokens: Vec::new(),
             seed: 0x5eed,
             revoke_family_on_reuse: false,
+            clock_offset_ms: 0,
             pump_login_rotates: true,
             drifts: Vec::new(),
         }
@@ -179,6 +186,28 @@ impl SandboxConfig {
     /// [`SandboxConfig::revoke_family_on_reuse`].
     pub fn with_revoke_family_on_reuse(mut self, revoke: bool) -> Self {
         self.revoke_family_on_reuse = revoke;
+        self
+    }
+
+    /// Runs the sandbox's clock `by` ahead of the host's (see
+    /// [`SandboxConfig::clock_offset_ms`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use auth_sandbox::SandboxConfig;
+    /// let ahead = SandboxConfig::default().with_clock_ahead(Duration::from_secs(600));
+    /// assert_eq!(ahead.clock_offset_ms, 600_000);
+    /// let behind = SandboxConfig::default().with_clock_behind(Duration::from_secs(600));
+    /// assert_eq!(behind.clock_offset_ms, -600_000);
+    /// ```
+    pub fn with_clock_ahead(mut self, by: Duration) -> Self {
+        self.clock_offset_ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self
+    }
+
+    /// Runs the sandbox's clock `by` behind the host's.
+    pub fn with_clock_behind(mut self, by: Duration) -> Self {
+        self.clock_offset_ms = i64::try_from(by.as_millis()).map_or(i64::MIN, |ms| -ms);
         self
     }
 

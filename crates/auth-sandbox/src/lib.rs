@@ -4,6 +4,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod clock;
 mod config;
 mod counters;
 mod defaults;

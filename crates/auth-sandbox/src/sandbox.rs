@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::api::{SandboxApi, Unit};
+use crate::clock;
 use crate::config::{Faults, SandboxConfig};
 use crate::counters::Counters;
 use crate::faults;
@@ -79,6 +80,8 @@ impl SandboxBuilder {
         for (mount, listener, addr) in bound {
             let name = mount.name();
             let unit = mount.mount(shared.clone(), &config, addr);
+            // Outermost last: every answer, the drifted and the faulted too, has the
+            // (offset) clock's Date.
             let router = unit
                 .clone()
                 .router()
@@ -89,6 +92,10 @@ impl SandboxBuilder {
                 .layer(middleware::from_fn_with_state(
                     std::sync::Arc::<[crate::Drift]>::from(config.drifts.as_slice()),
                     crate::drift::apply,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    config.clock_offset_ms,
+                    clock::serve,
                 ));
             let mut stopped = stopped.clone();
             tasks.push(tokio::spawn(async move {

@@ -9,14 +9,14 @@ pub(crate) fn unix_secs(at: SystemTime) -> u64 {
     at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-/// Seconds since the unix epoch, now.
+/// Seconds since the unix epoch, now on the sandbox's clock (see `clock.rs`).
 pub(crate) fn unix_now() -> u64 {
-    unix_secs(SystemTime::now())
+    unix_secs(crate::clock::now())
 }
 
-/// Milliseconds since the unix epoch, now.
+/// Milliseconds since the unix epoch, now on the sandbox's clock (see `clock.rs`).
 pub(crate) fn unix_now_ms() -> u64 {
-    SystemTime::now()
+    crate::clock::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use auth_types::{AccessToken, RefreshToken};
+use auth_types::{AccessToken, RefreshToken, SharedClock};
 
 use crate::tokens::Tokens;
 use auth_store::Identity;
@@ -102,6 +102,16 @@ pub trait Authenticator: Send + Sync + 'static {
     /// grace lets requests already sent with the old token finish. `None` (the default):
     /// the replaced token is left to expire.
     fn retire_replaced_after(&self) -> Option<Duration> {
+        None
+    }
+
+    /// The server's clock as the provider client estimates it (the client's
+    /// `auth_provider::ServerClock`): the session reads JWT `exp` claims and stored expiry
+    /// times against it, so a token's remaining life is counted on the clock that issued
+    /// it even on a machine whose clock is off. A clock set with
+    /// [`SessionBuilder::wall_clock`](crate::SessionBuilder::wall_clock) takes precedence.
+    /// `None` (the default): the system clock.
+    fn server_clock(&self) -> Option<SharedClock> {
         None
     }
 

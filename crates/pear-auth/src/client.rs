@@ -158,6 +158,7 @@ impl PearClient {
     /// Pear login for `address` with this client id and a fresh timestamp, in the expected
     /// domain ([`PearClientBuilder::expected_domain`]).
     pub async fn eip712_message(&self, address: &EvmAddress) -> Result<LoginMessage, PearError> {
+        let sent = self.sent_at();
         let answer = self
             .inner
             .api
@@ -167,7 +168,8 @@ impl PearClient {
             .send()
             .await?;
         // A body that is not a JSON object is the server's fault: malformed, with status.
-        answer.json::<MessageEnvelope>()?;
+        let envelope = answer.json::<MessageEnvelope>()?;
+        self.observe_message_time(sent, envelope.timestamp.as_ref());
         self.read_message(answer.body(), address)
     }
 

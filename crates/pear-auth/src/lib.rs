@@ -7,13 +7,16 @@ mod client;
 mod error;
 mod login;
 mod message;
+mod server_time;
 mod session;
 mod tokens;
 
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
 pub use auth_http;
-pub use auth_provider::{ApiError, Failure, FailureKind, ProviderError};
+pub use auth_provider::{
+    ApiError, Failure, FailureKind, ProviderError, ServerClock, ServerClockStats,
+};
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
 pub use authorized::authorize;

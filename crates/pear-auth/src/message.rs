@@ -369,7 +369,7 @@ impl LoginCheck<'_> {
 }
 
 /// Pear's top-level `timestamp`: a number, or a decimal string.
-fn json_u64(value: &serde_json::Value) -> Option<u64> {
+pub(crate) fn json_u64(value: &serde_json::Value) -> Option<u64> {
     match value {
         serde_json::Value::Number(n) => n.as_u64(),
         serde_json::Value::String(s) => s.parse().ok(),

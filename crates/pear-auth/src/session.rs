@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use auth_session::{Authenticator, Identity, Session, Tokens};
 use auth_signing::EthSigner;
-use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken};
+use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken, SharedClock};
 
 use crate::client::PearClient;
 use crate::error::PearError;
@@ -140,6 +140,11 @@ impl Authenticator for PearAuthenticator {
 
     async fn refresh(&self, refresh_token: &RefreshToken) -> Result<Tokens, PearError> {
         Ok(session_tokens(self.client.refresh(refresh_token).await?))
+    }
+
+    /// The client's estimate of Pear's clock: the session reads JWT `exp` against it.
+    fn server_clock(&self) -> Option<SharedClock> {
+        Some(SharedClock::new(self.client.server_clock().clone()))
     }
 
     async fn logout(

@@ -11,7 +11,9 @@ mod sign_in_time;
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
 pub use auth_http;
-pub use auth_provider::{ApiError, Failure, FailureKind, ProviderError};
+pub use auth_provider::{
+    ApiError, Failure, FailureKind, ProviderError, ServerClock, ServerClockStats,
+};
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
 pub use authorized::authorize;

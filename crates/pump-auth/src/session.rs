@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use auth_session::{Authenticator, Identity, Session, Tokens};
 use auth_signing::SolanaSigner;
 use auth_transport::http::StatusCode;
-use auth_types::{AccessToken, RefreshToken};
+use auth_types::{AccessToken, RefreshToken, SharedClock};
 
 use crate::PumpLogin;
 use crate::client::PumpClient;
@@ -121,6 +121,11 @@ impl Authenticator for PumpAuthenticator {
 
     fn retire_replaced_after(&self) -> Option<Duration> {
         self.retire_grace
+    }
+
+    /// The client's estimate of pump.fun's clock: the session reads JWT `exp` against it.
+    fn server_clock(&self) -> Option<SharedClock> {
+        Some(SharedClock::new(self.client.server_clock().clone()))
     }
 
     async fn logout(

@@ -10,7 +10,7 @@ use auth_test_support::keys::solana_keypair as keypair;
 use auth_test_support::transport::{Make, canned_checking};
 use auth_types::AccessToken;
 use pump_auth::PumpFailure;
-use pump_auth::{ApiError, Failure, LoginFormat, PumpClient, PumpError};
+use pump_auth::{ApiError, Failure, LoginFormat, PumpClient, PumpError, ServerClock};
 
 fn client(sb: &Sandbox, make: Make) -> pump_auth::PumpClientBuilder {
     PumpClient::builder()
@@ -70,11 +70,12 @@ async fn a_wrong_message_is_a_typed_401(make: Make) {
     // pump.fun answers a reused signature the same way, so the client tried a later
     // message once more before giving up: two refusals, no more.
     assert_eq!(sb.counters().pump_login_refusals, 2);
-    // A clock ten minutes behind: stale. With a wallet of its own: a wallet that has
-    // signed at the right time in this process keeps getting later times than that,
-    // whatever a later client's clock says.
+    // A clock ten minutes behind, told not to learn the server's: stale. With a wallet of
+    // its own: a wallet that has signed at the right time in this process keeps getting
+    // later times than that, whatever a later client's clock says.
+    let behind = || std::time::SystemTime::now() - Duration::from_millis(600_000);
     let pump = client(&sb, make)
-        .clock(|| std::time::SystemTime::now() - Duration::from_millis(600_000))
+        .server_clock(ServerClock::fixed(behind))
         .build()
         .unwrap();
     assert!(matches!(
@@ -82,6 +83,14 @@ async fn a_wrong_message_is_a_typed_401(make: Make) {
         Err(PumpError::Api(ApiError::Refused { status, .. })) if status == 401
     ));
     assert_eq!(sb.counters().pump_login_refusals, 4);
+    assert_eq!(pump.server_clock().stats().accepted, 0);
+    // The same clock learning the server's (the default): the first refusal's `Date`
+    // corrects it, and the second message is on the server's time.
+    let pump = client(&sb, make).clock(behind).build().unwrap();
+    pump.login(&keypair(31)).await.unwrap();
+    assert_eq!(sb.counters().pump_login_refusals, 5);
+    let offset = pump.server_clock().offset_millis();
+    assert!((598_000..=602_000).contains(&offset), "{offset}");
 }
 
 both_backends!(a_wrong_origin_is_refused);

@@ -13,7 +13,9 @@ mod standard;
 /// Re-exported: the authorized HTTP client (`AuthorizeLayer`, `AuthorizeMiddleware`) that
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
 pub use auth_http;
-pub use auth_provider::{ApiError, Failure, FailureKind, ProviderError};
+pub use auth_provider::{
+    ApiError, Failure, FailureKind, ProviderError, ServerClock, ServerClockStats,
+};
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;
 /// Re-exported: the messages themselves (EIP-4361 in `siwe`, Sign In With Solana in

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use auth_session::{Authenticator, Identity, Session, Tokens};
-use auth_types::{AccessToken, RefreshToken};
+use auth_types::{AccessToken, RefreshToken, SharedClock};
 
 use crate::client::{SiwxClient, SiwxLogin};
 use crate::error::SiwxError;
@@ -84,6 +84,12 @@ macro_rules! authenticator {
 
             async fn refresh(&self, refresh_token: &RefreshToken) -> Result<Tokens, SiwxError> {
                 Ok(self.tokens(self.client.refresh(refresh_token).await?))
+            }
+
+            /// The client's estimate of the backend's clock: the session reads JWT `exp`
+            /// against it.
+            fn server_clock(&self) -> Option<SharedClock> {
+                Some(SharedClock::new(self.client.server_clock().clone()))
             }
 
             async fn logout(

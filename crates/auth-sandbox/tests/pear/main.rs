@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 mod api_keys;
+mod clock;
 #[path = "../common/mod.rs"]
 mod common;
 mod faults;

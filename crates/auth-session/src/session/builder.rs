@@ -31,7 +31,8 @@ const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct SessionBuilder<A: Authenticator> {
     authenticator: A,
     store: Arc<dyn TokenStore>,
-    clock: SharedClock,
+    /// Set by [`SessionBuilder::wall_clock`]; else the authenticator's server clock.
+    clock: Option<SharedClock>,
     config: Config,
 }
 
@@ -56,7 +57,7 @@ impl<A: Authenticator> SessionBuilder<A> {
         SessionBuilder {
             authenticator,
             store: Arc::new(MemoryStore::private()),
-            clock: SharedClock::system(),
+            clock: None,
             config: Config {
                 renew: RenewPolicy {
                     refresh_buffer: DEFAULT_REFRESH_BUFFER,
@@ -85,11 +86,13 @@ impl<A: Authenticator> SessionBuilder<A> {
         self
     }
 
-    /// The wall clock used for JWT `exp` claims and stored expiry times (default:
-    /// [`SystemClock`](crate::SystemClock)). Any `Fn() -> SystemTime + Send + Sync` closure
-    /// is a [`Clock`].
+    /// The wall clock used for JWT `exp` claims and stored expiry times (default: the
+    /// authenticator's [`server_clock`](crate::Authenticator::server_clock), which the
+    /// provider crates' authenticators give: their client's estimate of the server's
+    /// clock; else [`SystemClock`](crate::SystemClock)). Any `Fn() -> SystemTime + Send +
+    /// Sync` closure is a [`Clock`].
     pub fn wall_clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = SharedClock::new(clock);
+        self.clock = Some(SharedClock::new(clock));
         self
     }
 
@@ -154,12 +157,16 @@ impl<A: Authenticator> SessionBuilder<A> {
 
     /// Makes the session. Nothing happens on the network until the first call.
     pub fn build(self) -> Session<A> {
+        let clock = self
+            .clock
+            .or_else(|| self.authenticator.server_clock())
+            .unwrap_or_default();
         Session {
             inner: Arc::new(Inner {
                 identity: self.authenticator.identity(),
                 authenticator: self.authenticator,
                 store: self.store,
-                clock: self.clock,
+                clock,
                 activity: self.config.idle_timeout.map(Activity::new),
                 config: self.config,
                 current: ArcSwapOption::empty(),

@@ -22,7 +22,9 @@ pub(crate) fn run(args: &SandboxArgs) -> Result<ExitCode, Failure> {
     };
     let pump_addr = SocketAddr::new(args.addr.ip(), pump_port);
     runtime()?.block_on(async {
-        let sandbox = Sandbox::start(SandboxConfig::default().with_addrs(args.addr, pump_addr))
+        let mut config = SandboxConfig::default().with_addrs(args.addr, pump_addr);
+        config.clock_offset_ms = args.clock_offset.saturating_mul(1000);
+        let sandbox = Sandbox::start(config)
             .await
             .map_err(|e| Failure::new(format!("could not start the sandbox: {e}")))?;
         print_line(format_args!("PEAR_BASE_URL={}", sandbox.pear_url()))?;

@@ -24,6 +24,12 @@ impl PumpClient {
     /// (and where pump.fun's limit of about a request a second bites, the second answer
     /// may be a 429). The retry is logged at `debug` (target `pump_auth`). A login with a
     /// signature made elsewhere ([`PumpClient::login_signed`]) is never retried.
+    ///
+    /// The message time is on the server's clock ([`PumpClient::server_clock`]). A fresh
+    /// client on a machine whose clock is off learns the offset from its first answer:
+    /// when that is this login's refusal, the retry above signs a message on the
+    /// server's time, so the caller sees the login succeed (one refused attempt, on the
+    /// server's side only).
     pub async fn login(&self, signer: &dyn SolanaSigner) -> Result<PumpLogin, PumpError> {
         self.sign_and_send(signer, None).await
     }
@@ -50,10 +56,21 @@ impl PumpClient {
         tracing::trace!(target: "pump_auth", %wallet, format = %self.inner.format, "signing in");
         let message = self.message_for(&wallet).await?;
         let first = sign(signer, wallet, message).await?;
+        let changes = self.server_clock().stats().changes;
         let error = match self.send_login(&first, current).await {
             Err(error) if may_be_reused_signature(&error) => error,
             done => return done,
         };
+        if self.server_clock().stats().changes != changes {
+            // The refusal's `Date` taught a new offset: the message time was outside the
+            // server's window. The next message carries the server's time.
+            tracing::debug!(
+                target: "pump_auth",
+                %wallet,
+                offset_ms = self.server_clock().offset_millis(),
+                "login refused while the server's clock was learned; signing a message on the server's time, once"
+            );
+        }
         let message = self.message_for(&wallet).await?;
         if message == first.message {
             // A custom source that ignores the time: the same text would make the same

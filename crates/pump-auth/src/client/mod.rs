@@ -15,7 +15,7 @@ mod signed;
 use std::fmt;
 use std::sync::Arc;
 
-use auth_provider::ApiClient;
+use auth_provider::{ApiClient, ServerClock};
 use auth_transport::http::HeaderValue;
 use auth_types::{AccessToken, Clock, SolanaPubkey};
 
@@ -91,6 +91,13 @@ impl PumpClient {
         &self.inner.origin
     }
 
+    /// The server's clock as this client learned it from pump.fun's answers: its offset
+    /// from the local clock and how it was learned ([`ServerClock::stats`]). Sign-in
+    /// message times and token lifetimes are read on it.
+    pub fn server_clock(&self) -> &ServerClock {
+        self.inner.api.server_clock()
+    }
+
     /// The login format in use.
     pub fn login_format(&self) -> LoginFormat {
         self.inner.format
@@ -113,8 +120,19 @@ impl PumpClient {
     /// clock or a clock goes back): ed25519 signs one text the same way every time, and
     /// pump.fun takes each signature once, so two sign-ins must never sign the same text.
     /// Other processes of the same wallet are not seen; see [`PumpClient::login`].
+    ///
+    /// The time is on the server's clock ([`PumpClient::server_clock`]): the local clock
+    /// corrected by the offset learned from pump.fun's answers. Uniqueness is kept on the
+    /// local clock, so two texts of one wallet could only meet if the learned offset fell
+    /// by exactly the milliseconds between them (it moves only in steps of a second or
+    /// more, when a clock was found off).
     pub async fn message_for(&self, wallet: &SolanaPubkey) -> Result<String, PumpError> {
-        let now = next_sign_in_millis(wallet, self.inner.api.clock().unix_millis());
+        // Unique per wallet on the local clock, then moved onto the server's: a change of
+        // the learned offset (a server found 10 minutes behind) may move message times
+        // back, which the table alone would not allow.
+        let server_clock = self.inner.api.server_clock();
+        let local = next_sign_in_millis(wallet, server_clock.local().unix_millis());
+        let now = local.saturating_add_signed(server_clock.offset_millis());
         let Some(source) = &self.inner.message_source.0 else {
             return Ok(sign_in_text(now));
         };

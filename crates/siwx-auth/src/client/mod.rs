@@ -19,7 +19,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use auth_provider::ApiClient;
+use auth_provider::{ApiClient, ServerClock};
 
 pub use answer::SiwxLogin;
 pub use builder::SiwxClientBuilder;
@@ -84,6 +84,14 @@ impl<S: Standard> SiwxClient<S> {
     /// The base URL in use.
     pub fn base_url(&self) -> &str {
         self.inner.api.base_url()
+    }
+
+    /// The backend's clock as this client learned it from the `Date` headers of its
+    /// answers: its offset from the local clock and how it was learned
+    /// ([`ServerClock::stats`]). `Issued At`, `Expiration Time` and token lifetimes are
+    /// read on it.
+    pub fn server_clock(&self) -> &ServerClock {
+        self.inner.api.server_clock()
     }
 
     /// The domain the client's messages name (default: the base URL's authority).
