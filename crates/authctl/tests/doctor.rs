@@ -156,3 +156,23 @@ async fn the_table_says_what_drifted() {
     );
     assert!(stderr(&out).contains("1 drifted"), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skewed_server_clock_is_named() {
+    for config in [
+        SandboxConfig::default().with_clock_ahead(std::time::Duration::from_secs(600)),
+        SandboxConfig::default().with_clock_behind(std::time::Duration::from_secs(600)),
+    ] {
+        let sb = Sandbox::start(config).await.unwrap();
+        for (api, url) in [("pear", sb.pear_url()), ("pump", sb.pump_url())] {
+            let (rows, code) = doctor(&[api, "--base-url", &url], &[]);
+            assert_eq!(code, Some(1), "{api}: {rows:?}");
+            let drifted: Vec<_> = rows
+                .iter()
+                .filter(|(_, ok)| !**ok)
+                .map(|(c, _)| c.as_str())
+                .collect();
+            assert_eq!(drifted, ["clock"], "{api}: only the clock drifts: {rows:?}");
+        }
+    }
+}
