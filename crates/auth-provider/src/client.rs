@@ -14,6 +14,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
 use crate::body::JsonBody;
+use crate::budget::Pacing;
 use crate::decode::decode_json;
 use crate::error::ApiError;
 use crate::refusal::Refusal;
@@ -34,6 +35,7 @@ struct Inner {
     transport: Arc<dyn HttpTransport>,
     clock: SharedClock,
     headers: HeaderMap,
+    pacing: Option<Pacing>,
 }
 
 impl ApiClient {
@@ -43,6 +45,7 @@ impl ApiClient {
         transport: Arc<dyn HttpTransport>,
         clock: SharedClock,
         headers: HeaderMap,
+        pacing: Option<Pacing>,
     ) -> Self {
         ApiClient {
             inner: Arc::new(Inner {
@@ -51,6 +54,7 @@ impl ApiClient {
                 transport,
                 clock,
                 headers,
+                pacing,
             }),
         }
     }
@@ -192,7 +196,10 @@ impl ApiRequest<'_> {
     /// Sends the request. A 2xx answer comes back as it is; an error status becomes
     /// [`ApiError::Refused`] with the server's message, redacted of the request's secrets.
     /// Traced at `debug` (target `auth_provider`) with the API, method, path, status and
-    /// time: never the query, headers or bodies.
+    /// time: never the query, headers or bodies. Paced by the client's
+    /// [`RateBudget`](crate::RateBudget) first (which may fail it with
+    /// [`ApiError::OverBudget`] rather than wait too long), and the answer's rate-limit
+    /// headers taught to it.
     pub async fn send(self) -> Result<Answer, ApiError> {
         let api = self.client.inner.api;
         if let Some(problem) = self.problem {
@@ -214,6 +221,10 @@ impl ApiRequest<'_> {
             .headers_mut()
             .entry(ACCEPT)
             .or_insert(APPLICATION_JSON);
+        let sent = match &self.client.inner.pacing {
+            Some(pacing) => Some(pacing.acquire(api).await?),
+            None => None,
+        };
         let started = Instant::now();
         let response = match self.client.inner.transport.send(request).await {
             Ok(response) => response,
@@ -231,6 +242,9 @@ impl ApiRequest<'_> {
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "request"
         );
+        if let Some(sent) = sent {
+            sent.learn(response.status(), response.headers());
+        }
         answer(api, response, &self.secrets)
     }
 

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod body;
+mod budget;
 mod client;
 mod config;
 mod decode;
@@ -10,7 +11,9 @@ mod refusal;
 mod secrets;
 
 pub use auth_types::{Failure, FailureKind};
+pub use auth_types::{SharedLimiterError, SharedRateLimiter, SharedReservation};
 pub use body::JsonBody;
+pub use budget::{Quota, RateBudget, RateBudgetBuilder};
 pub use client::{Answer, ApiClient, ApiRequest, bearer_header};
 pub use config::ClientConfig;
 pub use decode::{DecodeError, decode_json};

@@ -109,8 +109,14 @@ async fn sessions_get_their_share_of_the_jitter_window_and_show_no_token() {
     let token = spread.access_token(&9).await.unwrap();
     let shown = format!("{:?} {:?}", spread.session(&9).await.unwrap(), spread);
     // The first session made renews at the buffer alone, no random jitter.
-    assert!(shown.contains("refresh_buffer: 60s, refresh_jitter: 0ns"), "{shown}");
-    assert!(shown.contains("refresh_jitter: 60s"), "the pool's window: {shown}");
+    assert!(
+        shown.contains("refresh_buffer: 60s, refresh_jitter: 0ns"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("refresh_jitter: 60s"),
+        "the pool's window: {shown}"
+    );
     assert!(!shown.contains(token.expose_secret()), "{shown}");
     // The second, 0.618 of the window later: 60 s + 37.08 s.
     let shown = format!("{:?}", spread.session(&10).await.unwrap());
@@ -120,5 +126,8 @@ async fn sessions_get_their_share_of_the_jitter_window_and_show_no_token() {
         .build();
     narrow.session(&9).await.unwrap();
     let shown = format!("{:?}", narrow.session(&10).await.unwrap());
-    assert!(shown.contains("refresh_buffer: 64.32"), "60 s + 0.618 x 7 s: {shown}");
+    assert!(
+        shown.contains("refresh_buffer: 64.32"),
+        "60 s + 0.618 x 7 s: {shown}"
+    );
 }
