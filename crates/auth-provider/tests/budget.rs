@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use auth_provider::{ApiClient, ApiError, ClientConfig, Failure, Quota, RateBudget};
 use auth_transport::bytes::Bytes;
-use auth_transport::http::{Response, StatusCode};
+use auth_transport::http::Response;
 use auth_transport::{HttpTransport, from_fn};
 use tokio::time::Instant;
 
