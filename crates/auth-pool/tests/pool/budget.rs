@@ -9,6 +9,7 @@ use std::time::Duration;
 use auth_pool::SessionPool;
 use auth_provider::{Quota, RateBudget};
 use auth_sandbox::{Sandbox, SandboxConfig};
+use auth_session::Authenticator as _;
 use auth_test_support::keys::solana_keypair;
 use auth_transport::{ReqwestTransport, TransportConfig};
 use pump_auth::{PumpAuthenticator, PumpClient};
@@ -83,7 +84,12 @@ async fn two_hundred_wallets_behind_four_egresses_log_in_once_without_a_429() {
         }
     }
     let elapsed = started.elapsed();
-    assert!(failed.is_empty(), "{failed:?} {:?} {:?}", sb.egress_counts(), elapsed);
+    assert!(
+        failed.is_empty(),
+        "{failed:?} {:?} {:?}",
+        sb.egress_counts(),
+        elapsed
+    );
 
     let counters = sb.counters();
     assert_eq!(counters.pump_logins, u64::from(WALLETS), "{counters:?}");
@@ -112,4 +118,59 @@ async fn two_hundred_wallets_behind_four_egresses_log_in_once_without_a_429() {
     );
     // Paced, not lucky: 49 gaps of at least 50 ms on each egress.
     assert!(elapsed >= Duration::from_millis(49 * 50), "{elapsed:?}");
+}
+
+/// A fleet: four budgets (as four processes would have) on one egress share their slots
+/// through Redis, and together stay under the egress's limit.
+#[cfg(feature = "redis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_budgets_sharing_redis_stay_under_one_egress_limit() {
+    use auth_store::RedisRateLimiter;
+    use auth_test_support::redis::RedisServer;
+
+    const FLEET: usize = 4;
+    const EACH: u8 = 10;
+    let server = RedisServer::start();
+    let sb = Sandbox::start(
+        SandboxConfig::default().with_egress_rate_limit(PER_SECOND, Duration::from_secs(1)),
+    )
+    .await
+    .unwrap();
+    let local = Ipv4Addr::new(127, 0, 0, 2);
+    let mut tasks = JoinSet::new();
+    let started = tokio::time::Instant::now();
+    for process in 0..FLEET {
+        let limiter = Arc::new(RedisRateLimiter::new(&server.url(), "auth:budget").unwrap());
+        // Slots come from Redis; the margin absorbs how late a request may reach the
+        // server after its slot (another process's requests are not in this one's guard).
+        let budget = RateBudget::builder(local.to_string())
+            .quota(Quota::per_second(PER_SECOND))
+            .margin(Duration::from_millis(100))
+            .shared(limiter)
+            .build();
+        let client = client_from(&sb, local, budget);
+        for i in 0..EACH {
+            let client = client.clone();
+            let seed = u8::try_from(process).unwrap() * EACH + i + 1;
+            tasks.spawn(async move {
+                PumpAuthenticator::new(client, Arc::new(solana_keypair(seed)))
+                    .login()
+                    .await
+                    .map(|_| ())
+            });
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap().unwrap();
+    }
+    let elapsed = started.elapsed();
+    let counters = sb.counters();
+    assert_eq!(counters.pump_logins, 40, "{counters:?}");
+    assert_eq!(counters.rate_limit_429, 0, "{counters:?}");
+    let egresses = sb.egress_counts();
+    assert_eq!(egresses.len(), 1, "{egresses:?}");
+    assert_eq!((egresses[0].allowed, egresses[0].refused_429), (40, 0));
+    // Paced together: 39 slots of 55 ms, not four processes at 20 a second each.
+    assert!(elapsed >= Duration::from_millis(39 * 55), "{elapsed:?}");
+    eprintln!("a fleet of four budgets: 40 logins on one egress in {elapsed:?}");
 }
