@@ -14,6 +14,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
 use crate::body::JsonBody;
+use crate::budget::Pacing;
 use crate::decode::decode_json;
 use crate::error::ApiError;
 use crate::refusal::Refusal;
@@ -38,6 +39,7 @@ struct Inner {
     /// ...and as itself.
     server_clock: ServerClock,
     headers: HeaderMap,
+    pacing: Option<Pacing>,
 }
 
 impl ApiClient {
@@ -47,6 +49,7 @@ impl ApiClient {
         transport: Arc<dyn HttpTransport>,
         server_clock: ServerClock,
         headers: HeaderMap,
+        pacing: Option<Pacing>,
     ) -> Self {
         server_clock.name_api(api);
         ApiClient {
@@ -57,6 +60,7 @@ impl ApiClient {
                 clock: SharedClock::new(server_clock.clone()),
                 server_clock,
                 headers,
+                pacing,
             }),
         }
     }
@@ -206,7 +210,10 @@ impl ApiRequest<'_> {
     /// Sends the request. A 2xx answer comes back as it is; an error status becomes
     /// [`ApiError::Refused`] with the server's message, redacted of the request's secrets.
     /// Traced at `debug` (target `auth_provider`) with the API, method, path, status and
-    /// time: never the query, headers or bodies.
+    /// time: never the query, headers or bodies. Paced by the client's
+    /// [`RateBudget`](crate::RateBudget) first (which may fail it with
+    /// [`ApiError::OverBudget`] rather than wait too long), and the answer's rate-limit
+    /// headers taught to it.
     pub async fn send(self) -> Result<Answer, ApiError> {
         let api = self.client.inner.api;
         if let Some(problem) = self.problem {
@@ -228,6 +235,10 @@ impl ApiRequest<'_> {
             .headers_mut()
             .entry(ACCEPT)
             .or_insert(APPLICATION_JSON);
+        let sent = match &self.client.inner.pacing {
+            Some(pacing) => Some(pacing.acquire(api).await?),
+            None => None,
+        };
         let started = Instant::now();
         let sent_at = self.client.inner.server_clock.local().now();
         let response = match self.client.inner.transport.send(request).await {
@@ -251,6 +262,9 @@ impl ApiRequest<'_> {
             .inner
             .server_clock
             .observe_date(sent_at, response.headers());
+        if let Some(sent) = sent {
+            sent.learn(response.status(), response.headers());
+        }
         answer(api, response, &self.secrets)
     }
 

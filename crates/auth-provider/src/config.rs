@@ -9,6 +9,7 @@ use auth_types::{Clock, SharedClock};
 use http::HeaderMap;
 use http::header::{HeaderName, HeaderValue};
 
+use crate::budget::{BudgetChoice, Pacing, Quota, RateBudget};
 use crate::client::ApiClient;
 use crate::error::ApiError;
 use crate::server_clock::ServerClock;
@@ -23,6 +24,8 @@ pub struct ClientConfig {
     clock: SharedClock,
     server_clock: Option<ServerClock>,
     headers: HeaderMap,
+    budget: BudgetChoice,
+    quota: Option<Quota>,
 }
 
 impl ClientConfig {
@@ -37,7 +40,23 @@ impl ClientConfig {
             clock: SharedClock::system(),
             server_clock: None,
             headers: HeaderMap::new(),
+            budget: BudgetChoice::Default,
+            quota: None,
         }
+    }
+
+    /// The API's known quota (like [`Quota::PUMP`]), which a budget paces this client's
+    /// requests to unless the budget has a quota of its own. Set by the provider.
+    pub fn with_quota(mut self, quota: Quota) -> Self {
+        self.quota = Some(quota);
+        self
+    }
+
+    /// The rate budget this client's requests are paced by, shared with every client
+    /// given the same handle; `None`: no pacing at all. Default: the process's
+    /// [`RateBudget::process_default`] for hosts that are not loopback, none for loopback.
+    pub fn set_budget(&mut self, budget: Option<RateBudget>) {
+        self.budget = budget.map_or(BudgetChoice::Off, BudgetChoice::Budget);
     }
 
     /// The API's base URL.
@@ -115,6 +134,7 @@ impl ClientConfig {
                     reason: "no HTTP backend compiled in: enable the `reqwest` or `hyper` feature, or pass a transport to the builder".to_owned(),
                 })?,
         };
+        let pacing = Pacing::new(self.budget, &base_url, self.quota);
         Ok(ApiClient::new(
             api,
             base_url,
@@ -122,6 +142,7 @@ impl ClientConfig {
             self.server_clock
                 .unwrap_or_else(|| ServerClock::new(self.clock)),
             self.headers,
+            pacing,
         ))
     }
 }
@@ -138,7 +159,8 @@ impl fmt::Debug for ClientConfig {
 
 /// Generates the setters every provider builder shares, delegating to its
 /// [`ClientConfig`] field: `base_url`, `transport`, `shared_transport`,
-/// `allow_insecure_http`, `clock` and `server_clock`. Use it inside the builder's `impl` block.
+/// `allow_insecure_http`, `clock`, `server_clock`, `rate_budget` and `no_rate_budget`. Use
+/// it inside the builder's `impl` block.
 ///
 /// ```
 /// use auth_provider::ClientConfig;
@@ -204,6 +226,22 @@ macro_rules! client_config_setters {
         /// all; its own local clock replaces [`clock`](Self::clock)'s.
         pub fn server_clock(mut self, clock: $crate::ServerClock) -> Self {
             self.$config.set_server_clock(clock);
+            self
+        }
+
+        /// The rate budget of this client's egress: requests are paced to the API's
+        /// known quota (or the budget's own) before they are sent, together with every
+        /// client given the same handle (see [`RateBudget`]($crate::RateBudget)). Default:
+        /// the process's default budget for a host that is not loopback, none for
+        /// loopback.
+        pub fn rate_budget(mut self, budget: $crate::RateBudget) -> Self {
+            self.$config.set_budget(Some(budget));
+            self
+        }
+
+        /// No rate budget: requests are sent as soon as they are made.
+        pub fn no_rate_budget(mut self) -> Self {
+            self.$config.set_budget(None);
             self
         }
     };

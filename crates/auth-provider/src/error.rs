@@ -81,6 +81,20 @@ pub enum ApiError {
         #[source]
         source: DecodeError,
     },
+    /// The rate budget would have held the request longer than its maximum wait: nothing
+    /// was sent. Transient: try again after `retry_after`, or give the budget a longer
+    /// `max_wait`.
+    #[error("{api} request to {host} not sent: the rate budget of egress {egress} has no slot for {}s", retry_after.as_secs_f64().ceil())]
+    OverBudget {
+        /// The API.
+        api: &'static str,
+        /// The host (and port) the budget paces.
+        host: String,
+        /// The budget's egress label.
+        egress: String,
+        /// How long until the budget has a slot.
+        retry_after: Duration,
+    },
     /// The signer did not sign. Nothing was sent.
     #[error("the signer failed: {source}")]
     Signer {
@@ -142,6 +156,7 @@ impl Failure for ApiError {
             ApiError::Refused { status, .. } => {
                 *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
             }
+            ApiError::OverBudget { .. } => true,
             _ => false,
         };
         if transient {
@@ -157,7 +172,8 @@ impl Failure for ApiError {
             ApiError::Config { .. }
             | ApiError::InvalidHeader { .. }
             | ApiError::Request { .. }
-            | ApiError::Signer { .. } => false,
+            | ApiError::Signer { .. }
+            | ApiError::OverBudget { .. } => false,
             ApiError::Refused { .. } | ApiError::Malformed { .. } => true,
         }
     }
@@ -165,6 +181,7 @@ impl Failure for ApiError {
     fn retry_after(&self) -> Option<Duration> {
         match self {
             ApiError::Refused { retry_after, .. } => *retry_after,
+            ApiError::OverBudget { retry_after, .. } => Some(*retry_after),
             _ => None,
         }
     }

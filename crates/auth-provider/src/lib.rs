@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod body;
+mod budget;
 mod client;
 mod clock_estimate;
 mod config;
@@ -12,7 +13,9 @@ mod secrets;
 mod server_clock;
 
 pub use auth_types::{Failure, FailureKind};
+pub use auth_types::{SharedLimiterError, SharedRateLimiter, SharedReservation};
 pub use body::JsonBody;
+pub use budget::{Quota, RateBudget, RateBudgetBuilder};
 pub use client::{Answer, ApiClient, ApiRequest, bearer_header};
 pub use config::ClientConfig;
 pub use decode::{DecodeError, decode_json};

@@ -38,6 +38,12 @@ pub struct SandboxConfig {
     pub verifying_contract: EvmAddress,
     /// A request limit per window, answered with 429 and `Retry-After`. Default: none.
     pub rate_limit: Option<RateLimit>,
+    /// A request limit per egress (the peer's IP address, as pump.fun and Cloudflare
+    /// count), in a sliding window: at most `requests` in any `window`, the rest answered
+    /// 429 with `Retry-After` (seconds until the oldest request leaves the window). Counted
+    /// in [`crate::Counters::rate_limit_429`] and per address by `Sandbox::egress_counts`.
+    /// Default: none. WIRE.md's figures: pump.fun about 1 a second, Pear 2000 per 60 s.
+    pub egress_rate_limit: Option<RateLimit>,
     /// Injected faults. Default: none.
     pub faults: Faults,
     /// Hands out a token approval instead of a login message from
@@ -71,7 +77,8 @@ pub struct SandboxConfig {
     pub drifts: Vec<crate::Drift>,
 }
 
-/// A fixed-window request limit.
+/// A request limit: `requests` per `window` (fixed windows for the whole sandbox's
+/// [`SandboxConfig::rate_limit`], a sliding window for [`SandboxConfig::egress_rate_limit`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Requests allowed per window (both APIs together).
@@ -115,6 +122,7 @@ impl Default for SandboxConfig {
             chain_id: 42161,
             verifying_contract: EvmAddress::from_bytes(contract),
             rate_limit: None,
+            egress_rate_limit: None,
             faults: Faults::default(),
             hostile: false,
             privy_tokens: Vec::new(),
@@ -155,6 +163,12 @@ impl SandboxConfig {
     /// Sets a request limit.
     pub fn with_rate_limit(mut self, requests: u32, window: Duration) -> Self {
         self.rate_limit = Some(RateLimit { requests, window });
+        self
+    }
+
+    /// Sets a request limit per egress (peer IP address), a sliding window.
+    pub fn with_egress_rate_limit(mut self, requests: u32, window: Duration) -> Self {
+        self.egress_rate_limit = Some(RateLimit { requests, window });
         self
     }
 

@@ -72,6 +72,10 @@ pub struct Counters {
     pub faults_500: u64,
     /// 429 answers (rate limit or injected).
     pub faults_429: u64,
+    /// 429 answers of the rate limits (the whole sandbox's and the per-egress one), not
+    /// injected; also counted in [`Counters::faults_429`]. Per egress:
+    /// `Sandbox::egress_counts`.
+    pub rate_limit_429: u64,
     /// Connections dropped before processing.
     pub faults_drop_before: u64,
     /// Connections dropped after processing.

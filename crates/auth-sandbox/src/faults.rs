@@ -19,8 +19,12 @@ pub(crate) async fn apply(
     next: Next,
 ) -> Response {
     let counters = &state.counters;
-    if let Some(wait) = state.over_rate_limit() {
+    if let Some(wait) = state
+        .over_rate_limit()
+        .or_else(|| state.egress.over_limit(&request))
+    {
         bump(&counters.faults_429);
+        bump(&counters.rate_limit_429);
         return too_many_requests(wait);
     }
     let faults = lock(&state.faults).clone();

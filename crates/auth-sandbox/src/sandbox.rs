@@ -102,7 +102,8 @@ impl SandboxBuilder {
                 let shutdown = async move {
                     let _ = stopped.wait_for(|s| *s).await;
                 };
-                let _ = axum::serve(listener, router)
+                let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+                let _ = axum::serve(listener, service)
                     .with_graceful_shutdown(shutdown)
                     .await;
             }));
@@ -149,6 +150,13 @@ impl Sandbox {
             api.unit.report(&mut counters);
         }
         counters
+    }
+
+    /// What each egress (peer IP address) has been answered so far under
+    /// [`SandboxConfig::egress_rate_limit`](crate::SandboxConfig::egress_rate_limit),
+    /// ordered by address; empty without that limit.
+    pub fn egress_counts(&self) -> Vec<crate::EgressCount> {
+        self.shared.egress.counts()
     }
 
     /// The counts of the API registered as `name`, by counter name (for pump.fun:

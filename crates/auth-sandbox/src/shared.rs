@@ -10,6 +10,7 @@ use auth_types::lock;
 
 use crate::config::{Faults, RateLimit, SandboxConfig};
 use crate::counters::{Counters, read};
+use crate::egress::EgressLimits;
 use crate::sessions::Sessions;
 
 /// The state every API of a sandbox instance shares.
@@ -20,6 +21,8 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<Faults>,
     /// Counts of the machinery around the APIs.
     pub(crate) counters: SharedCounters,
+    /// The per-egress rate limit and its counts.
+    pub(crate) egress: EgressLimits,
     rate_limit: Option<RateLimit>,
     rate_window: Mutex<(Instant, u32)>,
     next_id: AtomicU64,
@@ -36,6 +39,7 @@ pub(crate) struct SharedCounters {
     pub(crate) business_refusals: AtomicU64,
     pub(crate) faults_500: AtomicU64,
     pub(crate) faults_429: AtomicU64,
+    pub(crate) rate_limit_429: AtomicU64,
     pub(crate) faults_drop_before: AtomicU64,
     pub(crate) faults_drop_after: AtomicU64,
 }
@@ -49,6 +53,7 @@ impl SharedCounters {
         counters.business_refusals = read(&self.business_refusals);
         counters.faults_500 = read(&self.faults_500);
         counters.faults_429 = read(&self.faults_429);
+        counters.rate_limit_429 = read(&self.rate_limit_429);
         counters.faults_drop_before = read(&self.faults_drop_before);
         counters.faults_drop_after = read(&self.faults_drop_after);
     }
@@ -62,6 +67,7 @@ impl Shared {
             sessions: Sessions::new(),
             faults: Mutex::new(config.faults.clone()),
             counters: SharedCounters::default(),
+            egress: EgressLimits::new(config.egress_rate_limit),
             rate_limit: config.rate_limit,
             rate_window: Mutex::new((Instant::now(), 0)),
             next_id: AtomicU64::new(1),

@@ -26,7 +26,7 @@ pub use file::FileStore;
 pub use identity::Identity;
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
-pub use redis::RedisStore;
+pub use redis::{RedisRateLimiter, RedisStore};
 #[cfg(feature = "sealing")]
 pub use sealing_key::{SealingKey, SealingKeyError};
 pub use token_store::{Lease, TokenStore};

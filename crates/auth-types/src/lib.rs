@@ -5,6 +5,7 @@ mod clock;
 mod evm_address;
 mod failure;
 mod printable;
+mod rate_limiter;
 mod secret;
 mod solana_pubkey;
 mod sync;
@@ -14,6 +15,7 @@ pub use clock::{Clock, SharedClock, SystemClock};
 pub use evm_address::{AddressError, EvmAddress};
 pub use failure::{Failure, FailureKind};
 pub use printable::{escape_unprintable, escape_unprintable_cut, is_unprintable};
+pub use rate_limiter::{LimiterFuture, SharedLimiterError, SharedRateLimiter, SharedReservation};
 pub use secret::{
     AccessToken, ApiKey, PrivyAccessToken, RefreshToken, SecretBytes32, SecretHexError,
 };

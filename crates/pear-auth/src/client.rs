@@ -136,7 +136,7 @@ impl PearClient {
     /// A builder starting from the defaults.
     pub fn builder() -> PearClientBuilder {
         PearClientBuilder {
-            config: ClientConfig::new(API, DEFAULT_BASE_URL),
+            config: ClientConfig::new(API, DEFAULT_BASE_URL).with_quota(auth_provider::Quota::PEAR),
             client_id: DEFAULT_CLIENT_ID.to_owned(),
             timestamp_window: DEFAULT_TIMESTAMP_WINDOW,
             domain: PearDomain::default(),

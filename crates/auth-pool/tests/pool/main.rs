@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 mod bound;
+mod budget;
 mod eviction;
 #[cfg(feature = "redis")]
 mod redis;

@@ -88,3 +88,57 @@ async fn unknown_paths_get_a_nest_404() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.body["statusCode"], 404);
 }
+
+/// A transport leaving from `local` (loopback is 127.0.0.0/8: each address is another
+/// egress as the sandbox sees it).
+fn from_address(local: [u8; 4]) -> auth_transport::ReqwestTransport {
+    let config = auth_transport::TransportConfig::default();
+    let client = auth_transport::ReqwestTransport::client_builder(&config)
+        .unwrap()
+        .no_proxy()
+        .local_address(std::net::IpAddr::from(local))
+        .build()
+        .unwrap();
+    auth_transport::ReqwestTransport::from_client(client, config)
+}
+
+#[tokio::test]
+async fn the_egress_limit_counts_each_peer_address_apart() {
+    use auth_transport::HttpTransport as _;
+
+    let sb =
+        Sandbox::start(SandboxConfig::default().with_egress_rate_limit(2, Duration::from_secs(60)))
+            .await
+            .unwrap();
+    let url = format!("{}/sandbox/whoami", sb.pear_url());
+    let ask = |transport: &auth_transport::ReqwestTransport| {
+        let request = http::Request::get(url.as_str())
+            .body(bytes::Bytes::new())
+            .unwrap();
+        let transport = transport.clone();
+        async move { transport.send(request).await.unwrap() }
+    };
+    let a = from_address([127, 0, 0, 2]);
+    let b = from_address([127, 0, 0, 3]);
+    assert_eq!(ask(&a).await.status(), 401);
+    assert_eq!(ask(&a).await.status(), 401);
+    let limited = ask(&a).await;
+    assert_eq!(limited.status(), 429);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Another address has its own window.
+    assert_eq!(ask(&b).await.status(), 401);
+    assert_eq!(ask(&b).await.status(), 401);
+    assert_eq!(ask(&b).await.status(), 429);
+    let counters = sb.counters();
+    assert_eq!((counters.faults_429, counters.rate_limit_429), (2, 2));
+    let egresses = sb.egress_counts();
+    assert_eq!(egresses.len(), 2, "{egresses:?}");
+    assert_eq!(egresses[0].ip, Some(std::net::IpAddr::from([127, 0, 0, 2])));
+    assert_eq!((egresses[0].allowed, egresses[0].refused_429), (2, 1));
+    assert_eq!((egresses[1].allowed, egresses[1].refused_429), (2, 1));
+}

@@ -4,6 +4,9 @@
 
 mod commands;
 mod lease;
+mod rate_limiter;
+
+pub use rate_limiter::RedisRateLimiter;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

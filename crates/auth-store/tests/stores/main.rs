@@ -8,5 +8,7 @@ mod fenced;
 mod file;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(feature = "redis")]
+mod redis_rate;
 #[cfg(all(feature = "sealing", feature = "file"))]
 mod sealed;

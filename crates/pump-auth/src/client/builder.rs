@@ -24,7 +24,7 @@ impl PumpClient {
     /// A builder starting from the defaults.
     pub fn builder() -> PumpClientBuilder {
         PumpClientBuilder {
-            config: ClientConfig::new(API, DEFAULT_BASE_URL),
+            config: ClientConfig::new(API, DEFAULT_BASE_URL).with_quota(auth_provider::Quota::PUMP),
             origin: DEFAULT_ORIGIN.to_owned(),
             message_source: CustomSource::default(),
             format: LoginFormat::Documented,
