@@ -17,10 +17,18 @@
 //!   workspace, so alloy and criterion stay out of the normal build), then a table of
 //!   their medians and ratios. See BENCHMARKS.md.
 //! - `cargo xtask bench-check`: compiles the benchmarks without running them.
+//! - `cargo xtask api [--check]`: the public API of each published library crate, one
+//!   line per item, written to (or, with `--check`, compared with) `api/<crate>.txt`
+//!   (`api.rs`).
+//! - `cargo xtask package`: `cargo package` of every published crate in dependency order
+//!   (through a temporary local registry), each built alone from its `.crate` file.
 //!
 //! Which crates are providers and which fuzz targets exist is read from the workspace
 //! (`workspace.rs`), never listed here.
 
+mod api;
+mod api_render;
+mod api_types;
 mod ci;
 mod diagram;
 mod fuzz;
@@ -92,7 +100,7 @@ impl Step {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask <ci|test|layers|structure|fuzz|bench|bench-check>");
+    eprintln!("usage: cargo xtask <ci|test|layers|structure|fuzz|bench|bench-check|api|package>");
     eprintln!(
         "  ci    every check of CI in order: cargo deny, format, clippy -D warnings, docs, feature builds, layers, tests, quickstart, benchmarks compile, fuzz 20 s each"
     );
@@ -108,6 +116,12 @@ fn usage() -> ExitCode {
         "  bench [criterion options]  run the benchmarks of benches/ and print their medians"
     );
     eprintln!("  bench-check  compile the benchmarks without running them");
+    eprintln!(
+        "  api [--check]  write (or, with --check, compare) api/<crate>.txt, the public API of each published library"
+    );
+    eprintln!(
+        "  package  cargo package every published crate in dependency order, each built from its .crate"
+    );
     ExitCode::from(2)
 }
 
@@ -168,6 +182,18 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "fuzz" => fuzz::run(rest),
+        "api" => api::run(rest),
+        "package" => {
+            let Ok(crates) = workspace::published().inspect_err(|e| eprintln!("==> package: {e}"))
+            else {
+                return ExitCode::from(1);
+            };
+            if ci::package(&crates).run() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
         _ => usage(),
     }
 }
