@@ -2,8 +2,8 @@
 //!
 //! - `cargo xtask ci`: every check CI runs, in order (`.ci/run` installs what they need,
 //!   then runs this): dependency policy, format, lints, docs, the feature and no-backend
-//!   builds, the layer rules and diagram, the structure rules, the tests, the
-//!   quickstart, the benchmarks' compile and a 20-second fuzz run of each target. The one step list (see `ci.rs`).
+//!   builds, the layer rules and diagram, the structure rules, the public API listings,
+//!   the packaging of every published crate, the tests, the quickstart, the benchmarks' compile and a 20-second fuzz run of each target. The one step list (see `ci.rs`).
 //! - `cargo xtask test`: the test command of the README: `cargo test --workspace
 //!   --all-features`, after installing `redis-server` (which the Redis store's tests
 //!   start) if it is missing and this runs as root with apt-get, or saying how to.
@@ -102,7 +102,7 @@ impl Step {
 fn usage() -> ExitCode {
     eprintln!("usage: cargo xtask <ci|test|layers|structure|fuzz|bench|bench-check|api|package>");
     eprintln!(
-        "  ci    every check of CI in order: cargo deny, format, clippy -D warnings, docs, feature builds, layers, tests, quickstart, benchmarks compile, fuzz 20 s each"
+        "  ci    every check of CI in order: cargo deny, format, clippy -D warnings, docs, feature builds, layers, structure, public API listings, packaging, tests, quickstart, benchmarks compile, fuzz 20 s each"
     );
     eprintln!(
         "  test  cargo test --workspace --all-features (installs redis-server first if missing and root)"
