@@ -2,8 +2,8 @@
 //!
 //! - `cargo xtask ci`: every check CI runs, in order (`.ci/run` installs what they need,
 //!   then runs this): dependency policy, format, lints, docs, the feature and no-backend
-//!   builds, the layer rules and diagram, the structure rules, the tests, the
-//!   quickstart, the benchmarks' compile and a 20-second fuzz run of each target. The one step list (see `ci.rs`).
+//!   builds, the layer rules and diagram, the structure rules, the public API listings,
+//!   the packaging of every published crate, the tests, the quickstart, the benchmarks' compile and a 20-second fuzz run of each target. The one step list (see `ci.rs`).
 //! - `cargo xtask test`: the test command of the README: `cargo test --workspace
 //!   --all-features`, after installing `redis-server` (which the Redis store's tests
 //!   start) if it is missing and this runs as root with apt-get, or saying how to.
@@ -17,10 +17,18 @@
 //!   workspace, so alloy and criterion stay out of the normal build), then a table of
 //!   their medians and ratios. See BENCHMARKS.md.
 //! - `cargo xtask bench-check`: compiles the benchmarks without running them.
+//! - `cargo xtask api [--check]`: the public API of each published library crate, one
+//!   line per item, written to (or, with `--check`, compared with) `api/<crate>.txt`
+//!   (`api.rs`).
+//! - `cargo xtask package`: `cargo package` of every published crate in dependency order
+//!   (through a temporary local registry), each built alone from its `.crate` file.
 //!
 //! Which crates are providers and which fuzz targets exist is read from the workspace
 //! (`workspace.rs`), never listed here.
 
+mod api;
+mod api_render;
+mod api_types;
 mod ci;
 mod diagram;
 mod fuzz;
@@ -92,9 +100,9 @@ impl Step {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask <ci|test|layers|structure|fuzz|bench|bench-check>");
+    eprintln!("usage: cargo xtask <ci|test|layers|structure|fuzz|bench|bench-check|api|package>");
     eprintln!(
-        "  ci    every check of CI in order: cargo deny, format, clippy -D warnings, docs, feature builds, layers, tests, quickstart, benchmarks compile, fuzz 20 s each"
+        "  ci    every check of CI in order: cargo deny, format, clippy -D warnings, docs, feature builds, layers, structure, public API listings, packaging, tests, quickstart, benchmarks compile, fuzz 20 s each"
     );
     eprintln!(
         "  test  cargo test --workspace --all-features (installs redis-server first if missing and root)"
@@ -108,6 +116,12 @@ fn usage() -> ExitCode {
         "  bench [criterion options]  run the benchmarks of benches/ and print their medians"
     );
     eprintln!("  bench-check  compile the benchmarks without running them");
+    eprintln!(
+        "  api [--check]  write (or, with --check, compare) api/<crate>.txt, the public API of each published library"
+    );
+    eprintln!(
+        "  package  cargo package every published crate in dependency order, each built from its .crate"
+    );
     ExitCode::from(2)
 }
 
@@ -168,6 +182,18 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "fuzz" => fuzz::run(rest),
+        "api" => api::run(rest),
+        "package" => {
+            let Ok(crates) = workspace::published().inspect_err(|e| eprintln!("==> package: {e}"))
+            else {
+                return ExitCode::from(1);
+            };
+            if ci::package(&crates).run() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
         _ => usage(),
     }
 }

@@ -102,3 +102,46 @@ pub(crate) fn fuzz_targets() -> Result<Vec<FuzzTarget>, String> {
     }
     Ok(targets)
 }
+
+/// The workspace's crates that are published (no `publish = false`), sorted: what CI
+/// packages.
+pub(crate) fn published() -> Result<Vec<String>, String> {
+    published_where(|_| true)
+}
+
+/// The published crates that have a library target: the ones with a public Rust API.
+pub(crate) fn published_libraries() -> Result<Vec<String>, String> {
+    published_where(|package| {
+        package["targets"].as_array().is_some_and(|targets| {
+            targets.iter().any(|t| {
+                t["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == "lib"))
+            })
+        })
+    })
+}
+
+fn published_where(keep: impl Fn(&Value) -> bool) -> Result<Vec<String>, String> {
+    let metadata = metadata("Cargo.toml")?;
+    // `publish = false` is `[]` in cargo metadata; publishable anywhere is `null`.
+    let mut names: Vec<String> = packages(&metadata)
+        .iter()
+        .filter(|package| package["publish"].is_null() && keep(package))
+        .filter_map(|package| package["name"].as_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err("no crate of the workspace is published".to_owned());
+    }
+    Ok(names)
+}
+
+/// The build's target directory (`CARGO_TARGET_DIR` or `target/`), as cargo reports it.
+pub(crate) fn target_dir() -> Result<std::path::PathBuf, String> {
+    let metadata = metadata("Cargo.toml")?;
+    metadata["target_directory"]
+        .as_str()
+        .map(std::path::PathBuf::from)
+        .ok_or_else(|| "cargo metadata gave no target_directory".to_owned())
+}

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Handlers return ready-made error responses early; this is a test server, not a hot path.
 #![allow(clippy::result_large_err)]
 
