@@ -133,7 +133,7 @@ pub(crate) fn run() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if !cargo_deny_installed() || !redis_server::ensure() {
+    if !cargo_deny_installed() || !redis_server::ensure() || !redis_server::ensure_chromium() {
         return ExitCode::from(1);
     }
     if !checks(&providers).iter().all(Step::run) {

@@ -202,6 +202,13 @@ fn rules(providers: &[String]) -> Vec<Rule> {
             "the sandbox is a witness: it shares no client-side code (its checks are its own)",
         )
         .and(providers),
+        Rule::new(
+            "auth-browser",
+            Depth::Tree,
+            &["auth-transport", "auth-session", "auth-provider", "reqwest"],
+            "auth-browser calls no service: it hands back a checked signature, the caller logs in",
+        )
+        .and(providers),
     ];
     for provider in providers {
         rules.push(Rule::new(

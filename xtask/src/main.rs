@@ -133,7 +133,7 @@ fn main() -> ExitCode {
     match task.as_str() {
         "ci" => ci::run(),
         "test" => {
-            if !redis_server::ensure() || !ci::test().run() {
+            if !redis_server::ensure() || !redis_server::ensure_chromium() || !ci::test().run() {
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS

@@ -1,6 +1,7 @@
 //! `redis-server` for the tests: the Redis store's tests start a real one (Debian's
 //! package). `cargo xtask test` installs it when it is missing and that is possible
-//! (root, with apt-get), or says in one line how to.
+//! (root, with apt-get), or says in one line how to. The same for Debian's `chromium`
+//! and `chromium-driver`, which auth-browser's browser tests drive.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,16 +13,34 @@ const PROGRAM: &str = "redis-server";
 /// process may (root, apt-get on PATH). `false` after printing one line on how to install
 /// it.
 pub(crate) fn ensure() -> bool {
-    if on_path(PROGRAM) {
+    ensure_packages(&[PROGRAM], &[PROGRAM], "the Redis store's tests start one")
+}
+
+/// Whether `chromium` and `chromedriver` are on PATH now (Debian's `chromium` and
+/// `chromium-driver`: auth-browser's tests drive a headless Chromium), after installing
+/// them like [`ensure`].
+pub(crate) fn ensure_chromium() -> bool {
+    ensure_packages(
+        &["chromium", "chromedriver"],
+        &["chromium", "chromium-driver"],
+        "auth-browser's tests drive a headless Chromium",
+    )
+}
+
+/// Whether all `programs` are on PATH, after installing `packages` with apt-get if one
+/// was missing and this process may; `why` says who needs them.
+fn ensure_packages(programs: &[&str], packages: &[&str], why: &str) -> bool {
+    if programs.iter().all(|p| on_path(p)) {
         return true;
     }
+    let list = packages.join(" ");
     if !(is_root() && on_path("apt-get")) {
         eprintln!(
-            "==> redis-server is missing (the Redis store's tests start one): install it with `sudo apt-get install redis-server` (or your system's redis package), then run `cargo xtask test` again"
+            "==> {list} missing ({why}): install with `sudo apt-get install {list}`, then run `cargo xtask test` again"
         );
         return false;
     }
-    eprintln!("==> redis-server is missing; installing it with apt-get");
+    eprintln!("==> {list} missing; installing with apt-get");
     let apt = |args: &[&str]| {
         Command::new("apt-get")
             .args(args)
@@ -29,13 +48,15 @@ pub(crate) fn ensure() -> bool {
             .status()
             .is_ok_and(|status| status.success())
     };
-    if !apt(&["update"]) || !apt(&["install", "-y", "--no-install-recommends", PROGRAM]) {
+    let mut install = vec!["install", "-y", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    if !apt(&["update"]) || !apt(&install) {
         eprintln!(
-            "==> apt-get could not install redis-server; install it by hand and run `cargo xtask test` again"
+            "==> apt-get could not install {list}; install by hand and run `cargo xtask test` again"
         );
         return false;
     }
-    on_path(PROGRAM)
+    programs.iter().all(|p| on_path(p))
 }
 
 /// Whether an executable file named `name` is in a directory of PATH.
