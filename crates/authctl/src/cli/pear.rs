@@ -126,7 +126,7 @@ pub(crate) struct PearMessageArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("method").required(true).args(["private_key_env", "keystore", "account", "signature_env", "api_key_env", "privy_token_env"])))]
+#[command(group(clap::ArgGroup::new("method").required(true).args(["private_key_env", "keystore", "account", "signature_env", "api_key_env", "privy_token_env", "browser"])))]
 pub(crate) struct PearLoginArgs {
     #[command(flatten)]
     pub(crate) api: PearApi,
@@ -168,6 +168,10 @@ pub(crate) struct PearLoginArgs {
     /// must match the message).
     #[arg(long, value_name = "0x…")]
     pub(crate) address: Option<String>,
+    /// Sign in a browser wallet (MetaMask, Rabby, …): serves a one-time page on
+    /// 127.0.0.1, prints its URL, waits for the wallet's signature; the key stays there.
+    #[arg(long, conflicts_with = "address")]
+    pub(crate) browser: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command, HashCommand, SignCommand};
 pub(crate) use crate::failure::Failure;
 
 mod address;
+mod browser;
 mod doctor;
 mod hash;
 mod keystore;

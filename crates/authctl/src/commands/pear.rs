@@ -190,7 +190,9 @@ async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|a| parse_address("--address", a))
         .transpose()?;
-    let tokens = if let Some(var) = &args.private_key_env {
+    let tokens = if args.browser {
+        super::browser::pear_login(&pear).await?
+    } else if let Some(var) = &args.private_key_env {
         let signer = eth_key(Some(var), None)?;
         pear.login_eip712(&signer).await.map_err(failed("login"))?
     } else if let Some(signer) = keystore_key(

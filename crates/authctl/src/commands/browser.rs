@@ -1,0 +1,61 @@
+//! `--browser` logins: a one-time page on 127.0.0.1 has the user's browser wallet sign
+//! (auth-browser); the key never leaves the wallet.
+
+use std::time::Duration;
+
+use auth_browser::{BrowserSignIn, SignInOptions, SignedTypedData};
+use pear_auth::{PearClient, PearTokens};
+
+use super::Failure;
+
+/// How long a `--browser` login waits for the wallet.
+const WAIT: Duration = Duration::from_secs(300);
+
+/// Serves the page, prints its URL (and opens it when there is a desktop), waits for the
+/// wallet's signature of the message Pear gave for the wallet's account, and logs in.
+pub(super) async fn pear_login(pear: &PearClient) -> Result<PearTokens, Failure> {
+    let options = SignInOptions::default()
+        .title("Pear Protocol login")
+        .timeout(WAIT);
+    let mut page = BrowserSignIn::start(options)
+        .await
+        .map_err(|e| Failure::new(e.to_string()))?;
+    let url = page.url();
+    eprintln!("Open this page in the browser that has your wallet, and sign there:\n  {url}");
+    open_in_browser(&url);
+    let signed: SignedTypedData = page
+        .sign_typed_data(|address| {
+            let pear = pear.clone();
+            async move { pear.eip712_message(&address).await.map(|m| m.to_json()) }
+        })
+        .await
+        .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    let message = pear
+        .login_message_from_json(&signed.address, &signed.typed_data.to_string())
+        .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    pear.login_eip712_signed(&signed.address, &message, &signed.signature)
+        .await
+        .map_err(|e| Failure::new(format!("browser login: {e}")))
+}
+
+/// Opens `url` with the desktop's default browser when there is a desktop session;
+/// otherwise (or if that fails) the printed URL is enough.
+fn open_in_browser(url: &str) {
+    let desktop =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let program = if cfg!(target_os = "macos") {
+        Some("open")
+    } else if desktop {
+        Some("xdg-open")
+    } else {
+        None
+    };
+    if let Some(program) = program {
+        let _ = std::process::Command::new(program)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+}
