@@ -84,6 +84,16 @@ fn report(rows: &[Row], output: &DoctorOutput) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The API's base URL: the flag, else the variable `env`, else `default`; no final `/`.
+fn base_url(given: Option<&str>, env: &str, default: &str) -> String {
+    given
+        .map(str::to_owned)
+        .or_else(|| std::env::var(env).ok())
+        .unwrap_or_else(|| default.to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
 /// An answer, as the doctor reads it.
 pub(crate) struct Seen {
     pub(crate) status: u16,

@@ -22,22 +22,17 @@ const FIELDS: [(&str, &str); 4] = [
     ("action", "string"),
 ];
 
-fn base_url(args: &DoctorPearArgs) -> String {
-    args.base_url
-        .clone()
-        .or_else(|| std::env::var("PEAR_BASE_URL").ok())
-        .unwrap_or_else(|| pear_auth::DEFAULT_BASE_URL.to_owned())
-        .trim_end_matches('/')
-        .to_owned()
-}
-
 fn show(value: Option<&Value>) -> String {
     value.map_or_else(|| "missing".to_owned(), Value::to_string)
 }
 
 /// Every check of the Pear API.
 pub(super) async fn check(args: &DoctorPearArgs) -> Result<Vec<Row>, Failure> {
-    let base = base_url(args);
+    let base = super::base_url(
+        args.base_url.as_deref(),
+        "PEAR_BASE_URL",
+        pear_auth::DEFAULT_BASE_URL,
+    );
     let probe = Probe::new()?;
     let key = args
         .private_key_env

@@ -9,18 +9,13 @@ use crate::cli::DoctorPumpArgs;
 use crate::commands::Failure;
 use crate::secrets::solana_key;
 
-fn base_url(args: &DoctorPumpArgs) -> String {
-    args.base_url
-        .clone()
-        .or_else(|| std::env::var("PUMP_BASE_URL").ok())
-        .unwrap_or_else(|| pump_auth::DEFAULT_BASE_URL.to_owned())
-        .trim_end_matches('/')
-        .to_owned()
-}
-
 /// Every check of the pump.fun API.
 pub(super) async fn check(args: &DoctorPumpArgs) -> Result<Vec<Row>, Failure> {
-    let base = base_url(args);
+    let base = super::base_url(
+        args.base_url.as_deref(),
+        "PUMP_BASE_URL",
+        pump_auth::DEFAULT_BASE_URL,
+    );
     let probe = Probe::new()?;
     let origin = [("origin", args.origin.as_str())];
     let mut rows = Vec::new();
