@@ -16,7 +16,7 @@ mod server_clock;
 pub use auth_types::{Failure, FailureKind};
 pub use auth_types::{SharedLimiterError, SharedRateLimiter, SharedReservation};
 pub use body::JsonBody;
-pub use budget::{Quota, RateBudget, RateBudgetBuilder};
+pub use budget::{Quota, RateBudget, RateBudgetBuilder, RateSlot};
 pub use client::{Answer, ApiClient, ApiRequest, bearer_header};
 pub use config::ClientConfig;
 pub use decode::{DecodeError, decode_json};

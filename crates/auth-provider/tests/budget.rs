@@ -186,3 +186,73 @@ async fn loopback_hosts_have_no_budget_unless_given_one() {
     }
     assert_eq!(gaps(&seen), vec![Duration::from_secs(1); 2]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_burst_lets_a_window_leave_at_once_and_the_guard_keeps_the_next_out_of_it() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let budget = RateBudget::builder("e")
+        .quota(Quota::per_second(4).with_burst(4))
+        .build();
+    let api = client(
+        "http://127.0.0.1:9",
+        recording(&seen, 200, &[]),
+        Some(budget),
+        None,
+    );
+    let started = Instant::now();
+    let calls = (0..10).map(|_| {
+        let api = api.clone();
+        async move { api.get("/x").send().await.map(|_| ()) }
+    });
+    for result in futures_join(calls).await {
+        result.unwrap();
+    }
+    let seen = seen.lock().unwrap();
+    let at: Vec<Duration> = seen.iter().map(|t| *t - started).collect();
+    // Four at once, four a window later, two a window after that: never five in a second.
+    let second = Duration::from_secs(1);
+    assert_eq!(
+        at,
+        [
+            vec![Duration::ZERO; 4],
+            vec![second; 4],
+            vec![2 * second; 2]
+        ]
+        .concat()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn slots_of_your_own_requests_share_the_clients_pace() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let budget = RateBudget::builder("e").build();
+    let api = client(
+        "http://127.0.0.1:9",
+        recording(&seen, 200, &[]),
+        Some(budget.clone()),
+        Some(Quota::per_second(10)),
+    );
+    let started = Instant::now();
+    api.get("/x").send().await.unwrap();
+    // A request of the application's own to the same host takes the next slot.
+    let slot = budget
+        .slot("127.0.0.1:9", Some(Quota::per_second(10)))
+        .await
+        .unwrap();
+    assert_eq!(started.elapsed(), Duration::from_millis(100));
+    // Its answer said to hold the host for 2 s: the client's next request waits.
+    let mut headers = http::HeaderMap::new();
+    headers.insert("retry-after", http::HeaderValue::from_static("2"));
+    slot.learn(http::StatusCode::TOO_MANY_REQUESTS, &headers);
+    drop(slot);
+    api.get("/x").send().await.unwrap();
+    assert_eq!(gaps(&seen), vec![Duration::from_millis(2100)]);
+    // Past the budget's maximum wait: refused at once, not sent.
+    let held = RateBudget::builder("e")
+        .max_wait(Duration::from_millis(500))
+        .build();
+    let first = held.slot("h", Some(Quota::PUMP)).await.unwrap();
+    drop(first);
+    let err = held.slot("h", Some(Quota::PUMP)).await.unwrap_err();
+    assert!(matches!(err, ApiError::OverBudget { .. }), "{err}");
+}

@@ -17,11 +17,11 @@ pub use session::{
 // The stores live in `auth-store`; named here too, so a session's users need one crate.
 #[cfg(feature = "file")]
 pub use auth_store::FileStore;
-#[cfg(feature = "redis")]
-pub use auth_store::RedisStore;
 pub use auth_store::{
     EntryProblem, Identity, Lease, MemoryStore, StoreEntry, StoreError, StoredTokens, TokenStore,
 };
+#[cfg(feature = "redis")]
+pub use auth_store::{RedisRateLimiter, RedisStore};
 #[cfg(feature = "sealing")]
 pub use auth_store::{SealingKey, SealingKeyError};
 pub use tokens::Tokens;

@@ -23,22 +23,27 @@ pub(crate) enum Reservation {
 
 /// Reserves the next slot of a budget whose theoretical arrival time is `tat` (`None`:
 /// never used), at `now` (both measured from the same origin), one every `interval`,
-/// waiting at most `max_wait`. Without a burst, a request is due at `max(now, tat)`,
-/// and the next one `interval` later.
+/// up to `tolerance` ahead of that pace (a burst of `tolerance / interval + 1`), waiting at
+/// most `max_wait`. A request is due at `max(now, tat - tolerance)`, and the theoretical
+/// arrival time moves to `max(tat, due) + interval`.
 pub(crate) fn reserve(
     tat: Option<Duration>,
     now: Duration,
     interval: Duration,
+    tolerance: Duration,
     max_wait: Duration,
 ) -> Reservation {
-    let due = tat.map_or(now, |tat| tat.max(now));
+    let (due, tat) = match tat {
+        None => (now, now),
+        Some(tat) => (tat.saturating_sub(tolerance).max(now), tat.max(now)),
+    };
     let wait = due.saturating_sub(now);
     if wait > max_wait {
         return Reservation::TooLong { retry_after: wait };
     }
     Reservation::Granted {
         wait,
-        tat: due.saturating_add(interval),
+        tat: tat.max(due).saturating_add(interval),
     }
 }
 
@@ -53,7 +58,7 @@ mod tests {
         let mut tat = None;
         let mut waits = Vec::new();
         for _ in 0..4 {
-            match reserve(tat, 100 * MS, 50 * MS, 120 * MS) {
+            match reserve(tat, 100 * MS, 50 * MS, Duration::ZERO, 120 * MS) {
                 Reservation::Granted { wait, tat: next } => {
                     waits.push(wait);
                     tat = Some(next);
@@ -70,11 +75,48 @@ mod tests {
         );
         // A refused reservation took nothing: later, the slot after the third is free.
         assert_eq!(
-            reserve(tat, 400 * MS, 50 * MS, Duration::ZERO),
+            reserve(tat, 400 * MS, 50 * MS, Duration::ZERO, Duration::ZERO),
             Reservation::Granted {
                 wait: Duration::ZERO,
                 tat: 450 * MS
             }
         );
+    }
+
+    #[test]
+    fn a_burst_leaves_at_once_then_the_pace_resumes() {
+        let mut tat = None;
+        let mut waits = Vec::new();
+        // A burst of 3 at 50 ms: three at once, then one every 50 ms.
+        for _ in 0..5 {
+            match reserve(tat, 100 * MS, 50 * MS, 100 * MS, Duration::from_secs(1)) {
+                Reservation::Granted { wait, tat: next } => {
+                    waits.push(wait);
+                    tat = Some(next);
+                }
+                Reservation::TooLong { .. } => waits.push(Duration::MAX),
+            }
+        }
+        assert_eq!(
+            waits,
+            vec![
+                Duration::ZERO,
+                Duration::ZERO,
+                Duration::ZERO,
+                50 * MS,
+                100 * MS
+            ]
+        );
+        // After a quiet spell as long as the burst, the whole burst is free again.
+        let later = tat.unwrap() + 150 * MS;
+        let mut free = 0;
+        while let Reservation::Granted { wait, tat: next } =
+            reserve(tat, later, 50 * MS, 100 * MS, Duration::ZERO)
+        {
+            assert_eq!(wait, Duration::ZERO);
+            tat = Some(next);
+            free += 1;
+        }
+        assert_eq!(free, 3);
     }
 }

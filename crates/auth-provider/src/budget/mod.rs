@@ -47,7 +47,8 @@ const IN_FLIGHT_POLL: Duration = Duration::from_millis(5);
 ///   budget. Without either, requests are only held back by what answers said.
 /// - **Pacing** is a GCRA with reservations: each request takes the next free slot, one
 ///   every `quota.per() / quota.requests()` plus [`margin`](RateBudgetBuilder::margin) /
-///   `requests`, and sleeps until it (tokio's timer). Waiters go in the order they came.
+///   `requests`, and sleeps until it (tokio's timer); a quota [`with_burst`](Quota::with_burst)
+///   lets that many leave at once after a quiet spell. Waiters go in the order they came.
 ///   Then a sliding-window guard: a request leaves only when fewer than `requests` of the
 ///   last ones may have reached the server within `per` before it (a request counts from
 ///   when it left until its answer came back), so a request that left late never makes a
@@ -212,10 +213,12 @@ impl RateBudget {
             let start = now + held;
             match interval {
                 Some(interval) if inner.shared.is_none() => {
+                    let tolerance = quota.map_or(Duration::ZERO, |q| q.tolerance(interval));
                     match gcra::reserve(
                         state.tat,
                         start,
                         interval,
+                        tolerance,
                         inner.max_wait.saturating_sub(held),
                     ) {
                         Reservation::Granted { wait, tat } => {
@@ -273,6 +276,32 @@ impl RateBudget {
         }
     }
 
+    /// Waits for a slot for a request of your own to `host` (its authority, e.g.
+    /// `frontend-api-v3.pump.fun`) under the same pace, holds and bound as every provider
+    /// client sharing this budget, so a bot's API calls and its logins stay under one
+    /// limit together. `api_quota` is that API's limit ([`Quota::PUMP`], say); the
+    /// budget's own [`quota`](RateBudgetBuilder::quota) wins over it, and with neither the
+    /// request waits only for holds. Keep the [`RateSlot`] until the answer has come back
+    /// (it counts as in flight until dropped) and show it the answer with
+    /// [`RateSlot::learn`].
+    ///
+    /// ```
+    /// # async fn demo() -> Result<(), auth_provider::ApiError> {
+    /// use auth_provider::{Quota, RateBudget};
+    ///
+    /// let budget = RateBudget::builder("default").build();
+    /// let slot = budget.slot("frontend-api-v3.pump.fun", Some(Quota::PUMP)).await?;
+    /// // ... send the request, then:
+    /// slot.learn(http::StatusCode::OK, &http::HeaderMap::new());
+    /// drop(slot);
+    /// # Ok(()) }
+    /// ```
+    pub async fn slot(&self, host: &str, api_quota: Option<Quota>) -> Result<RateSlot, ApiError> {
+        self.acquire("your", host, api_quota)
+            .await
+            .map(|sent| RateSlot { sent })
+    }
+
     fn sent(&self, host: &str, id: Option<u64>) -> Sent {
         Sent {
             budget: self.clone(),
@@ -296,6 +325,8 @@ impl RateBudget {
             state.tat,
             now + held,
             interval,
+            // Alone for a while among processes that still share: no burst.
+            Duration::ZERO,
             self.inner.max_wait.saturating_sub(held),
         ) {
             Reservation::Granted { wait, tat } => {
@@ -329,6 +360,23 @@ impl RateBudget {
         let state = hosts.entry(host.to_owned()).or_default();
         state.hold_until = Some(state.hold_until.map_or(until, |old| old.max(until)));
         tracing::debug!(target: "auth_provider", host, egress = %self.inner.egress, hold_ms = u64::try_from(hold.as_millis()).unwrap_or(u64::MAX), "host asked to hold requests");
+    }
+}
+
+/// A request of your own sent under a [`RateBudget`] ([`RateBudget::slot`]): in flight
+/// until dropped.
+#[derive(Debug)]
+#[must_use = "the request counts as in flight until the slot is dropped: keep it until the answer"]
+pub struct RateSlot {
+    sent: Sent,
+}
+
+impl RateSlot {
+    /// Learns from the request's answer: a `Retry-After` on 429 or 503, or
+    /// `x-ratelimit-remaining: 0` with its reset, holds every request of the budget to
+    /// that host until then.
+    pub fn learn(&self, status: StatusCode, headers: &HeaderMap) {
+        self.sent.learn(status, headers);
     }
 }
 
