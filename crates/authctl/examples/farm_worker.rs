@@ -1,13 +1,16 @@
 //! One process of a fleet serving a farm of Pear wallets through one session pool on a
 //! shared Redis, for the farm test (`crates/authctl/tests/fleet/farm.rs`): it hands out a
 //! token of each wallet in turn, one every 40 ms, for a while, and checks each against the
-//! server at once.
+//! server at once. Every request (logins, refreshes and the checks) is paced by one rate
+//! budget shared through the same Redis, so the fleet together stays under one egress's
+//! limit.
 //!
 //! Settings come from the environment: `FARM_PEAR_URL` (a sandbox's Pear URL),
 //! `FARM_REDIS` (a `redis://` URL), `FARM_WALLETS` (how many wallets: wallet `n` has the
-//! test key whose 32 bytes are all `n`, from 1), `FARM_SECONDS` (how long). It prints one
-//! JSON line: `{"tokens", "invalid", "errors", "logins", "refreshes", "sessions"}`, where
-//! `invalid` counts tokens the server refused at the moment they were handed out.
+//! test key whose 32 bytes are all `n`, from 1), `FARM_SECONDS` (how long), `FARM_RATE`
+//! (requests a second the whole fleet may send). It prints one JSON line: `{"tokens",
+//! "invalid", "errors", "logins", "refreshes", "sessions"}`, where `invalid` counts tokens
+//! the server refused at the moment they were handed out.
 //!
 //! ```sh
 //! cargo run -p authctl --example farm_worker   # with the variables above set
@@ -17,9 +20,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use auth_pool::{SessionPool, StoreFactory};
+use auth_session::RedisRateLimiter;
 use auth_signing::ethereum::LocalEthSigner;
 use auth_transport::{HttpTransport as _, ReqwestTransport};
-use pear_auth::{PearAuthenticator, PearClient};
+use pear_auth::{PearAuthenticator, PearClient, Quota, RateBudget};
+
+/// A request may reach the server up to this much after its slot: added to the shared
+/// pace's window (no process sees the others' requests in flight).
+const SHARED_MARGIN: Duration = Duration::from_millis(250);
 
 fn setting(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("{name} is not set"))
@@ -31,7 +39,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let redis = setting("FARM_REDIS")?;
     let wallets: u8 = setting("FARM_WALLETS")?.parse()?;
     let seconds: u64 = setting("FARM_SECONDS")?.parse()?;
-    let client = PearClient::builder().base_url(&url).build()?;
+    let rate: u32 = setting("FARM_RATE")?.parse()?;
+    let budget = RateBudget::builder("fleet")
+        .quota(Quota::per_second(rate))
+        .margin(SHARED_MARGIN)
+        .shared(Arc::new(RedisRateLimiter::new(&redis, "farm:budget")?))
+        .build();
+    let host = url.parse::<http::Uri>()?.authority().map(|a| a.to_string());
+    let host = host.ok_or("FARM_PEAR_URL has no host")?;
+    let client = PearClient::builder()
+        .base_url(&url)
+        .rate_budget(budget.clone())
+        .build()?;
     let pool = SessionPool::builder(move |wallet: &u8| {
         let key = LocalEthSigner::from_hex(&format!("{wallet:02x}").repeat(32))?;
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(PearAuthenticator::wallet(
@@ -43,9 +62,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Nothing is logged out when the process ends: the others go on with the tokens.
     .logout_on_evict(false)
     .build();
-    let http = Arc::new(ReqwestTransport::new()?);
-    let mut checks = tokio::task::JoinSet::new();
-    let (mut tokens, mut errors) = (0u64, 0u64);
+    let http = ReqwestTransport::new()?;
+    let (mut tokens, mut errors, mut invalid) = (0u64, 0u64, 0u64);
     let until = Instant::now() + Duration::from_secs(seconds);
     let mut turn = 0u64;
     while Instant::now() < until {
@@ -57,8 +75,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let request = http::Request::get(format!("{url}/sandbox/whoami"))
                     .header("authorization", format!("Bearer {}", token.expose_secret()))
                     .body(bytes::Bytes::new())?;
-                let http = Arc::clone(&http);
-                checks.spawn(async move { http.send(request).await.map(|a| a.status()) });
+                // The check is one of the bot's own calls: it takes a slot of the budget.
+                match budget.slot(&host, None).await {
+                    Ok(slot) => match http.send(request).await {
+                        Ok(answer) => {
+                            slot.learn(answer.status(), answer.headers());
+                            if answer.status() != 200 {
+                                eprintln!(
+                                    "farm_worker: wallet {wallet}: whoami {}",
+                                    answer.status()
+                                );
+                                invalid += 1;
+                            }
+                        }
+                        Err(_) => errors += 1,
+                    },
+                    Err(error) => {
+                        eprintln!("farm_worker: no slot for a check: {error}");
+                        errors += 1;
+                    }
+                }
             }
             Err(error) => {
                 eprintln!("farm_worker: no token for wallet {wallet}: {error}");
@@ -66,14 +102,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         tokio::time::sleep(Duration::from_millis(40)).await;
-    }
-    let mut invalid = 0u64;
-    while let Some(check) = checks.join_next().await {
-        match check {
-            Ok(Ok(status)) if status == 200 => {}
-            Ok(Ok(_)) => invalid += 1,
-            _ => errors += 1,
-        }
     }
     for wallet in 1..=wallets {
         if let Ok(session) = pool.session(&wallet).await {

@@ -75,6 +75,12 @@ pub(crate) struct PumpTokensArgs {
     /// At most this many logins at once.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub(crate) max_in_flight: u32,
+    /// At most N requests a second to pump.fun from this machine's address, paced before
+    /// they are sent. With a redis:// --store the pace is shared through that Redis by
+    /// every process using it (a fleet behind one IP stays under the limit together).
+    /// [default: pump.fun's known limit, 1 a second; none for a loopback --base-url]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub(crate) rate_limit: Option<u32>,
 }
 
 #[derive(Debug, Args)]

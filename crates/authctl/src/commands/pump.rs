@@ -20,17 +20,32 @@ use crate::cli::{PumpApi, PumpCommand, PumpLoginArgs, SolanaKeyArgs};
 use crate::secrets::{from_env, read_input, solana_key, solana_key_from};
 
 fn client(api: &PumpApi, format: LoginFormat) -> Result<PumpClient, Failure> {
-    let base_url = api
-        .base_url
+    client_paced(api, format, None)
+}
+
+/// pump.fun's base URL: `--base-url`, else `PUMP_BASE_URL`, else the live API.
+fn base_url(api: &PumpApi) -> String {
+    api.base_url
         .clone()
         .or_else(|| std::env::var("PUMP_BASE_URL").ok())
-        .unwrap_or_else(|| pump_auth::DEFAULT_BASE_URL.to_owned());
-    PumpClient::builder()
-        .base_url(base_url)
+        .unwrap_or_else(|| pump_auth::DEFAULT_BASE_URL.to_owned())
+}
+
+/// A client paced by `budget` (`None`: the client's default, see `RateBudget`).
+fn client_paced(
+    api: &PumpApi,
+    format: LoginFormat,
+    budget: Option<pump_auth::RateBudget>,
+) -> Result<PumpClient, Failure> {
+    let builder = PumpClient::builder()
+        .base_url(base_url(api))
         .origin(&api.origin)
-        .login_format(format)
-        .build()
-        .map_err(|e| Failure::new(e.to_string()))
+        .login_format(format);
+    let builder = match budget {
+        Some(budget) => builder.rate_budget(budget),
+        None => builder,
+    };
+    builder.build().map_err(|e| Failure::new(e.to_string()))
 }
 
 fn user_json(user: &PumpUser) -> serde_json::Value {

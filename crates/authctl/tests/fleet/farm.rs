@@ -10,7 +10,7 @@ use auth_test_support::keys::solana_keypair;
 use auth_test_support::redis::RedisServer;
 
 use super::support::{authctl, stderr};
-use super::{TOKEN_LIFETIME, Worker, example_binary, report, sandbox, sum};
+use super::{TOKEN_LIFETIME, Worker, example_binary, report, sum};
 
 const WALLETS: u8 = 50;
 const PROCESSES: usize = 16;
@@ -60,9 +60,18 @@ fn pump_tokens(sb: &Sandbox, keys: &Path, store: &str) -> std::process::Output {
     )
 }
 
+/// The sandbox's limit per egress (every process here leaves from 127.0.0.1): 20 requests
+/// in any second, the rest answered 429.
+const EGRESS_LIMIT: u32 = 20;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixteen_processes_on_one_redis_log_each_of_fifty_wallets_in_once() {
-    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let sb = Sandbox::start(
+        SandboxConfig::default()
+            .with_egress_rate_limit(EGRESS_LIMIT, std::time::Duration::from_secs(1)),
+    )
+    .await
+    .unwrap();
     let redis = RedisServer::start();
     let keys = tempfile::tempdir().unwrap();
     let addresses = keypair_dir(keys.path(), WALLETS);
@@ -84,6 +93,9 @@ async fn sixteen_processes_on_one_redis_log_each_of_fifty_wallets_in_once() {
                         &store,
                         "--max-in-flight",
                         "4",
+                        // One pace for the fleet, through the store's Redis.
+                        "--rate-limit",
+                        &EGRESS_LIMIT.to_string(),
                     ],
                     &[],
                 )
@@ -115,7 +127,14 @@ async fn sixteen_processes_on_one_redis_log_each_of_fifty_wallets_in_once() {
         "one login per wallet"
     );
     assert_eq!(counters.pump_login_refusals, 0);
-    assert_eq!(counters.faults_429, 0);
+    // Sixteen processes together never went past the egress's 20 a second.
+    assert_eq!(
+        (counters.faults_429, counters.rate_limit_429),
+        (0, 0),
+        "{:?}",
+        sb.egress_counts()
+    );
+    assert_eq!(sb.egress_counts()[0].allowed, u64::from(WALLETS));
     for token in seen.unwrap().values() {
         assert!(
             sb.pump_token_valid_at(token, std::time::SystemTime::now()),
@@ -198,8 +217,19 @@ async fn a_directory_store_is_shared_with_pump_token() {
 async fn sixteen_pools_on_one_redis_log_each_of_fifty_pear_wallets_in_once_and_never_reuse() {
     const SECONDS: u64 = 15;
     // 6-second tokens, refresh-token family revocation on: a refresh token presented twice
-    // would be counted and would kill the wallet's tokens.
-    let sb = sandbox().await;
+    // would be counted and would kill the wallet's tokens. All sixteen processes leave
+    // from 127.0.0.1, which may send 200 requests in any second (the workers would send
+    // about 400 a second unpaced): logins, refreshes and the workers' checks share one
+    // pace through Redis.
+    const FLEET_LIMIT: u32 = 200;
+    let sb = Sandbox::start(
+        SandboxConfig::default()
+            .with_access_token_ttl(TOKEN_LIFETIME)
+            .with_revoke_family_on_reuse(true)
+            .with_egress_rate_limit(FLEET_LIMIT, std::time::Duration::from_secs(1)),
+    )
+    .await
+    .unwrap();
     let redis = RedisServer::start();
     let workers: Vec<Worker> = (0..PROCESSES)
         .map(|_| {
@@ -209,6 +239,7 @@ async fn sixteen_pools_on_one_redis_log_each_of_fifty_pear_wallets_in_once_and_n
                     .env("FARM_REDIS", redis.url())
                     .env("FARM_WALLETS", WALLETS.to_string())
                     .env("FARM_SECONDS", SECONDS.to_string())
+                    .env("FARM_RATE", FLEET_LIMIT.to_string())
                     .stdout(std::process::Stdio::piped())
                     .stderr(std::process::Stdio::inherit())
                     .spawn()
@@ -225,7 +256,7 @@ async fn sixteen_pools_on_one_redis_log_each_of_fifty_pear_wallets_in_once_and_n
     println!(
         "farm: {PROCESSES} processes x {WALLETS} Pear wallets, {SECONDS}s: {} tokens, {} invalid, \
          {} errors; server: {} logins, {} refreshes, {} reuses refused, {} families revoked, \
-         {} answers 429",
+         {} answers 429, {:?}",
         sum("tokens"),
         sum("invalid"),
         sum("errors"),
@@ -234,6 +265,7 @@ async fn sixteen_pools_on_one_redis_log_each_of_fifty_pear_wallets_in_once_and_n
         c.refused_reuses,
         c.families_revoked,
         c.faults_429,
+        sb.egress_counts(),
     );
     assert_eq!(sum("errors"), 0);
     assert_eq!(
@@ -248,7 +280,7 @@ async fn sixteen_pools_on_one_redis_log_each_of_fifty_pear_wallets_in_once_and_n
     );
     assert_eq!(c.refused_reuses, 0, "a refresh token was presented twice");
     assert_eq!(c.families_revoked, 0);
-    assert_eq!(c.faults_429, 0);
+    assert_eq!((c.faults_429, c.rate_limit_429), (0, 0));
     // Each wallet's token lived through at least one renewal (at half its 6-s life).
     assert!(
         c.pear_refreshes >= u64::from(WALLETS),

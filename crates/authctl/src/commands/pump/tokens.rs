@@ -4,13 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use auth_pool::{SessionPool, StoreFactory};
+use auth_session::RedisRateLimiter;
 use auth_signing::solana::SolanaKeypair;
-use pump_auth::PumpAuthenticator;
+use pump_auth::{PumpAuthenticator, Quota, RateBudget};
 
 use super::store::{self, FarmStore, REDIS_PREFIX};
-use super::{Failure, client, print_line};
+use super::{Failure, base_url, client_paced, print_line};
 use crate::cli::PumpTokensArgs;
 use crate::secrets::solana_key;
 
@@ -56,13 +58,55 @@ fn keypairs(dir: &Path) -> Result<Vec<Arc<SolanaKeypair>>, Failure> {
         .collect()
 }
 
+/// Added to the window of a pace shared through Redis before it is divided among its
+/// requests: a request may reach the server up to this much after its slot, and no
+/// process sees the others' requests in flight.
+const SHARED_MARGIN: Duration = Duration::from_millis(250);
+
+/// The label of this machine's egress in a shared pace (every process of a fleet behind
+/// one IP uses it, so they share one count per host).
+const EGRESS: &str = "authctl";
+
+/// The pace of `--rate-limit` (or pump.fun's known limit), shared through the store's
+/// Redis if it is one; `None` to leave the client's default (none for loopback).
+fn budget(args: &PumpTokensArgs, store: &FarmStore) -> Result<Option<RateBudget>, Failure> {
+    let loopback = is_loopback(&base_url(&args.api));
+    if args.rate_limit.is_none() && (loopback || matches!(store, FarmStore::Directory(_))) {
+        return Ok(None);
+    }
+    let mut builder = RateBudget::builder(EGRESS);
+    if let Some(n) = args.rate_limit {
+        builder = builder.quota(Quota::per_second(n));
+    }
+    if let FarmStore::Redis(url) = store {
+        let limiter = RedisRateLimiter::new(url, format!("{REDIS_PREFIX}budget"))
+            .map_err(|e| Failure::new(format!("--store: {e}")))?;
+        builder = builder.shared(Arc::new(limiter)).margin(SHARED_MARGIN);
+    }
+    Ok(Some(builder.build()))
+}
+
+/// Whether `url`'s host is loopback (a sandbox, a test server).
+fn is_loopback(url: &str) -> bool {
+    let Ok(uri) = url.parse::<http::Uri>() else {
+        return false;
+    };
+    let host = uri.host().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Runs `authctl pump tokens`: one `ADDRESS TOKEN` line per wallet on standard output, in
 /// the order of the keypair files; a wallet without a token gets a line on standard error
 /// and the exit status is 1.
 pub(super) async fn run(args: PumpTokensArgs) -> Result<ExitCode, Failure> {
     let wallets = keypairs(&args.keypairs)?;
-    let client = client(&args.api, args.format)?;
-    let stores = match store::farm(args.store.as_deref(), args.store_password_env.as_deref())? {
+    let store = store::farm(args.store.as_deref(), args.store_password_env.as_deref())?;
+    let client = client_paced(&args.api, args.format, budget(&args, &store)?)?;
+    let stores = match store {
         FarmStore::Directory(dir) => StoreFactory::directory(dir),
         FarmStore::Redis(url) => StoreFactory::redis(url.as_str(), REDIS_PREFIX),
     };
