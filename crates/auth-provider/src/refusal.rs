@@ -82,12 +82,18 @@ fn plain_text_excerpt(body: &[u8], secrets: &Secrets) -> Option<String> {
     Some(escape_unprintable_cut(&one_line, EXCERPT_CHARS))
 }
 
-/// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date.
+/// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date. A date is
+/// read against the answer's own `Date` header when it has one (both are the server's
+/// clock, so a local clock that drifted does not stretch or cut the wait), else against
+/// the local clock.
 ///
 /// ```
 /// let mut headers = http::HeaderMap::new();
 /// headers.insert("retry-after", "3".parse()?);
 /// assert_eq!(auth_provider::retry_after(&headers), Some(std::time::Duration::from_secs(3)));
+/// headers.insert("retry-after", "Wed, 21 Oct 2015 07:28:05 GMT".parse()?);
+/// headers.insert("date", "Wed, 21 Oct 2015 07:28:00 GMT".parse()?);
+/// assert_eq!(auth_provider::retry_after(&headers), Some(std::time::Duration::from_secs(5)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -97,9 +103,18 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(
-        date.duration_since(SystemTime::now())
+        date.duration_since(server_now(headers))
             .unwrap_or(Duration::ZERO),
     )
+}
+
+/// The time of an answer as the server saw it: its `Date` header, else the local clock.
+pub(crate) fn server_now(headers: &HeaderMap) -> SystemTime {
+    headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v.trim()).ok())
+        .unwrap_or_else(SystemTime::now)
 }
 
 #[cfg(test)]

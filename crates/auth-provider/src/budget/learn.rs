@@ -23,12 +23,13 @@ pub(crate) fn hold(status: StatusCode, headers: &HeaderMap) -> Option<Duration> 
     hold.map(|d| d.min(LONGEST_HOLD))
 }
 
-/// `x-ratelimit-reset` as a time from now.
+/// `x-ratelimit-reset` as a time from now (a Unix time is read against the answer's
+/// `Date`, the server's clock, when it has one).
 fn reset(headers: &HeaderMap) -> Option<Duration> {
     let value = number(headers, "x-ratelimit-reset")?;
     const DAY: u64 = 86_400;
     if value > DAY {
-        let now = SystemTime::now()
+        let now = crate::refusal::server_now(headers)
             .duration_since(SystemTime::UNIX_EPOCH)
             .ok()?
             .as_secs();
@@ -115,5 +116,26 @@ mod tests {
         )
         .unwrap();
         assert!(held <= s(30) && held >= s(28), "{held:?}");
+        // With the answer's Date, a reset as a Unix time or a Retry-After date is read on
+        // the server's clock: exact however far the local clock is (this Date is 2015).
+        let date = ("date", "Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(
+            hold(
+                StatusCode::OK,
+                &headers(&[
+                    ("x-ratelimit-remaining", "0"),
+                    ("x-ratelimit-reset", "1445412500"),
+                    date,
+                ]),
+            ),
+            Some(s(20))
+        );
+        assert_eq!(
+            hold(
+                StatusCode::TOO_MANY_REQUESTS,
+                &headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:09 GMT"), date]),
+            ),
+            Some(s(9))
+        );
     }
 }
