@@ -138,6 +138,10 @@ async fn a_session_reads_token_deadlines_on_the_servers_clock() {
         assert_eq!(counters.pump_logins, 1);
         assert!(counters.pump_login_refusals <= 1);
         assert_learned(&client, ahead);
+        // The session's stats show the offset it counts lifetimes on: about 10 minutes.
+        let offset = session.stats().clock_offset_ms;
+        let expected = if ahead { 600_000 } else { -600_000 };
+        assert!((offset - expected).abs() < 5_000, "{offset}");
     }
 }
 

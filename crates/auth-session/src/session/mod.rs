@@ -284,7 +284,9 @@ impl<A: Authenticator> Session<A> {
     pub fn stats(&self) -> SessionStats {
         #[cfg(feature = "metrics")]
         self.inner.tick(self.inner.clock.now());
-        self.inner.counters.snapshot()
+        let mut stats = self.inner.counters.snapshot();
+        stats.clock_offset_ms = offset_ms(self.inner.clock.now(), SystemTime::now());
+        stats
     }
 
     /// Follows the session's tokens: the receiver sees each new token (from a login, a
@@ -448,5 +450,13 @@ impl<A: Authenticator> Inner<A> {
         self.new_tokens
             .send_if_modified(|news| news.take().is_some());
         self.current.swap(None)
+    }
+}
+
+/// `clock - local` in milliseconds, saturating.
+fn offset_ms(clock: SystemTime, local: SystemTime) -> i64 {
+    match clock.duration_since(local) {
+        Ok(ahead) => i64::try_from(ahead.as_millis()).unwrap_or(i64::MAX),
+        Err(behind) => i64::try_from(behind.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
     }
 }

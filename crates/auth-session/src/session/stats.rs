@@ -45,6 +45,11 @@ pub struct SessionStats {
     /// When the last new token was received (from a login or refresh), on the session's
     /// wall clock.
     pub last_renewal: Option<SystemTime>,
+    /// The session's wall clock minus this machine's, in milliseconds (positive: ahead):
+    /// the server's clock as the provider client learned it from its answers
+    /// ([`Authenticator::server_clock`](crate::Authenticator::server_clock)), against
+    /// which token lifetimes are counted; 0 on the system clock.
+    pub clock_offset_ms: i64,
 }
 
 /// How a session came by a token.
@@ -108,6 +113,8 @@ impl Counters {
             refusals_not_confirmed: read(&self.refusals_not_confirmed),
             refusal_checks_failed: read(&self.refusal_checks_failed),
             last_renewal: *lock(&self.last_renewal),
+            // Read from the clocks by `Session::stats`.
+            clock_offset_ms: 0,
         }
     }
 }
