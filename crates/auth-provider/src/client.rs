@@ -289,6 +289,13 @@ fn answer(
     response: Response<Bytes>,
     secrets: &Secrets,
 ) -> Result<Answer, ApiError> {
+    if crate::refusal::is_edge_block(response.status(), response.headers()) {
+        return Err(ApiError::Blocked {
+            api,
+            status: response.status(),
+            retry_after: crate::retry_after(response.headers()).unwrap_or(crate::EDGE_BLOCK_HOLD),
+        });
+    }
     if let Some(refusal) = Refusal::read(&response, secrets) {
         return Err(ApiError::Refused {
             api,

@@ -70,6 +70,24 @@ pub enum ApiError {
         /// How long the server asked to wait (`Retry-After`), if it did.
         retry_after: Option<Duration>,
     },
+    /// The API's edge (a CDN such as Cloudflare, in front of pump.fun and Pear) answered
+    /// 403 with an HTML page instead of the API's answer: too many requests from this
+    /// address, or a bot check. Not a verdict on the credentials: transient, and the
+    /// client's rate budget holds the host for `retry_after` (the `Retry-After` the page
+    /// came with, else [`EDGE_BLOCK_HOLD`](crate::EDGE_BLOCK_HOLD)). Slow down, or leave
+    /// from another address.
+    #[error(
+        "{api}'s edge (a CDN such as Cloudflare) blocked the request ({status}, an HTML page, not the API's answer): too many requests from this address, or a bot check; slow down or use another egress, and retry after {}s",
+        retry_after.as_secs()
+    )]
+    Blocked {
+        /// The API.
+        api: &'static str,
+        /// The HTTP status (403).
+        status: StatusCode,
+        /// How long to wait before the next request to this host.
+        retry_after: Duration,
+    },
     /// A success status with a body that is not what the API documents.
     #[error("{api}'s answer ({status}) could not be read: {source}")]
     Malformed {
@@ -127,7 +145,9 @@ impl ApiError {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            ApiError::Refused { status, .. } | ApiError::Malformed { status, .. } => Some(*status),
+            ApiError::Refused { status, .. }
+            | ApiError::Blocked { status, .. }
+            | ApiError::Malformed { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -156,7 +176,7 @@ impl Failure for ApiError {
             ApiError::Refused { status, .. } => {
                 *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
             }
-            ApiError::OverBudget { .. } => true,
+            ApiError::OverBudget { .. } | ApiError::Blocked { .. } => true,
             _ => false,
         };
         if transient {
@@ -174,14 +194,20 @@ impl Failure for ApiError {
             | ApiError::Request { .. }
             | ApiError::Signer { .. }
             | ApiError::OverBudget { .. } => false,
-            ApiError::Refused { .. } | ApiError::Malformed { .. } => true,
+            // The edge stopped it, but whether the API behind saw it is not for the client
+            // to know: counted as sent (a refresh token in it is not presented again).
+            ApiError::Refused { .. } | ApiError::Blocked { .. } | ApiError::Malformed { .. } => {
+                true
+            }
         }
     }
 
     fn retry_after(&self) -> Option<Duration> {
         match self {
             ApiError::Refused { retry_after, .. } => *retry_after,
-            ApiError::OverBudget { retry_after, .. } => Some(*retry_after),
+            ApiError::OverBudget { retry_after, .. } | ApiError::Blocked { retry_after, .. } => {
+                Some(*retry_after)
+            }
             _ => None,
         }
     }

@@ -21,7 +21,7 @@ pub use client::{Answer, ApiClient, ApiRequest, bearer_header};
 pub use config::ClientConfig;
 pub use decode::{DecodeError, decode_json};
 pub use error::{ApiError, ProviderError};
-pub use refusal::retry_after;
+pub use refusal::{EDGE_BLOCK_HOLD, retry_after};
 pub use secrets::{REDACTED, Secrets};
 pub use server_clock::{DEFAULT_MAX_OFFSET, DEFAULT_WARN_THRESHOLD, ServerClock, ServerClockStats};
 

@@ -82,6 +82,25 @@ fn plain_text_excerpt(body: &[u8], secrets: &Secrets) -> Option<String> {
     Some(escape_unprintable_cut(&one_line, EXCERPT_CHARS))
 }
 
+/// How long a client's rate budget holds a host whose edge answered with a block page
+/// ([`ApiError::Blocked`](crate::ApiError::Blocked)) that gave no `Retry-After`.
+pub const EDGE_BLOCK_HOLD: Duration = Duration::from_secs(10);
+
+/// Whether an answer is an edge's block page rather than the API's answer: 403 with an
+/// HTML body (`content-type: text/html`), as Cloudflare answers an address that sends too
+/// much, or `cf-mitigated` (Cloudflare's challenge) on any error status. The APIs
+/// themselves answer errors in JSON.
+pub(crate) fn is_edge_block(status: StatusCode, headers: &HeaderMap) -> bool {
+    if status.is_success() {
+        return false;
+    }
+    let html = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    (status == StatusCode::FORBIDDEN && html) || headers.contains_key("cf-mitigated")
+}
+
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date. A date is
 /// read against the answer's own `Date` header when it has one (both are the server's
 /// clock, so a local clock that drifted does not stretch or cut the wait), else against

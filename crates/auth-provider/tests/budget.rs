@@ -256,3 +256,38 @@ async fn slots_of_your_own_requests_share_the_clients_pace() {
     let err = held.slot("h", Some(Quota::PUMP)).await.unwrap_err();
     assert!(matches!(err, ApiError::OverBudget { .. }), "{err}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_edge_block_page_is_transient_and_holds_the_host() {
+    // Cloudflare's 403 with an HTML page: not the credentials, a reason to slow down.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let budget = RateBudget::builder("e").build();
+    let api = client(
+        "http://127.0.0.1:9",
+        recording(&seen, 403, &[("content-type", "text/html; charset=UTF-8")]),
+        Some(budget),
+        None,
+    );
+    let err = api.get("/x").send().await.unwrap_err();
+    assert!(matches!(err, ApiError::Blocked { .. }), "{err:?}");
+    assert!(err.is_transient() && !err.is_unauthorized(), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(err.retry_after(), Some(auth_provider::EDGE_BLOCK_HOLD));
+    assert!(err.to_string().contains("Cloudflare"), "{err}");
+    let _ = api.get("/x").send().await;
+    assert_eq!(gaps(&seen), vec![auth_provider::EDGE_BLOCK_HOLD]);
+
+    // The API's own 403 (JSON) is a refusal of the credentials: permanent, no hold.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let api = client(
+        "http://127.0.0.1:9",
+        recording(&seen, 403, &[("content-type", "application/json")]),
+        Some(RateBudget::builder("e").build()),
+        None,
+    );
+    let err = api.get("/x").send().await.unwrap_err();
+    assert!(matches!(err, ApiError::Refused { .. }), "{err:?}");
+    assert!(!err.is_transient() && err.is_unauthorized(), "{err:?}");
+    let _ = api.get("/x").send().await;
+    assert_eq!(gaps(&seen), vec![Duration::ZERO]);
+}

@@ -44,6 +44,10 @@ pub struct SandboxConfig {
     /// in [`crate::Counters::rate_limit_429`] and per address by `Sandbox::egress_counts`.
     /// Default: none. WIRE.md's figures: pump.fun about 1 a second, Pear 2000 per 60 s.
     pub egress_rate_limit: Option<RateLimit>,
+    /// The per-egress limit answers as Cloudflare in front of pump.fun may (WIRE.md):
+    /// 403 with an HTML page and no `Retry-After`, instead of a 429. Counted in
+    /// [`crate::Counters::edge_blocks`] (and per address as `refused_429`). Default: off.
+    pub egress_block_page: bool,
     /// Injected faults. Default: none.
     pub faults: Faults,
     /// Hands out a token approval instead of a login message from
@@ -123,6 +127,7 @@ impl Default for SandboxConfig {
             verifying_contract: EvmAddress::from_bytes(contract),
             rate_limit: None,
             egress_rate_limit: None,
+            egress_block_page: false,
             faults: Faults::default(),
             hostile: false,
             privy_tokens: Vec::new(),
@@ -169,6 +174,13 @@ impl SandboxConfig {
     /// Sets a request limit per egress (peer IP address), a sliding window.
     pub fn with_egress_rate_limit(mut self, requests: u32, window: Duration) -> Self {
         self.egress_rate_limit = Some(RateLimit { requests, window });
+        self
+    }
+
+    /// Has the per-egress limit answer with Cloudflare's 403 HTML page instead of 429
+    /// (see [`SandboxConfig::egress_block_page`]).
+    pub fn with_egress_block_page(mut self) -> Self {
+        self.egress_block_page = true;
         self
     }
 

@@ -76,6 +76,9 @@ pub struct Counters {
     /// injected; also counted in [`Counters::faults_429`]. Per egress:
     /// `Sandbox::egress_counts`.
     pub rate_limit_429: u64,
+    /// 403 HTML block pages of the per-egress limit
+    /// ([`SandboxConfig::egress_block_page`](crate::SandboxConfig::egress_block_page)).
+    pub edge_blocks: u64,
     /// Connections dropped before processing.
     pub faults_drop_before: u64,
     /// Connections dropped after processing.

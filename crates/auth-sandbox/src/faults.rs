@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::counters::bump;
-use crate::reply::{dropped_connection, nest_error, too_many_requests};
+use crate::reply::{block_page, dropped_connection, nest_error, too_many_requests};
 use crate::shared::Shared;
 
 /// The middleware: the rate limit first, then the faults of the moment.
@@ -19,10 +19,16 @@ pub(crate) async fn apply(
     next: Next,
 ) -> Response {
     let counters = &state.counters;
-    if let Some(wait) = state
-        .over_rate_limit()
-        .or_else(|| state.egress.over_limit(&request))
-    {
+    if let Some(wait) = state.over_rate_limit() {
+        bump(&counters.faults_429);
+        bump(&counters.rate_limit_429);
+        return too_many_requests(wait);
+    }
+    if let Some(wait) = state.egress.over_limit(&request) {
+        if state.egress_block_page {
+            bump(&counters.edge_blocks);
+            return block_page();
+        }
         bump(&counters.faults_429);
         bump(&counters.rate_limit_429);
         return too_many_requests(wait);

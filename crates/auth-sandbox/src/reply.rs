@@ -32,6 +32,20 @@ pub(crate) fn unauthorized(message: &str) -> Response {
     nest_error(StatusCode::UNAUTHORIZED, vec![message.to_owned()])
 }
 
+/// Cloudflare's answer to an address that sent too much: 403, an HTML page, no
+/// `Retry-After`.
+pub(crate) fn block_page() -> Response {
+    let page = "<!DOCTYPE html>\n<html><head><title>Attention Required! | Cloudflare</title></head>\n\
+                <body><h1>Sorry, you have been blocked</h1>\n\
+                <p>You are unable to access this website.</p></body></html>\n";
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/html; charset=UTF-8")],
+        page,
+    )
+        .into_response()
+}
+
 /// A 429 with `Retry-After`.
 pub(crate) fn too_many_requests(retry_after_secs: u64) -> Response {
     let mut response = nest_error(

@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     pub(crate) counters: SharedCounters,
     /// The per-egress rate limit and its counts.
     pub(crate) egress: EgressLimits,
+    /// The per-egress limit answers with a block page, not 429.
+    pub(crate) egress_block_page: bool,
     rate_limit: Option<RateLimit>,
     rate_window: Mutex<(Instant, u32)>,
     next_id: AtomicU64,
@@ -40,6 +42,7 @@ pub(crate) struct SharedCounters {
     pub(crate) faults_500: AtomicU64,
     pub(crate) faults_429: AtomicU64,
     pub(crate) rate_limit_429: AtomicU64,
+    pub(crate) edge_blocks: AtomicU64,
     pub(crate) faults_drop_before: AtomicU64,
     pub(crate) faults_drop_after: AtomicU64,
 }
@@ -54,6 +57,7 @@ impl SharedCounters {
         counters.faults_500 = read(&self.faults_500);
         counters.faults_429 = read(&self.faults_429);
         counters.rate_limit_429 = read(&self.rate_limit_429);
+        counters.edge_blocks = read(&self.edge_blocks);
         counters.faults_drop_before = read(&self.faults_drop_before);
         counters.faults_drop_after = read(&self.faults_drop_after);
     }
@@ -68,6 +72,7 @@ impl Shared {
             faults: Mutex::new(config.faults.clone()),
             counters: SharedCounters::default(),
             egress: EgressLimits::new(config.egress_rate_limit),
+            egress_block_page: config.egress_block_page,
             rate_limit: config.rate_limit,
             rate_window: Mutex::new((Instant::now(), 0)),
             next_id: AtomicU64::new(1),

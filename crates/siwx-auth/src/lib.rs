@@ -15,8 +15,8 @@ mod standard;
 /// this provider's sessions plug into through [`auth_http::AuthorizeRequest`].
 pub use auth_http;
 pub use auth_provider::{
-    ApiError, Failure, FailureKind, ProviderError, Quota, RateBudget, RateBudgetBuilder, RateSlot,
-    ServerClock, ServerClockStats,
+    ApiError, EDGE_BLOCK_HOLD, Failure, FailureKind, ProviderError, Quota, RateBudget,
+    RateBudgetBuilder, RateSlot, ServerClock, ServerClockStats,
 };
 /// Re-exported: the session machinery the providers plug into.
 pub use auth_session;

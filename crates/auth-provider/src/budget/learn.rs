@@ -7,7 +7,8 @@ use http::{HeaderMap, StatusCode};
 /// The longest hold an answer may impose (a header asking for more is read as this).
 const LONGEST_HOLD: Duration = Duration::from_secs(600);
 
-/// How long to hold requests after this answer: `Retry-After` on 429 or 503; or, when
+/// How long to hold requests after this answer: `Retry-After` on 429 or 503, or on an
+/// edge's block page (else [`crate::EDGE_BLOCK_HOLD`]); or, when
 /// `x-ratelimit-remaining` is 0, until `x-ratelimit-reset` (seconds from now, or a Unix
 /// time in seconds when it is larger than a day). `None` when the answer says nothing.
 pub(crate) fn hold(status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
@@ -15,6 +16,8 @@ pub(crate) fn hold(status: StatusCode, headers: &HeaderMap) -> Option<Duration> 
         crate::retry_after(headers)
             .or_else(|| reset(headers))
             .or(Some(Duration::from_secs(1)))
+    } else if crate::refusal::is_edge_block(status, headers) {
+        crate::retry_after(headers).or(Some(crate::EDGE_BLOCK_HOLD))
     } else if number(headers, "x-ratelimit-remaining") == Some(0) {
         reset(headers)
     } else {

@@ -210,6 +210,9 @@ impl RateBudget {
             let held = state
                 .hold_until
                 .map_or(Duration::ZERO, |until| until.saturating_sub(now));
+            if held > inner.max_wait {
+                return Err(self.over_budget(api, host, held));
+            }
             let start = now + held;
             match interval {
                 Some(interval) if inner.shared.is_none() => {
@@ -230,7 +233,6 @@ impl RateBudget {
                         }
                     }
                 }
-                _ if held > inner.max_wait => return Err(self.over_budget(api, host, held)),
                 _ => held,
             }
         };
