@@ -184,3 +184,56 @@ impl Flow for TextFlow {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+    use auth_signing::ethereum::LocalEthSigner;
+
+    use super::*;
+
+    const TEXT: &str = "example.test wants you to sign in with your Ethereum account";
+
+    fn signer(byte: &str) -> LocalEthSigner {
+        LocalEthSigner::from_hex(&byte.repeat(32)).unwrap()
+    }
+
+    #[test]
+    fn personal_sign_must_recover_to_the_account_over_exactly_the_text() {
+        let me = signer("11");
+        let other = signer("22");
+        let account = me.address().to_checksum();
+        let offer = || TextFlow::offer(me.address(), TEXT.to_owned()).unwrap().1;
+        let sign = |s: &LocalEthSigner, text: &str| {
+            s.sign_personal_message(text.as_bytes())
+                .unwrap()
+                .to_string()
+        };
+        let ok = TextFlow::check(offer(), &account, &sign(&me, TEXT)).unwrap();
+        assert_eq!((ok.address, ok.message.as_str()), (me.address(), TEXT));
+        for (posted, signature) in [
+            (account.clone(), sign(&other, TEXT)),
+            (account.clone(), sign(&me, "another text")),
+            (other.address().to_checksum(), sign(&me, TEXT)),
+        ] {
+            let error = TextFlow::check(offer(), &posted, &signature).unwrap_err();
+            assert!(
+                matches!(error, BrowserError::WrongAccount { .. }),
+                "{error}"
+            );
+        }
+        let error = TextFlow::check(offer(), &account, "0x1234").unwrap_err();
+        assert!(matches!(error, BrowserError::Malformed(_)), "{error}");
+    }
+
+    #[test]
+    fn typed_data_that_is_not_eip712_is_refused_before_the_page_gets_it() {
+        let error =
+            TypedDataFlow::offer(signer("11").address(), serde_json::json!({"a": 1})).unwrap_err();
+        assert!(
+            matches!(error, BrowserError::InvalidTypedData(_)),
+            "{error}"
+        );
+    }
+}

@@ -112,3 +112,65 @@ impl Flow for SolanaFlow {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+    use auth_signing::solana::SolanaKeypair;
+
+    use super::*;
+
+    const TEXT: &str = "Sign in to pump.fun: 1767225600000";
+
+    fn offered(keypair: &SolanaKeypair) -> (SolanaPubkey, String) {
+        let (page, pending) = SolanaFlow::offer(keypair.pubkey(), TEXT.to_owned()).unwrap();
+        assert_eq!(
+            page,
+            serde_json::json!({ "text": TEXT }),
+            "the page gets the text"
+        );
+        pending
+    }
+
+    fn signed(keypair: &SolanaKeypair, text: &str) -> String {
+        hex::encode(keypair.sign(text.as_bytes()).as_bytes())
+    }
+
+    #[test]
+    fn the_wallets_signature_of_exactly_the_text_is_accepted() {
+        let kp = SolanaKeypair::from_seed_bytes([1; 32]);
+        let account = kp.pubkey().to_base58();
+        let ok = SolanaFlow::check(offered(&kp), &account, &signed(&kp, TEXT)).unwrap();
+        assert_eq!(ok.address, kp.pubkey());
+        assert_eq!(ok.message, TEXT);
+        assert!(verify(&kp.pubkey(), TEXT.as_bytes(), &ok.signature).is_ok());
+    }
+
+    #[test]
+    fn another_key_another_text_another_account_or_garbage_is_refused() {
+        let kp = SolanaKeypair::from_seed_bytes([1; 32]);
+        let other = SolanaKeypair::from_seed_bytes([2; 32]);
+        let account = kp.pubkey().to_base58();
+        let cases = [
+            // Another key signed the same text.
+            (account.clone(), signed(&other, TEXT)),
+            // The right key signed another text (a trailing newline).
+            (account.clone(), signed(&kp, &format!("{TEXT}\n"))),
+            // The page claims another account.
+            (other.pubkey().to_base58(), signed(&kp, TEXT)),
+        ];
+        for (posted, signature) in cases {
+            let error = SolanaFlow::check(offered(&kp), &posted, &signature).unwrap_err();
+            assert!(
+                matches!(error, BrowserError::WrongAccount { .. }),
+                "{posted}: {error}"
+            );
+        }
+        for garbage in ["", "00", &"zz".repeat(64), &"11".repeat(65)] {
+            let error = SolanaFlow::check(offered(&kp), &account, garbage).unwrap_err();
+            assert!(matches!(error, BrowserError::Malformed(_)), "{error}");
+        }
+        assert!(SolanaFlow::account("0x52908400098527886E0F7030069857D2E4169EE7").is_none());
+    }
+}
