@@ -213,3 +213,39 @@ async fn personal_sign_of_a_text_recovers_to_the_account_and_another_is_refused(
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_pressed_before_the_program_asks_waits_for_it() {
+    let keypair = solana_keypair(48);
+    let mut sign_in = BrowserSignIn::start(SignInOptions::default())
+        .await
+        .unwrap();
+    let url = sign_in.url();
+    let browser = Browser::start("pressed-early").await;
+    browser
+        .open(&url, 1, &keypair.pubkey().to_base58(), "ok")
+        .await;
+    browser.press().await;
+    // Nothing says yet which wallet to ask: the page waits, and asks no wallet.
+    let waiting = browser
+        .eval("return [document.getElementById('status').textContent, window.__wallet.pending];")
+        .await;
+    browser
+        .check(
+            waiting[0] == "Getting ready…" && waiting[1].is_null(),
+            &format!("the page did not wait: {waiting}"),
+        )
+        .await;
+    let (page, signed) = tokio::join!(
+        browser.sign_in_solana(&keypair),
+        sign_in
+            .sign_message_solana(|_| async { Ok::<_, String>("hello from the test".to_owned()) })
+    );
+    browser
+        .check(
+            page.0 == "done",
+            &format!("the page says {}: {}", page.0, page.1),
+        )
+        .await;
+    assert_eq!(signed.unwrap().message, "hello from the test");
+}

@@ -211,6 +211,17 @@ impl Browser {
         self.client.execute(script, vec![]).await.unwrap()
     }
 
+    /// Presses the page's button ("Connect wallet and sign"); a disabled one ignores it.
+    pub async fn press(&self) {
+        self.client
+            .find(Locator::Id("go"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
     /// Presses the button, signs what the page asks with `signer`, and returns the
     /// page's final state and text (`done` or `error`).
     pub async fn sign_in(&self, signer: &LocalEthSigner) -> (String, String) {
@@ -225,13 +236,7 @@ impl Browser {
     /// Presses the button, signs what the page asks with `key`, and returns the page's
     /// final state and text (`done` or `error`).
     pub async fn sign_in_with(&self, key: TestKey<'_>) -> (String, String) {
-        self.client
-            .find(Locator::Id("go"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        self.press().await;
         let started = Instant::now();
         loop {
             let seen = self
