@@ -1,11 +1,11 @@
-//! The loopback page server: one page, two posts, checked Host and Origin.
+//! The loopback page server: one page, what to ask the wallet, two posts; checked Host
+//! and Origin. Addresses and signatures pass through as text; the caller parses and
+//! checks them for the chain it asked for.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use auth_signing::ethereum::EthSignature;
-use auth_types::EvmAddress;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -14,27 +14,48 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::Deserialize;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::BrowserError;
 
 /// The page, served as is (no build step, no third-party script).
 const PAGE: &str = include_str!("page.html");
 
-/// What the page posted, for [`crate::BrowserSignIn::sign_typed_data`] to answer.
+/// What the page posted, for the waiting `BrowserSignIn::sign_*` to answer.
 #[derive(Debug)]
 pub(crate) enum Event {
-    /// The wallet's account: answer with the typed data to sign, or why not.
+    /// The wallet's account (as the wallet wrote it): answer with what to sign, or why not.
     Account {
-        address: EvmAddress,
+        address: String,
         reply: oneshot::Sender<Result<serde_json::Value, String>>,
     },
-    /// A signature: answer whether it was accepted.
+    /// A signature (as the page encoded it): answer whether it was accepted.
     Signature {
-        address: EvmAddress,
-        signature: EthSignature,
+        address: String,
+        signature: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
+}
+
+/// Which wallet the page talks to and how it signs; the page asks once it is pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// EIP-1193, `eth_signTypedData_v4`.
+    TypedData,
+    /// EIP-1193, `personal_sign` (EIP-191) of a text.
+    EthereumText,
+    /// A Phantom-shaped Solana provider, `signMessage` of a text.
+    SolanaText,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::TypedData => "eip712",
+            Kind::EthereumText => "personal_sign",
+            Kind::SolanaText => "solana",
+        }
+    }
 }
 
 /// The running server; stops when dropped.
@@ -42,12 +63,18 @@ pub(crate) enum Event {
 pub(crate) struct Served {
     pub(crate) addr: SocketAddr,
     token: String,
+    kind: watch::Sender<Option<Kind>>,
     _stop: oneshot::Sender<()>,
 }
 
 impl Served {
     pub(crate) fn url(&self) -> String {
         format!("http://{}/{}/", self.addr, self.token)
+    }
+
+    /// Tells the page (now, or when it asks) which wallet to talk to.
+    pub(crate) fn set_kind(&self, kind: Kind) {
+        self.kind.send_replace(Some(kind));
     }
 }
 
@@ -58,6 +85,7 @@ struct Shared {
     title: String,
     /// Set by the first signature post: the URL accepts one signature, once.
     used: AtomicBool,
+    kind: watch::Receiver<Option<Kind>>,
     events: mpsc::Sender<Event>,
 }
 
@@ -72,16 +100,19 @@ pub(crate) async fn serve(title: String) -> Result<(Served, mpsc::Receiver<Event
         .map_err(|_| BrowserError::Listen(std::io::Error::other("no system randomness")))?;
     let token = hex::encode(bytes);
     let (events, receiver) = mpsc::channel(4);
+    let (kind, kind_receiver) = watch::channel(None);
     let shared = Arc::new(Shared {
         token: token.clone(),
         host: format!("127.0.0.1:{}", addr.port()),
         origin: format!("http://127.0.0.1:{}", addr.port()),
         title,
         used: AtomicBool::new(false),
+        kind: kind_receiver,
         events,
     });
     let app = Router::new()
         .route("/{token}/", get(page))
+        .route("/{token}/kind", get(kind_of))
         .route("/{token}/account", post(account))
         .route("/{token}/signature", post(signature))
         .with_state(shared);
@@ -97,6 +128,7 @@ pub(crate) async fn serve(title: String) -> Result<(Served, mpsc::Receiver<Event
         Served {
             addr,
             token,
+            kind,
             _stop: stop,
         },
         receiver,
@@ -168,6 +200,22 @@ async fn page(
         .into_response()
 }
 
+/// What the page must ask the wallet for: waits until the caller has said.
+async fn kind_of(
+    State(shared): State<Arc<Shared>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err((status, why)) = check_request(&shared, &token, &headers) {
+        return refuse(status, why);
+    }
+    let mut kind = shared.kind.clone();
+    match kind.wait_for(Option::is_some).await.map(|k| *k) {
+        Ok(Some(kind)) => axum::Json(serde_json::json!({ "kind": kind.name() })).into_response(),
+        _ => refuse(StatusCode::GONE, "this sign-in is over; start a new one"),
+    }
+}
+
 #[derive(Deserialize)]
 struct AccountPost {
     address: String,
@@ -192,14 +240,9 @@ async fn account(
         return refuse(StatusCode::GONE, "this sign-in is over; start a new one");
     }
     let Ok(post) = serde_json::from_slice::<AccountPost>(&body) else {
-        return refuse(StatusCode::BAD_REQUEST, "expected {\"address\": \"0x…\"}");
+        return refuse(StatusCode::BAD_REQUEST, "expected {\"address\": \"…\"}");
     };
-    let Ok(address) = post.address.parse::<EvmAddress>() else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "the wallet's account is not an address",
-        );
-    };
+    let address = post.address;
     let (reply, answer) = oneshot::channel();
     if shared
         .events
@@ -237,15 +280,7 @@ async fn signature(
             "expected an address and a signature",
         );
     };
-    let (Ok(address), Ok(signature)) = (
-        post.address.parse::<EvmAddress>(),
-        post.signature.parse::<EthSignature>(),
-    ) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "the address or signature is malformed",
-        );
-    };
+    let (address, signature) = (post.address, post.signature);
     let (reply, answer) = oneshot::channel();
     let event = Event::Signature {
         address,

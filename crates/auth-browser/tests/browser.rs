@@ -2,14 +2,12 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-mod support;
-
 use auth_browser::{BrowserError, BrowserSignIn, SignInOptions, SignedTypedData};
 use auth_sandbox::{Sandbox, SandboxConfig};
+use auth_test_support::browser::{Browser, raw_post};
 use auth_test_support::keys::eth_signer;
 use auth_types::EvmAddress;
 use pear_auth::PearClient;
-use support::{Browser, raw_post};
 use tokio::task::JoinHandle;
 
 fn pear(sb: &Sandbox) -> PearClient {

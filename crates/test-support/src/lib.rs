@@ -4,6 +4,8 @@
 // and the panic message is the report.
 #![allow(clippy::unwrap_used)]
 
+#[cfg(feature = "browser")]
+pub mod browser;
 #[cfg(feature = "keys")]
 pub mod keys;
 pub mod pear;

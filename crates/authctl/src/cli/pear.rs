@@ -172,6 +172,11 @@ pub(crate) struct PearLoginArgs {
     /// 127.0.0.1, prints its URL, waits for the wallet's signature; the key stays there.
     #[arg(long, conflicts_with = "address")]
     pub(crate) browser: bool,
+    /// With --browser: after the login, create an API key named NAME for the account and
+    /// print it as JSON (shown once) instead of the tokens; a bot then logs in with
+    /// --api-key-env and --address.
+    #[arg(long, value_name = "NAME", requires = "browser")]
+    pub(crate) create_api_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

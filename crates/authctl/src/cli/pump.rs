@@ -130,4 +130,9 @@ pub(crate) struct PumpLoginArgs {
     /// `Authorization: Bearer` on the login as the specification shows.
     #[arg(long, value_name = "VAR")]
     pub(crate) token_env: Option<String>,
+    /// Sign in a browser wallet (Phantom, …): serves a one-time page on 127.0.0.1, prints
+    /// its URL, has the wallet sign pump.fun's sign-in text for the account it connects,
+    /// and logs that account in; the key stays in the wallet.
+    #[arg(long, conflicts_with_all = ["keypair", "keypair_env", "signature_env"])]
+    pub(crate) browser: bool,
 }

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use auth_browser::{BrowserSignIn, SignInOptions, SignedTypedData};
+use auth_types::AccessToken;
 use pear_auth::{PearClient, PearTokens};
+use pump_auth::{PumpClient, PumpLogin, SignedLogin};
 
 use super::Failure;
 
@@ -14,15 +16,7 @@ const WAIT: Duration = Duration::from_secs(300);
 /// Serves the page, prints its URL (and opens it when there is a desktop), waits for the
 /// wallet's signature of the message Pear gave for the wallet's account, and logs in.
 pub(super) async fn pear_login(pear: &PearClient) -> Result<PearTokens, Failure> {
-    let options = SignInOptions::default()
-        .title("Pear Protocol login")
-        .timeout(WAIT);
-    let mut page = BrowserSignIn::start(options)
-        .await
-        .map_err(|e| Failure::new(e.to_string()))?;
-    let url = page.url();
-    eprintln!("Open this page in the browser that has your wallet, and sign there:\n  {url}");
-    open_in_browser(&url);
+    let mut page = page("Pear Protocol login").await?;
     let signed: SignedTypedData = page
         .sign_typed_data(|address| {
             let pear = pear.clone();
@@ -34,6 +28,38 @@ pub(super) async fn pear_login(pear: &PearClient) -> Result<PearTokens, Failure>
         .login_message_from_json(&signed.address, &signed.typed_data.to_string())
         .map_err(|e| Failure::new(format!("browser login: {e}")))?;
     pear.login_eip712_signed(&signed.address, &message, &signed.signature)
+        .await
+        .map_err(|e| Failure::new(format!("browser login: {e}")))
+}
+
+/// Serves the page titled `title`, prints its URL and opens it when there is a desktop.
+async fn page(title: &str) -> Result<BrowserSignIn, Failure> {
+    let options = SignInOptions::default().title(title).timeout(WAIT);
+    let page = BrowserSignIn::start(options)
+        .await
+        .map_err(|e| Failure::new(e.to_string()))?;
+    let url = page.url();
+    eprintln!("Open this page in the browser that has your wallet, and sign there:\n  {url}");
+    open_in_browser(&url);
+    Ok(page)
+}
+
+/// The same for pump.fun: the wallet (Phantom) signs the sign-in text pump.fun's client
+/// gives for the key it connects, and that key logs in (`held`: the token held now).
+pub(super) async fn pump_login(
+    pump: &PumpClient,
+    held: Option<&AccessToken>,
+) -> Result<PumpLogin, Failure> {
+    let mut page = page("pump.fun login").await?;
+    let signed = page
+        .sign_message_solana(|wallet| {
+            let pump = pump.clone();
+            async move { pump.message_for(&wallet).await }
+        })
+        .await
+        .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    let login = SignedLogin::new(signed.address, signed.message, signed.signature);
+    pump.login_signed(&login, held)
         .await
         .map_err(|e| Failure::new(format!("browser login: {e}")))
 }

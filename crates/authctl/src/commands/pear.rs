@@ -191,7 +191,11 @@ async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
         .map(|a| parse_address("--address", a))
         .transpose()?;
     let tokens = if args.browser {
-        super::browser::pear_login(&pear).await?
+        let tokens = super::browser::pear_login(&pear).await?;
+        if let Some(name) = &args.create_api_key {
+            return create_api_key(&pear, &tokens, name).await;
+        }
+        tokens
     } else if let Some(var) = &args.private_key_env {
         let signer = eth_key(Some(var), None)?;
         pear.login_eip712(&signer).await.map_err(failed("login"))?
@@ -240,6 +244,21 @@ async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
         ));
     };
     print_tokens(&tokens)
+}
+
+/// `--create-api-key NAME`: mints a key for the account just logged in and prints it
+/// with the address a bot logs in with (`--api-key-env VAR --address ADDRESS`).
+async fn create_api_key(pear: &PearClient, tokens: &PearTokens, name: &str) -> Result<(), Failure> {
+    let created = pear
+        .create_api_key(&tokens.access_token, Some(name))
+        .await
+        .map_err(failed("creating the API key"))?;
+    print_json(&serde_json::json!({
+        "apiKey": created.api_key.expose_secret(),
+        "id": created.id,
+        "name": created.name,
+        "address": tokens.address.map(|a| a.to_lowercase_hex()),
+    }))
 }
 
 /// The `message.address` of a login message file (checked again with the rest).

@@ -135,7 +135,9 @@ async fn login(args: PumpLoginArgs) -> Result<(), Failure> {
         Some(var) => Some(AccessToken::new(from_env(var)?.as_str())),
         None => None,
     };
-    let login = if let (Some(var), Some(file), Some(wallet)) =
+    let login = if args.browser {
+        super::browser::pump_login(&pump, held.as_ref()).await?
+    } else if let (Some(var), Some(file), Some(wallet)) =
         (&args.signature_env, &args.message, &args.wallet)
     {
         let wallet: SolanaPubkey = wallet
