@@ -23,7 +23,7 @@ pub use auth_session;
 /// Re-exported: the messages themselves (EIP-4361 in `siwe`, Sign In With Solana in
 /// `siws`), to parse, build, sign and verify without a backend.
 pub use auth_signing::{siwe, siws};
-pub use client::{SiweClient, SiwsClient, SiwxClient, SiwxClientBuilder, SiwxLogin};
+pub use client::{PendingSignIn, SiweClient, SiwsClient, SiwxClient, SiwxClientBuilder, SiwxLogin};
 pub use error::{SiwxError, SiwxFailure};
 pub use safety::MAX_NONCE_LEN;
 pub use session::{SiweSession, SiwsSession, SiwxAuthenticator};

@@ -100,6 +100,16 @@ impl SiwxClient<Siwe> {
         message: &str,
         signature: &str,
     ) -> Result<SiwxLogin, SiwxError> {
+        self.login_signed_with(message, signature, &[]).await
+    }
+
+    /// [`login_signed`](Self::login_signed) sending `cookies` (a nonce's) with the login.
+    pub(super) async fn login_signed_with(
+        &self,
+        message: &str,
+        signature: &str,
+        cookies: &[(String, AccessToken)],
+    ) -> Result<SiwxLogin, SiwxError> {
         let parsed = SiweMessage::parse(message).map_err(SiwxFailure::Siwe)?;
         self.check_foreign("domain", parsed.domain())?;
         self.check_foreign("chain id", &parsed.chain_id().to_string())?;
@@ -113,7 +123,8 @@ impl SiwxClient<Siwe> {
         parsed
             .verify(&signature, &options)
             .map_err(|e| mismatch(e.to_string()))?;
-        self.send_login(message, &signature.to_string(), &[]).await
+        self.send_login(message, &signature.to_string(), cookies)
+            .await
     }
 
     /// `found` if it is what this client writes into `field`, else a foreign message.

@@ -10,6 +10,7 @@ mod answer;
 mod builder;
 mod ethereum;
 mod nonce;
+mod pending;
 mod send;
 mod solana;
 mod tokens;
@@ -23,6 +24,7 @@ use auth_provider::{ApiClient, ServerClock};
 
 pub use answer::SiwxLogin;
 pub use builder::SiwxClientBuilder;
+pub use pending::PendingSignIn;
 
 use crate::settings::{Endpoints, MessageTemplate, SessionFrom};
 use crate::standard::{Siwe, Siws, Standard};

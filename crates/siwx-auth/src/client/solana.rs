@@ -92,6 +92,16 @@ impl SiwxClient<Siws> {
         message: &str,
         signature: &str,
     ) -> Result<SiwxLogin, SiwxError> {
+        self.login_signed_with(message, signature, &[]).await
+    }
+
+    /// [`login_signed`](Self::login_signed) sending `cookies` (a nonce's) with the login.
+    pub(super) async fn login_signed_with(
+        &self,
+        message: &str,
+        signature: &str,
+        cookies: &[(String, AccessToken)],
+    ) -> Result<SiwxLogin, SiwxError> {
         let parsed = SiwsMessage::parse(message).map_err(SiwxFailure::Siws)?;
         let template = &self.inner.template;
         let foreign =
@@ -121,6 +131,7 @@ impl SiwxClient<Siws> {
         parsed
             .verify(&signature, &options)
             .map_err(|e| mismatch(e.to_string()))?;
-        self.send_login(message, &signature.to_base58(), &[]).await
+        self.send_login(message, &signature.to_base58(), cookies)
+            .await
     }
 }
