@@ -137,3 +137,47 @@ async fn pump_login_in_the_browser_logs_in_the_wallet_that_signed_in_phantom() {
     assert!(printed["token"].is_string(), "{printed}");
     assert_eq!(sb.counters().pump_logins, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn siwe_login_in_the_browser_signs_the_backends_message_with_personal_sign() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let signer = eth_signer(53);
+    let (out, stderr) = browser_login(
+        &["siwe", "login", "--browser", "--base-url", &sb.siwe_url()],
+        "authctl-siwe",
+        &signer.address().to_checksum(),
+        TestKey::Eth(&signer),
+    )
+    .await;
+    assert!(out.status.success(), "authctl failed: {stderr}");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(printed["token"].is_string(), "{printed}");
+    let logins = sb.api_counts(auth_sandbox::SiweApi::NAME);
+    assert!(logins.contains(&("logins", 1)), "{logins:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn siws_login_in_the_browser_signs_the_backends_message_in_phantom() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let keypair = solana_keypair(54);
+    let (out, stderr) = browser_login(
+        &[
+            "siws",
+            "login",
+            "--browser",
+            "--base-url",
+            &sb.siws_url(),
+            "--preset",
+            "token-api",
+        ],
+        "authctl-siws",
+        &keypair.pubkey().to_base58(),
+        TestKey::Solana(&keypair),
+    )
+    .await;
+    assert!(out.status.success(), "authctl failed: {stderr}");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(printed["refreshToken"].is_string(), "{printed}");
+    let logins = sb.api_counts(auth_sandbox::SiwsApi::NAME);
+    assert!(logins.contains(&("logins", 1)), "{logins:?}");
+}

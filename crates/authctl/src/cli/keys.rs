@@ -6,7 +6,7 @@ use clap::Args;
 
 /// Where an Ethereum private key comes from.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("eth_key").required(true).args(["private_key_env", "private_key_file", "keystore", "account"])))]
+#[command(group(clap::ArgGroup::new("signing_key").required(true).args(["private_key_env", "private_key_file", "keystore", "account"])))]
 pub(crate) struct EthKeyArgs {
     /// Name of the environment variable holding the private key (64 hex digits, 0x optional).
     #[arg(long, value_name = "VAR")]
@@ -40,7 +40,7 @@ pub(crate) struct PasswordArgs {
 /// Where a Solana keypair comes from: exactly one source (pump.fun commands, through
 /// [`PumpSignInArgs`](super::pump::PumpSignInArgs), make it optional).
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
+#[group(id = "signing_key", required = true, multiple = false)]
 pub(crate) struct SolanaKeyArgs {
     /// Solana CLI keypair file (JSON array of 64 bytes), e.g. ~/.config/solana/id.json.
     #[arg(long, value_name = "FILE")]

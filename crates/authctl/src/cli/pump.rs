@@ -97,7 +97,7 @@ pub(crate) struct PumpTokenArgs {
 /// by default the Solana CLI's (~/.config/solana/id.json).
 #[derive(Debug, Args)]
 #[command(
-    mut_group("SolanaKeyArgs", |group| group.required(false)),
+    mut_group("signing_key", |group| group.required(false)),
     mut_arg("keypair", |arg| arg.help("Solana CLI keypair file [default: ~/.config/solana/id.json]")),
 )]
 pub(crate) struct PumpSignInArgs {

@@ -41,11 +41,17 @@ pub(crate) enum SiwxCommand<K: Args + FromArgMatches> {
     },
     /// Sign in to a backend; prints {"token","refreshToken","expiresIn"} as JSON (the
     /// token is the session cookie's value in cookie mode).
+    #[command(mut_group("signing_key", |group| group.required(false)))]
     Login {
         #[command(flatten)]
         backend: BackendArgs,
         #[command(flatten)]
         key: K,
+        /// Sign in a browser wallet (MetaMask, Rabby, Phantom, …) instead of with a key:
+        /// serves a one-time page on 127.0.0.1, prints its URL, has the wallet sign the
+        /// backend's message for the account it offers; the key stays in the wallet.
+        #[arg(long, conflicts_with = "signing_key")]
+        browser: bool,
     },
     /// Print a live session token (or cookie value), one line, for scripts, kept in a
     /// token store between runs (see `authctl pear token --help`).

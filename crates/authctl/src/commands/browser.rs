@@ -33,7 +33,7 @@ pub(super) async fn pear_login(pear: &PearClient) -> Result<PearTokens, Failure>
 }
 
 /// Serves the page titled `title`, prints its URL and opens it when there is a desktop.
-async fn page(title: &str) -> Result<BrowserSignIn, Failure> {
+pub(crate) async fn page(title: &str) -> Result<BrowserSignIn, Failure> {
     let options = SignInOptions::default().title(title).timeout(WAIT);
     let page = BrowserSignIn::start(options)
         .await

@@ -32,6 +32,10 @@ pub(crate) trait Flavor: Standard {
     async fn sign(key: &Self::Key, text: &str) -> Result<String, Failure>;
     /// Signs in with the key.
     async fn login(client: &SiwxClient<Self>, key: &Self::Key) -> Result<SiwxLogin, Failure>;
+    /// Whether the key arguments name a key (they are optional with `login --browser`).
+    fn key_given(key: &Self::Key) -> bool;
+    /// Signs in with a wallet in the user's browser (`login --browser`).
+    async fn browser_login(client: &SiwxClient<Self>) -> Result<SiwxLogin, Failure>;
     /// An authenticator over the key.
     fn authenticator(
         client: SiwxClient<Self>,
@@ -89,6 +93,17 @@ impl Flavor for Siwe {
         client.login(&signer).await.map_err(failed("login"))
     }
 
+    fn key_given(key: &EthKeyArgs) -> bool {
+        key.private_key_env.is_some()
+            || key.private_key_file.is_some()
+            || key.keystore.is_some()
+            || key.account.is_some()
+    }
+
+    async fn browser_login(client: &SiwxClient<Siwe>) -> Result<SiwxLogin, Failure> {
+        super::browser::siwe_login(client).await
+    }
+
     fn authenticator(
         client: SiwxClient<Siwe>,
         key: &EthKeyArgs,
@@ -140,6 +155,14 @@ impl Flavor for Siws {
     async fn login(client: &SiwxClient<Siws>, key: &SolanaKeyArgs) -> Result<SiwxLogin, Failure> {
         let keypair = solana_key_from(key)?;
         client.login(&keypair).await.map_err(failed("login"))
+    }
+
+    fn key_given(key: &SolanaKeyArgs) -> bool {
+        key.keypair.is_some() || key.keypair_env.is_some()
+    }
+
+    async fn browser_login(client: &SiwxClient<Siws>) -> Result<SiwxLogin, Failure> {
+        super::browser::siws_login(client).await
     }
 
     fn authenticator(

@@ -1,6 +1,7 @@
 //! `authctl siwe …` and `authctl siws …`: offline message work (`offline`), sign-in to a
 //! backend (`online`), over what differs between the standards (`flavor`).
 
+mod browser;
 mod flavor;
 mod offline;
 mod online;
@@ -28,8 +29,18 @@ where
         SiwxCommand::Parse { file } => offline::parse::<F>(&file),
         SiwxCommand::Verify(args) => offline::verify::<F>(&args),
         SiwxCommand::Sign { key, file } => runtime()?.block_on(offline::sign::<F>(&key, &file)),
-        SiwxCommand::Login { backend, key } => {
-            runtime()?.block_on(online::login::<F>(&backend, &key))
+        SiwxCommand::Login {
+            backend,
+            key,
+            browser,
+        } => {
+            if !browser && !F::key_given(&key) {
+                return Err(Failure::usage(
+                    "give the key's flags (see --help), or --browser to sign in a browser wallet"
+                        .to_owned(),
+                ));
+            }
+            runtime()?.block_on(online::login::<F>(&backend, (!browser).then_some(&key)))
         }
         SiwxCommand::Token {
             backend,

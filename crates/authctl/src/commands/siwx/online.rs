@@ -69,13 +69,16 @@ fn client<F: Flavor>(args: &BackendArgs) -> Result<SiwxClient<F>, Failure> {
     b.build().map_err(|e| Failure::usage(e.to_string()))
 }
 
-/// `login`: the session as JSON.
+/// `login`: the session as JSON; with no key, signed in a browser wallet.
 pub(super) async fn login<F: Flavor>(
     args: &BackendArgs,
-    key: &F::Key,
+    key: Option<&F::Key>,
 ) -> Result<ExitCode, Failure> {
     let client = client::<F>(args)?;
-    let login = F::login(&client, key).await?;
+    let login = match key {
+        Some(key) => F::login(&client, key).await?,
+        None => F::browser_login(&client).await?,
+    };
     print_json(&serde_json::json!({
         "token": login.token.expose_secret(),
         "refreshToken": login.refresh_token.as_ref().map(|t| t.expose_secret()),
