@@ -72,12 +72,13 @@ pub enum ApiError {
     },
     /// The API's edge (a CDN such as Cloudflare, in front of pump.fun and Pear) answered
     /// 403 with an HTML page instead of the API's answer: too many requests from this
-    /// address, or a bot check. Not a verdict on the credentials: transient, and the
+    /// address, a bot check, or a request the edge refuses outright (pump.fun's: no
+    /// `Origin: https://pump.fun`). Not a verdict on the credentials: transient, and the
     /// client's rate budget holds the host for `retry_after` (the `Retry-After` the page
     /// came with, else [`EDGE_BLOCK_HOLD`](crate::EDGE_BLOCK_HOLD)). Slow down, or leave
-    /// from another address.
+    /// from another address; if it persists, check the client's `Origin`.
     #[error(
-        "{api}'s edge (a CDN such as Cloudflare) blocked the request ({status}, an HTML page, not the API's answer): too many requests from this address, or a bot check; slow down or use another egress, and retry after {}s",
+        "{api}'s edge (a CDN such as Cloudflare) blocked the request ({status}, an HTML page, not the API's answer): too many requests from this address, a bot check, or a refused Origin header; slow down or use another egress and retry after {}s, and if it persists check the Origin the client sends",
         retry_after.as_secs()
     )]
     Blocked {

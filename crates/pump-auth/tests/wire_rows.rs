@@ -124,7 +124,9 @@ async fn row_limits() {
     assert!(err.is_transient());
     assert!(err.retry_after().is_some_and(|d| d > Duration::ZERO));
 
-    // Cloudflare's HTML 403 (here for a wrong Origin) is a typed refusal, not a parse error.
+    // Cloudflare's HTML 403 (here for a wrong Origin) is a typed answer, not a parse error:
+    // the edge's block page, which also answers an address that sends too much, so it is
+    // transient, and its message says to check the Origin if it persists.
     let sb = sandbox(SandboxConfig::default()).await;
     let elsewhere = PumpClient::builder()
         .base_url(sb.pump_url())
@@ -133,10 +135,12 @@ async fn row_limits() {
         .unwrap();
     let err = elsewhere.login(&keypair(7)).await.unwrap_err();
     match &err {
-        PumpError::Api(ApiError::Refused { status, .. }) => assert_eq!(status.as_u16(), 403),
+        PumpError::Api(ApiError::Blocked { status, .. }) => assert_eq!(status.as_u16(), 403),
         other => panic!("{other:?}"),
     }
-    assert!(!err.is_transient());
+    assert!(err.is_transient());
+    assert!(err.to_string().contains("Origin"), "{err}");
+    assert_eq!(sb.counters().pump_logins, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
