@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use auth_browser::{BrowserSignIn, SignInOptions, SignedTypedData};
-use auth_types::AccessToken;
+use auth_types::{AccessToken, EvmAddress};
 use pear_auth::{PearClient, PearTokens};
 use pump_auth::{PumpClient, PumpLogin, SignedLogin};
 
@@ -14,8 +14,9 @@ use super::Failure;
 const WAIT: Duration = Duration::from_secs(300);
 
 /// Serves the page, prints its URL (and opens it when there is a desktop), waits for the
-/// wallet's signature of the message Pear gave for the wallet's account, and logs in.
-pub(super) async fn pear_login(pear: &PearClient) -> Result<PearTokens, Failure> {
+/// wallet's signature of the message Pear gave for the wallet's account, and logs in;
+/// returns the account that signed and its tokens.
+pub(super) async fn pear_login(pear: &PearClient) -> Result<(EvmAddress, PearTokens), Failure> {
     let mut page = page("Pear Protocol login").await?;
     let signed: SignedTypedData = page
         .sign_typed_data(|address| {
@@ -27,9 +28,11 @@ pub(super) async fn pear_login(pear: &PearClient) -> Result<PearTokens, Failure>
     let message = pear
         .login_message_from_json(&signed.address, &signed.typed_data.to_string())
         .map_err(|e| Failure::new(format!("browser login: {e}")))?;
-    pear.login_eip712_signed(&signed.address, &message, &signed.signature)
+    let tokens = pear
+        .login_eip712_signed(&signed.address, &message, &signed.signature)
         .await
-        .map_err(|e| Failure::new(format!("browser login: {e}")))
+        .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    Ok((signed.address, tokens))
 }
 
 /// Serves the page titled `title`, prints its URL and opens it when there is a desktop.
