@@ -118,5 +118,9 @@ fn its_identity_is_the_wallets_for_the_same_address_and_client() {
             .unwrap(),
         signer.address(),
     );
-    assert_ne!(other.identity(), refresh_only.identity(), "another client id");
+    assert_ne!(
+        other.identity(),
+        refresh_only.identity(),
+        "another client id"
+    );
 }
