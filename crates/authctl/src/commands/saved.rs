@@ -36,7 +36,7 @@ pub(super) async fn pear_save(
     };
     store::save_login(&store, &identity, login).await?;
     eprintln!(
-        "saved; `authctl pear token --address {address}` now prints a live token (refreshed when due) until Pear wants a new sign-in"
+        "saved; `authctl pear token --address {address}` (with the same --base-url, --client-id and --store) now prints a live token, refreshed when due, until Pear wants a new sign-in"
     );
     print_json(&serde_json::json!({
         "saved": true,
