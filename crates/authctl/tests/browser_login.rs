@@ -267,3 +267,79 @@ async fn pear_token_refreshes_a_saved_browser_login_once_it_expires() {
     assert_eq!(c.pear_refreshes, 1, "{c:?}");
     assert_eq!(c.refused_reuses, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_pump_browser_login_is_served_by_pump_token_with_no_keypair() {
+    let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("pump.json");
+    let store = store.to_str().unwrap();
+    let base = sb.pump_url();
+    let keypair = solana_keypair(55);
+    let wallet = keypair.pubkey().to_base58();
+    let (out, stderr) = browser_login(
+        &[
+            "pump",
+            "login",
+            "--browser",
+            "--save",
+            "--store",
+            store,
+            "--base-url",
+            &base,
+        ],
+        "authctl-pump-save",
+        &wallet,
+        TestKey::Solana(&keypair),
+    )
+    .await;
+    assert!(out.status.success(), "authctl failed: {stderr}");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["saved"], true, "{printed}");
+    assert_eq!(printed["wallet"], wallet.as_str(), "{printed}");
+    assert!(
+        printed.get("token").is_none(),
+        "no token printed: {printed}"
+    );
+
+    let token_args = |store: &str| {
+        authctl(
+            &[
+                "pump",
+                "token",
+                "--wallet",
+                &wallet,
+                "--store",
+                store,
+                "--base-url",
+                &base,
+            ],
+            &[],
+        )
+    };
+    let out = token_args(store);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let profile = json(&authctl(
+        &[
+            "pump",
+            "profile",
+            "--base-url",
+            &base,
+            "--token-env",
+            "TOKEN",
+        ],
+        &[("TOKEN", &token)],
+    ));
+    assert_eq!(profile["wallet"], wallet.as_str(), "{profile}");
+    // Nothing stored for it: sign in again.
+    let empty = dir.path().join("empty.json");
+    let none = token_args(empty.to_str().unwrap());
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        stderr_of(&none).contains("authctl pump login --browser --save"),
+        "{}",
+        stderr_of(&none)
+    );
+    assert_eq!(sb.counters().pump_logins, 1, "the browser's sign-in only");
+}

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use auth_browser::{BrowserSignIn, SignInOptions, SignedTypedData};
-use auth_types::{AccessToken, EvmAddress};
+use auth_types::{AccessToken, EvmAddress, SolanaPubkey};
 use pear_auth::{PearClient, PearTokens};
 use pump_auth::{PumpClient, PumpLogin, SignedLogin};
 
@@ -48,11 +48,12 @@ async fn page(title: &str) -> Result<BrowserSignIn, Failure> {
 }
 
 /// The same for pump.fun: the wallet (Phantom) signs the sign-in text pump.fun's client
-/// gives for the key it connects, and that key logs in (`held`: the token held now).
+/// gives for the key it connects, and that key logs in (`held`: the token held now);
+/// returns the wallet that signed and its login.
 pub(super) async fn pump_login(
     pump: &PumpClient,
     held: Option<&AccessToken>,
-) -> Result<PumpLogin, Failure> {
+) -> Result<(SolanaPubkey, PumpLogin), Failure> {
     let mut page = page("pump.fun login").await?;
     let signed = page
         .sign_message_solana(|wallet| {
@@ -61,10 +62,13 @@ pub(super) async fn pump_login(
         })
         .await
         .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    let wallet = signed.address;
     let login = SignedLogin::new(signed.address, signed.message, signed.signature);
-    pump.login_signed(&login, held)
+    let login = pump
+        .login_signed(&login, held)
         .await
-        .map_err(|e| Failure::new(format!("browser login: {e}")))
+        .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    Ok((wallet, login))
 }
 
 /// Opens `url` with the desktop's default browser when there is a desktop session;
