@@ -16,7 +16,7 @@ use crate::cli::StoreArgs;
 const PUMP_SIGN_IN_AGAIN: &str = "sign in again with `authctl pump login --browser --save` \
      (with the same --base-url and --store)";
 
-/// What a `token` command with no key says when the stored session is gone.
+/// What `pear token --address` says when the stored session is gone.
 const SIGN_IN_AGAIN: &str = "sign in again with `authctl pear login --browser --save` \
      (with the same --base-url, --client-id and --store)";
 
