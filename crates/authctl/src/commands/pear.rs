@@ -190,6 +190,10 @@ async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|a| parse_address("--address", a))
         .transpose()?;
+    // Checked here: clap counts a flag's default (false) as given for `requires`.
+    if args.save && !args.browser {
+        return Err(Failure::usage("--save goes with --browser".to_owned()));
+    }
     if !args.save && (args.store.store.is_some() || args.store.store_password_env.is_some()) {
         return Err(Failure::usage(
             "--store and --store-password-env go with --browser --save".to_owned(),
