@@ -194,6 +194,11 @@ async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
     if args.save && !args.browser {
         return Err(Failure::usage("--save goes with --browser".to_owned()));
     }
+    if args.create_api_key.is_some() && !args.browser {
+        return Err(Failure::usage(
+            "--create-api-key goes with --browser".to_owned(),
+        ));
+    }
     if !args.save && (args.store.store.is_some() || args.store.store_password_env.is_some()) {
         return Err(Failure::usage(
             "--store and --store-password-env go with --browser --save".to_owned(),
