@@ -84,6 +84,17 @@ pub enum PearFailure {
         /// escaped ([`auth_types::escape_unprintable`]).
         token_type: String,
     },
+    /// A session that may only refresh ([`crate::PearAuthenticator::refresh_only`]) needs a
+    /// new login: nothing usable was stored, or the stored refresh token was refused or
+    /// has expired. Nothing was sent. Sign in again with the wallet (in a browser, for a
+    /// key that stays there) and store the new tokens.
+    #[error(
+        "no usable stored Pear session of {address}, and this session cannot log in (it only refreshes stored tokens); sign in again with the wallet and store the new tokens"
+    )]
+    LoginRequired {
+        /// The account that must sign in again.
+        address: auth_types::EvmAddress,
+    },
 }
 
 impl From<PearFailure> for PearError {
@@ -101,7 +112,8 @@ impl Failure for PearFailure {
             PearFailure::UnsafeMessage { .. }
             | PearFailure::UnexpectedDomain { .. }
             | PearFailure::SignatureMismatch { .. }
-            | PearFailure::UnsupportedTokenType { .. } => FailureKind::Permanent,
+            | PearFailure::UnsupportedTokenType { .. }
+            | PearFailure::LoginRequired { .. } => FailureKind::Permanent,
         }
     }
 
@@ -109,7 +121,8 @@ impl Failure for PearFailure {
         match self {
             PearFailure::UnsafeMessage { .. }
             | PearFailure::UnexpectedDomain { .. }
-            | PearFailure::SignatureMismatch { .. } => false,
+            | PearFailure::SignatureMismatch { .. }
+            | PearFailure::LoginRequired { .. } => false,
             PearFailure::RefreshRejected { .. }
             | PearFailure::RefreshUncertain { .. }
             | PearFailure::UnsupportedTokenType { .. } => true,

@@ -9,7 +9,7 @@ use auth_signing::EthSigner;
 use auth_types::{AccessToken, ApiKey, EvmAddress, PrivyAccessToken, RefreshToken, SharedClock};
 
 use crate::client::PearClient;
-use crate::error::PearError;
+use crate::error::{PearError, PearFailure};
 use crate::tokens::PearTokens;
 
 /// A session that keeps a live Pear access token: it refreshes before expiry (rotating
@@ -39,6 +39,14 @@ pub enum PearCredentials {
         /// The Privy token.
         token: PrivyAccessToken,
     },
+    /// No way to log in: the session only serves and refreshes the tokens its store holds
+    /// for this account (saved by a login made elsewhere, such as a browser wallet's).
+    /// When a login is needed, it fails with [`PearFailure::LoginRequired`] and sends
+    /// nothing. See [`PearAuthenticator::refresh_only`].
+    RefreshOnly {
+        /// The account whose stored tokens the session uses.
+        address: EvmAddress,
+    },
 }
 
 impl fmt::Debug for PearCredentials {
@@ -59,6 +67,10 @@ impl fmt::Debug for PearCredentials {
                 .field("address", address)
                 .field("app_id", app_id)
                 .field("token", token)
+                .finish(),
+            PearCredentials::RefreshOnly { address } => f
+                .debug_struct("RefreshOnly")
+                .field("address", address)
                 .finish(),
         }
     }
@@ -90,6 +102,18 @@ impl PearAuthenticator {
         Self::new(client, PearCredentials::ApiKey { address, key })
     }
 
+    /// Never logs in: serves the tokens the session's store holds for `address` (from a
+    /// login made elsewhere: a browser wallet's, another machine's), refreshes them with
+    /// the stored refresh token when due, and fails with
+    /// [`PearFailure::LoginRequired`] when a login is needed (nothing stored, the refresh
+    /// token refused or expired). Its [`identity`](Authenticator::identity) is that of
+    /// [`wallet`](Self::wallet) for the same address and client, so it reads the entry a
+    /// wallet's session (or a saved browser login) wrote. Give its session the store:
+    /// without one it has nothing to serve.
+    pub fn refresh_only(client: PearClient, address: EvmAddress) -> Self {
+        Self::new(client, PearCredentials::RefreshOnly { address })
+    }
+
     /// The client.
     pub fn client(&self) -> &PearClient {
         &self.client
@@ -99,9 +123,9 @@ impl PearAuthenticator {
     fn account(&self) -> EvmAddress {
         match &self.credentials {
             PearCredentials::Wallet(signer) => signer.address(),
-            PearCredentials::ApiKey { address, .. } | PearCredentials::Privy { address, .. } => {
-                *address
-            }
+            PearCredentials::ApiKey { address, .. }
+            | PearCredentials::Privy { address, .. }
+            | PearCredentials::RefreshOnly { address } => *address,
         }
     }
 }
@@ -134,6 +158,9 @@ impl Authenticator for PearAuthenticator {
                 app_id,
                 token,
             } => self.client.login_privy(address, app_id, token).await?,
+            PearCredentials::RefreshOnly { address } => {
+                return Err(PearFailure::LoginRequired { address: *address }.into());
+            }
         };
         Ok(session_tokens(tokens))
     }

@@ -43,6 +43,17 @@ pub enum PumpFailure {
         "the sign-in signature does not verify for this wallet and message (signed by another key, or over other text); nothing was sent"
     )]
     SignatureMismatch,
+    /// A session that only serves a stored token
+    /// ([`crate::PumpAuthenticator::stored_only`]) needs a new sign-in: nothing usable was
+    /// stored, or the stored token has expired or was refused. Nothing was sent. Sign in
+    /// again with the wallet (in a browser, for a key that stays there) and store the token.
+    #[error(
+        "no usable stored pump.fun token of {wallet}, and this session cannot sign in (it only serves a stored token); sign in again with the wallet and store the new token"
+    )]
+    LoginRequired {
+        /// The wallet that must sign in again.
+        wallet: auth_types::SolanaPubkey,
+    },
 }
 
 impl From<PumpFailure> for PumpError {
@@ -62,7 +73,8 @@ impl Failure for PumpFailure {
             PumpFailure::NoToken { .. } => true,
             PumpFailure::InvalidMessage { .. }
             | PumpFailure::MessageSource { .. }
-            | PumpFailure::SignatureMismatch => false,
+            | PumpFailure::SignatureMismatch
+            | PumpFailure::LoginRequired { .. } => false,
         }
     }
 

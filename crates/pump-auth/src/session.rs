@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use auth_session::{Authenticator, Identity, Session, Tokens};
 use auth_signing::SolanaSigner;
 use auth_transport::http::StatusCode;
-use auth_types::{AccessToken, RefreshToken, SharedClock};
+use auth_types::{AccessToken, RefreshToken, SharedClock, SolanaPubkey};
 
 use crate::PumpLogin;
 use crate::client::PumpClient;
@@ -36,8 +36,17 @@ pub const DEFAULT_RETIRE_GRACE: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct PumpAuthenticator {
     client: PumpClient,
-    signer: Arc<dyn SolanaSigner>,
+    key: Key,
     retire_grace: Option<Duration>,
+}
+
+/// What signs a login, if anything does.
+#[derive(Debug, Clone)]
+enum Key {
+    /// A signer: the session signs in when it must.
+    Signer(Arc<dyn SolanaSigner>),
+    /// No signer: the session only serves a stored token of this wallet.
+    StoredOnly(SolanaPubkey),
 }
 
 impl PumpAuthenticator {
@@ -45,8 +54,34 @@ impl PumpAuthenticator {
     pub fn new(client: PumpClient, signer: Arc<dyn SolanaSigner>) -> Self {
         PumpAuthenticator {
             client,
-            signer,
+            key: Key::Signer(signer),
             retire_grace: Some(DEFAULT_RETIRE_GRACE),
+        }
+    }
+
+    /// Never signs in: serves the token the session's store holds for `wallet` (from a
+    /// sign-in made elsewhere: a browser wallet's, another machine's) until it expires or
+    /// is refused, then fails with [`PumpFailure::LoginRequired`](crate::PumpFailure::LoginRequired),
+    /// sending nothing (pump.fun has no refresh token). Its
+    /// [`identity`](Authenticator::identity) is that of [`new`](Self::new) with a signer
+    /// of `wallet` on the same client, so it reads the entry such a session (or a saved
+    /// browser sign-in) wrote. Give its session the store: without one it has nothing to
+    /// serve. It retires no token (it never obtains one).
+    pub fn stored_only(client: PumpClient, wallet: SolanaPubkey) -> Self {
+        PumpAuthenticator {
+            client,
+            key: Key::StoredOnly(wallet),
+            retire_grace: None,
+        }
+    }
+
+    /// The signer, or the failure that says a sign-in is needed.
+    fn signer(&self) -> Result<&dyn SolanaSigner, PumpError> {
+        match &self.key {
+            Key::Signer(signer) => Ok(signer.as_ref()),
+            Key::StoredOnly(wallet) => {
+                Err(crate::PumpFailure::LoginRequired { wallet: *wallet }.into())
+            }
         }
     }
 
@@ -85,19 +120,22 @@ impl Authenticator for PumpAuthenticator {
     /// `pump.fun`, the client's base URL and the wallet's public key: a stored session is
     /// resumed only by the same wallet on the same server.
     fn identity(&self) -> Identity {
-        Identity::new("pump.fun", self.client.base_url())
-            .with_account(self.signer.pubkey().to_string())
+        Identity::new("pump.fun", self.client.base_url()).with_account(
+            match &self.key {
+                Key::Signer(signer) => signer.pubkey(),
+                Key::StoredOnly(wallet) => *wallet,
+            }
+            .to_string(),
+        )
     }
 
     async fn login(&self) -> Result<Tokens, PumpError> {
-        Ok(session_tokens(
-            self.client.login(self.signer.as_ref()).await?,
-        ))
+        Ok(session_tokens(self.client.login(self.signer()?).await?))
     }
 
     async fn relogin(&self, current: &AccessToken) -> Result<Tokens, PumpError> {
         Ok(session_tokens(
-            self.client.relogin(self.signer.as_ref(), current).await?,
+            self.client.relogin(self.signer()?, current).await?,
         ))
     }
 

@@ -58,12 +58,15 @@ pub(crate) enum PearCommand {
     ///
     /// The session lives in a token store shared by every process that uses it: a stored
     /// token still good is printed without a network call; a token due for renewal is
-    /// renewed once for all of them (under the store's lock), never twice.
+    /// renewed once for all of them (under the store's lock), never twice. With --address
+    /// alone (no key), the tokens saved by `pear login --browser --save` are served and
+    /// refreshed; when Pear wants a new sign-in, the command fails and says so.
     Token(PearTokenArgs),
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("key").required(true).args(["private_key_env", "keystore", "account", "api_key_env"])))]
+// Not required: --address alone serves a saved browser login (checked when run).
+#[command(group(clap::ArgGroup::new("key").args(["private_key_env", "keystore", "account", "api_key_env"])))]
 pub(crate) struct PearTokenArgs {
     #[command(flatten)]
     pub(crate) api: PearApi,
@@ -92,7 +95,9 @@ pub(crate) struct PearTokenArgs {
     /// Name of the environment variable holding an API key (use with --address).
     #[arg(long, value_name = "VAR", requires = "address")]
     pub(crate) api_key_env: Option<String>,
-    /// The account the API key belongs to.
+    /// The account the API key belongs to; alone (no key), the account whose saved
+    /// browser login (`pear login --browser --save`) is served and refreshed, never
+    /// logged in again.
     #[arg(long, value_name = "0x…")]
     pub(crate) address: Option<String>,
 }
@@ -177,6 +182,14 @@ pub(crate) struct PearLoginArgs {
     /// --api-key-env and --address.
     #[arg(long, value_name = "NAME", requires = "browser")]
     pub(crate) create_api_key: Option<String>,
+    /// With --browser: write the tokens into the token store (the entry `pear token`
+    /// uses for this account and client id, taken under the store's lock) and print what
+    /// was saved, not the tokens; `pear token --address ADDRESS` then serves and refreshes
+    /// them with no key.
+    #[arg(long, requires = "browser", conflicts_with = "create_api_key")]
+    pub(crate) save: bool,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
 }
 
 #[derive(Debug, Subcommand)]

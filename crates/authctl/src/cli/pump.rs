@@ -91,6 +91,10 @@ pub(crate) struct PumpTokenArgs {
     pub(crate) store: StoreArgs,
     #[command(flatten)]
     pub(crate) sign_in: PumpSignInArgs,
+    /// No key: serve the token `pump login --browser --save` kept for this wallet (base58
+    /// public key) until it expires; then fail, saying to sign in again.
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["keypair", "keypair_env"])]
+    pub(crate) wallet: Option<String>,
 }
 
 /// How a pump.fun login is made: the request's format and the Solana key that signs it,
@@ -135,4 +139,11 @@ pub(crate) struct PumpLoginArgs {
     /// and logs that account in; the key stays in the wallet.
     #[arg(long, conflicts_with_all = ["keypair", "keypair_env", "signature_env"])]
     pub(crate) browser: bool,
+    /// With --browser: write the token into the token store (the entry `pump token` uses
+    /// for this wallet, taken under the store's lock) and print what was saved, not the
+    /// token; `pump token --wallet KEY` then serves it with no key until it expires.
+    #[arg(long, requires = "browser")]
+    pub(crate) save: bool,
+    #[command(flatten)]
+    pub(crate) store: StoreArgs,
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use auth_browser::{BrowserSignIn, SignInOptions, SignedTypedData};
-use auth_types::AccessToken;
+use auth_types::{AccessToken, EvmAddress, SolanaPubkey};
 use pear_auth::{PearClient, PearTokens};
 use pump_auth::{PumpClient, PumpLogin, SignedLogin};
 
@@ -14,8 +14,9 @@ use super::Failure;
 const WAIT: Duration = Duration::from_secs(300);
 
 /// Serves the page, prints its URL (and opens it when there is a desktop), waits for the
-/// wallet's signature of the message Pear gave for the wallet's account, and logs in.
-pub(super) async fn pear_login(pear: &PearClient) -> Result<PearTokens, Failure> {
+/// wallet's signature of the message Pear gave for the wallet's account, and logs in;
+/// returns the account that signed and its tokens.
+pub(super) async fn pear_login(pear: &PearClient) -> Result<(EvmAddress, PearTokens), Failure> {
     let mut page = page("Pear Protocol login").await?;
     let signed: SignedTypedData = page
         .sign_typed_data(|address| {
@@ -27,9 +28,11 @@ pub(super) async fn pear_login(pear: &PearClient) -> Result<PearTokens, Failure>
     let message = pear
         .login_message_from_json(&signed.address, &signed.typed_data.to_string())
         .map_err(|e| Failure::new(format!("browser login: {e}")))?;
-    pear.login_eip712_signed(&signed.address, &message, &signed.signature)
+    let tokens = pear
+        .login_eip712_signed(&signed.address, &message, &signed.signature)
         .await
-        .map_err(|e| Failure::new(format!("browser login: {e}")))
+        .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    Ok((signed.address, tokens))
 }
 
 /// Serves the page titled `title`, prints its URL and opens it when there is a desktop.
@@ -45,11 +48,12 @@ pub(crate) async fn page(title: &str) -> Result<BrowserSignIn, Failure> {
 }
 
 /// The same for pump.fun: the wallet (Phantom) signs the sign-in text pump.fun's client
-/// gives for the key it connects, and that key logs in (`held`: the token held now).
+/// gives for the key it connects, and that key logs in (`held`: the token held now);
+/// returns the wallet that signed and its login.
 pub(super) async fn pump_login(
     pump: &PumpClient,
     held: Option<&AccessToken>,
-) -> Result<PumpLogin, Failure> {
+) -> Result<(SolanaPubkey, PumpLogin), Failure> {
     let mut page = page("pump.fun login").await?;
     let signed = page
         .sign_message_solana(|wallet| {
@@ -58,10 +62,13 @@ pub(super) async fn pump_login(
         })
         .await
         .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    let wallet = signed.address;
     let login = SignedLogin::new(signed.address, signed.message, signed.signature);
-    pump.login_signed(&login, held)
+    let login = pump
+        .login_signed(&login, held)
         .await
-        .map_err(|e| Failure::new(format!("browser login: {e}")))
+        .map_err(|e| Failure::new(format!("browser login: {e}")))?;
+    Ok((wallet, login))
 }
 
 /// Opens `url` with the desktop's default browser when there is a desktop session;

@@ -13,6 +13,7 @@ mod keystore;
 mod pear;
 mod pump;
 mod sandbox;
+mod saved;
 mod sign;
 mod siwx;
 mod store;

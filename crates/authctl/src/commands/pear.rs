@@ -190,10 +190,27 @@ async fn login(args: &PearLoginArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|a| parse_address("--address", a))
         .transpose()?;
+    // Checked here: clap counts a flag's default (false) as given for `requires`.
+    if args.save && !args.browser {
+        return Err(Failure::usage("--save goes with --browser".to_owned()));
+    }
+    if args.create_api_key.is_some() && !args.browser {
+        return Err(Failure::usage(
+            "--create-api-key goes with --browser".to_owned(),
+        ));
+    }
+    if !args.save && (args.store.store.is_some() || args.store.store_password_env.is_some()) {
+        return Err(Failure::usage(
+            "--store and --store-password-env go with --browser --save".to_owned(),
+        ));
+    }
     let tokens = if args.browser {
-        let tokens = super::browser::pear_login(&pear).await?;
+        let (signed_by, tokens) = super::browser::pear_login(&pear).await?;
         if let Some(name) = &args.create_api_key {
             return create_api_key(&pear, &tokens, name).await;
+        }
+        if args.save {
+            return super::saved::pear_save(&pear, &args.store, signed_by, tokens).await;
         }
         tokens
     } else if let Some(var) = &args.private_key_env {
@@ -306,10 +323,14 @@ async fn token(args: &PearTokenArgs) -> Result<(), Failure> {
             parse_address("--address", address)?,
             ApiKey::new(from_env(var)?.as_str()),
         ),
+        (None, None, Some(address)) => {
+            let address = parse_address("--address", address)?;
+            return super::saved::pear_token(pear, &args.store, address).await;
+        }
         _ => {
             return Err(Failure::usage(
                 "give --private-key-env VAR, --keystore FILE, --account NAME, \
-                 or --api-key-env VAR with --address"
+                 --api-key-env VAR with --address, or --address alone (a saved browser login)"
                     .to_owned(),
             ));
         }

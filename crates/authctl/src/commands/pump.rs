@@ -90,6 +90,13 @@ pub(crate) fn run(command: PumpCommand) -> Result<ExitCode, Failure> {
         PumpCommand::Message | PumpCommand::Tokens(_) => Ok(()),
         PumpCommand::Login(args) => rt.block_on(login(args)),
         PumpCommand::Token(args) => rt.block_on(async {
+            if let Some(wallet) = &args.wallet {
+                let wallet: SolanaPubkey = wallet
+                    .parse()
+                    .map_err(|e| Failure::usage(format!("--wallet: {e}")))?;
+                let pump = client(&args.api, args.sign_in.format)?;
+                return super::saved::pump_token(pump, &args.store, wallet).await;
+            }
             let keypair = keypair(&args.sign_in.key)?;
             let authenticator =
                 PumpAuthenticator::new(client(&args.api, args.sign_in.format)?, Arc::new(keypair))
@@ -135,8 +142,21 @@ async fn login(args: PumpLoginArgs) -> Result<(), Failure> {
         Some(var) => Some(AccessToken::new(from_env(var)?.as_str())),
         None => None,
     };
+    // Checked here: clap counts a flag's default (false) as given for `requires`.
+    if args.save && !args.browser {
+        return Err(Failure::usage("--save goes with --browser".to_owned()));
+    }
+    if !args.save && (args.store.store.is_some() || args.store.store_password_env.is_some()) {
+        return Err(Failure::usage(
+            "--store and --store-password-env go with --browser --save".to_owned(),
+        ));
+    }
     let login = if args.browser {
-        super::browser::pump_login(&pump, held.as_ref()).await?
+        let (wallet, login) = super::browser::pump_login(&pump, held.as_ref()).await?;
+        if args.save {
+            return super::saved::pump_save(&pump, &args.store, wallet, login).await;
+        }
+        login
     } else if let (Some(var), Some(file), Some(wallet)) =
         (&args.signature_env, &args.message, &args.wallet)
     {

@@ -13,7 +13,10 @@ use crate::cli::StoreArgs;
 use crate::secrets::from_env;
 
 mod check;
+mod save;
 mod spec;
+
+pub(crate) use save::{LoginTokens, save_login};
 
 use spec::StoreSpec;
 
