@@ -358,52 +358,20 @@ fn an_unwritable_stdout_is_a_failure_with_a_message() {
 
 #[test]
 fn saving_a_login_is_only_for_browser_logins_and_a_token_needs_a_key_or_an_address() {
-    // --save without --browser; --store without --save: nothing is contacted.
-    for args in [
-        &["pear", "login", "--private-key-env", "PK", "--save"][..],
-        &[
-            "pear",
-            "login",
-            "--private-key-env",
-            "PK",
-            "--create-api-key",
-            "bot",
-        ],
-        &[
-            "pear",
-            "login",
-            "--private-key-env",
-            "PK",
-            "--store",
-            "x.json",
-        ],
-        &["pump", "login", "--keypair-env", "KP", "--save"],
-        &["pump", "login", "--keypair-env", "KP", "--store", "x.json"],
-        // Neither a key nor an address; an address and a key.
-        &["pear", "token"],
-        &[
-            "pear",
-            "token",
-            "--address",
-            "0x0000000000000000000000000000000000000001",
-            "--private-key-env",
-            "PK",
-        ],
-        &[
-            "pump",
-            "token",
-            "--wallet",
-            "11111111111111111111111111111111",
-            "--keypair-env",
-            "KP",
-        ],
+    // --save or --create-api-key without --browser; --store without --save; a token with
+    // neither a key nor an address, or both: usage errors, nothing is contacted.
+    for line in [
+        "pear login --private-key-env PK --save",
+        "pear login --private-key-env PK --create-api-key bot",
+        "pear login --private-key-env PK --store x.json",
+        "pump login --keypair-env KP --save",
+        "pump login --keypair-env KP --store x.json",
+        "pear token",
+        "pear token --address 0x0000000000000000000000000000000000000001 --private-key-env PK",
+        "pump token --wallet 11111111111111111111111111111111 --keypair-env KP",
     ] {
-        let out = authctl(args, &[("PK", COW_KEY)], None);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
+        let args: Vec<&str> = line.split(' ').collect();
+        let out = authctl(&args, &[("PK", COW_KEY)], None);
+        assert_eq!(out.status.code(), Some(2), "{line}: {}", text(&out.stderr));
     }
 }
