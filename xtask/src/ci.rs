@@ -33,6 +33,7 @@ pub(crate) fn bench_check() -> Step {
 /// alone from its `.crate` file (in `target/package/`), so a missing file, a path-only
 /// dependency or a manifest crates.io would refuse fails here. Uploads nothing.
 pub(crate) fn package(crates: &[String]) -> Step {
+    forget_unpacked(crates);
     let mut args = vec!["package", "--locked", "--allow-dirty"];
     for krate in crates {
         args.extend(["-p", krate.as_str()]);
@@ -41,6 +42,32 @@ pub(crate) fn package(crates: &[String]) -> Step {
     // disk and link time of the verification builds).
     Step::cargo("packaging (cargo package, dependency order)", &args)
         .env("CARGO_PROFILE_DEV_DEBUG", "false")
+}
+
+/// Removes what an earlier `cargo package` left unpacked in cargo's registry source
+/// directory for these crates (`$CARGO_HOME/registry/src/*/<name>-<version>`). The local
+/// registry of the verification builds unpacks each sibling `.crate` there, and cargo never
+/// unpacks a name and version again once it is there: on a machine that packaged before,
+/// a verification would build against the old sources of its siblings.
+fn forget_unpacked(crates: &[String]) {
+    let Some(home) = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+    else {
+        return;
+    };
+    let Ok(registries) = std::fs::read_dir(home.join("registry").join("src")) else {
+        return;
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    for registry in registries.flatten() {
+        for krate in crates {
+            let unpacked = registry.path().join(format!("{krate}-{version}"));
+            if unpacked.is_dir() {
+                let _ = std::fs::remove_dir_all(&unpacked);
+            }
+        }
+    }
 }
 
 /// `cargo check -p <krate> --no-default-features [--features <features>]`.
