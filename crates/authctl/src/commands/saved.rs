@@ -9,7 +9,7 @@ use pear_auth::{PearAuthenticator, PearClient, PearFailure, PearTokens, Provider
 use pump_auth::{ASSUMED_LIFETIME, PumpAuthenticator, PumpClient, PumpFailure, PumpLogin};
 
 use super::store::{self, LoginTokens};
-use super::{Failure, print_json, print_line};
+use super::{Failure, print_json};
 use crate::cli::StoreArgs;
 
 /// What `pump token --wallet` says when the stored token is gone.
@@ -61,19 +61,18 @@ pub(super) async fn pear_token(
     let identity = authenticator.identity();
     let store = store::open(args, &identity)?.checked(&identity).await?;
     let session = Session::builder(authenticator).token_store(store).build();
-    let token = session.access_token().await.map_err(|e| match &e {
+    store::print_token_or(session, |e| match e {
         SessionError::Login { source }
             if matches!(
                 source.as_ref(),
                 ProviderError::Provider(PearFailure::LoginRequired { .. })
             ) =>
         {
-            Failure::new(format!("no token: {e}; {SIGN_IN_AGAIN}"))
+            Some(SIGN_IN_AGAIN)
         }
-        _ => Failure::new(format!("no token: {e}")),
-    })?;
-    session.wait_for_renewal().await;
-    print_line(token.expose_secret())
+        _ => None,
+    })
+    .await
 }
 
 /// `pump login --browser --save`: writes the browser sign-in of `wallet` into the store
@@ -115,17 +114,16 @@ pub(super) async fn pump_token(
     let identity = authenticator.identity();
     let store = store::open(args, &identity)?.checked(&identity).await?;
     let session = Session::builder(authenticator).token_store(store).build();
-    let token = session.access_token().await.map_err(|e| match &e {
+    store::print_token_or(session, |e| match e {
         SessionError::Login { source }
             if matches!(
                 source.as_ref(),
                 ProviderError::Provider(PumpFailure::LoginRequired { .. })
             ) =>
         {
-            Failure::new(format!("no token: {e}; {PUMP_SIGN_IN_AGAIN}"))
+            Some(PUMP_SIGN_IN_AGAIN)
         }
-        _ => Failure::new(format!("no token: {e}")),
-    })?;
-    session.wait_for_renewal().await;
-    print_line(token.expose_secret())
+        _ => None,
+    })
+    .await
 }

@@ -58,18 +58,29 @@ impl<S: Standard> fmt::Debug for PendingSignIn<S> {
     }
 }
 
+impl<S: Standard> SiwxClient<S> {
+    /// Fetches a nonce (with the cookies its answer set) and has `write` make the message
+    /// for it.
+    async fn begin_with(
+        &self,
+        write: impl FnOnce(&str) -> Result<String, SiwxError>,
+    ) -> Result<PendingSignIn<S>, SiwxError> {
+        let nonce = self.fetch_nonce().await?;
+        Ok(PendingSignIn {
+            client: self.clone(),
+            text: write(&nonce.value)?,
+            cookies: nonce.cookies,
+        })
+    }
+}
+
 impl SiwxClient<Siwe> {
     /// Begins a sign-in for `address` whose key signs elsewhere: fetches a nonce (keeping
     /// the cookies its answer set, which a backend such as spruceid's quickstart needs
     /// back with the login) and writes this client's EIP-4361 message for `address`.
     pub async fn begin(&self, address: EvmAddress) -> Result<PendingSignIn<Siwe>, SiwxError> {
-        let nonce = self.fetch_nonce().await?;
-        let text = self.message(address, &nonce.value)?.to_string();
-        Ok(PendingSignIn {
-            client: self.clone(),
-            text,
-            cookies: nonce.cookies,
-        })
+        self.begin_with(|nonce| Ok(self.message(address, nonce)?.to_string()))
+            .await
     }
 }
 
@@ -78,13 +89,8 @@ impl SiwxClient<Siws> {
     /// the cookies its answer set) and writes this client's Sign In With Solana message
     /// for `address`.
     pub async fn begin(&self, address: SolanaPubkey) -> Result<PendingSignIn<Siws>, SiwxError> {
-        let nonce = self.fetch_nonce().await?;
-        let text = self.message(address, &nonce.value)?.to_string();
-        Ok(PendingSignIn {
-            client: self.clone(),
-            text,
-            cookies: nonce.cookies,
-        })
+        self.begin_with(|nonce| Ok(self.message(address, nonce)?.to_string()))
+            .await
     }
 }
 

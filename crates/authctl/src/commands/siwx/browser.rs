@@ -17,6 +17,13 @@ fn failed(e: impl std::fmt::Display) -> Failure {
 /// The sign-in begun for the account the wallet offered, to finish once it has signed.
 type Slot<S> = Arc<Mutex<Option<PendingSignIn<S>>>>;
 
+/// Keeps the sign-in begun for the wallet's account; the text it must sign.
+fn keep<S: Standard>(slot: &Slot<S>, begun: PendingSignIn<S>) -> String {
+    let text = begun.message().to_owned();
+    *lock(slot) = Some(begun);
+    text
+}
+
 /// The sign-in `prepare` began; the page's checks guarantee its text is what was signed.
 fn pending<S: Standard>(slot: &Slot<S>, signed: &str) -> Result<PendingSignIn<S>, Failure> {
     match lock(slot).take() {
@@ -35,12 +42,7 @@ pub(super) async fn siwe_login(client: &SiwxClient<Siwe>) -> Result<SiwxLogin, F
     let signed = page
         .sign_message_ethereum(|address| {
             let (client, slot) = (client.clone(), Arc::clone(&slot));
-            async move {
-                let begun = client.begin(address).await?;
-                let text = begun.message().to_owned();
-                *lock(&slot) = Some(begun);
-                Ok::<_, SiwxError>(text)
-            }
+            async move { Ok::<_, SiwxError>(keep(&slot, client.begin(address).await?)) }
         })
         .await
         .map_err(failed)?;
@@ -57,12 +59,7 @@ pub(super) async fn siws_login(client: &SiwxClient<Siws>) -> Result<SiwxLogin, F
     let signed = page
         .sign_message_solana(|address| {
             let (client, slot) = (client.clone(), Arc::clone(&slot));
-            async move {
-                let begun = client.begin(address).await?;
-                let text = begun.message().to_owned();
-                *lock(&slot) = Some(begun);
-                Ok::<_, SiwxError>(text)
-            }
+            async move { Ok::<_, SiwxError>(keep(&slot, client.begin(address).await?)) }
         })
         .await
         .map_err(failed)?;

@@ -196,10 +196,19 @@ fn file_name(identity: &Identity) -> String {
 pub(crate) async fn print_token<A: auth_session::Authenticator>(
     session: Session<A>,
 ) -> Result<(), Failure> {
-    let token = session
-        .access_token()
-        .await
-        .map_err(|e| Failure::new(format!("no token: {e}")))?;
+    print_token_or(session, |_| None).await
+}
+
+/// [`print_token`], adding what `hint` says about the failure (what to do next), if it
+/// says anything.
+pub(crate) async fn print_token_or<A: auth_session::Authenticator>(
+    session: Session<A>,
+    hint: impl Fn(&auth_session::SessionError<A::Error>) -> Option<&'static str>,
+) -> Result<(), Failure> {
+    let token = session.access_token().await.map_err(|e| match hint(&e) {
+        Some(hint) => Failure::new(format!("no token: {e}; {hint}")),
+        None => Failure::new(format!("no token: {e}")),
+    })?;
     session.wait_for_renewal().await;
     print_line(token.expose_secret())
 }
